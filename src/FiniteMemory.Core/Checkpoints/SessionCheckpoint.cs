@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using FiniteMemory.Conversation;
+using FiniteMemory.Engine;
+using FiniteMemory.Sessions;
+using FiniteMemory.Stats;
+using FiniteMemory.Tokens;
+
+namespace FiniteMemory.Checkpoints;
+
+/// <summary>Converts between a session's state and a <see cref="CheckpointDocument"/>, validating every field on the way back.</summary>
+internal static class SessionCheckpoint
+{
+    private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo MessageType =
+        AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(ChatMessage));
+
+    public static CheckpointDocument Capture(MemorySession session, string path)
+    {
+        var transcript = session.Transcript;
+        var entries = new List<CheckpointEntry?>(transcript.Count);
+        foreach (var entry in transcript)
+        {
+            JsonElement message;
+            try
+            {
+                message = JsonSerializer.SerializeToElement(entry.Message, MessageType);
+            }
+            catch (Exception ex) when (ex is NotSupportedException or JsonException or InvalidOperationException)
+            {
+                throw new CheckpointException(
+                    path,
+                    $"could not be written: message '{entry.Id}' holds a value that cannot be serialized to JSON ({ex.Message}). Use JSON-serializable values (or JsonElement) in function arguments, results and additional properties.",
+                    ex);
+            }
+
+            entries.Add(new CheckpointEntry { Id = entry.Id, Pinned = entry.Pinned, Message = message });
+        }
+
+        return new CheckpointDocument
+        {
+            Format = CheckpointDocument.FormatName,
+            Version = CheckpointDocument.CurrentVersion,
+            SavedAt = session.Options.TimeProvider.GetUtcNow(),
+            Tokenizer = session.TokenCounter.Name,
+            Policy = session.Options.Policy.Name,
+            Budget = session.Options.Budget,
+            Calibration = new CalibrationState { Ratio = session.Calibration.Ratio, Observations = session.Calibration.Observations },
+            Stats = session.Stats with { LastTurn = null },
+            Entries = entries,
+        };
+    }
+
+    /// <summary>Builds the transcript and restores statistics and calibration into <paramref name="engine"/>; throws before changing anything the caller owns.</summary>
+    public static Transcript Restore(this CheckpointDocument document, string path, MemoryEngine engine)
+    {
+        if (document.Entries is null)
+        {
+            throw Invalid(path, "has no \"entries\" array");
+        }
+
+        var transcript = new Transcript(engine.Counter);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < document.Entries.Count; i++)
+        {
+            var position = (i + 1).ToString(CultureInfo.InvariantCulture);
+            var entry = document.Entries[i] ?? throw Invalid(path, $"has an empty entry #{position}");
+            if (string.IsNullOrEmpty(entry.Id))
+            {
+                throw Invalid(path, $"has entry #{position} without an \"id\"");
+            }
+
+            if (!ids.Add(entry.Id))
+            {
+                throw Invalid(path, $"has entry #{position} repeating the id '{entry.Id}'; ids must be unique");
+            }
+
+            if (entry.Message is not { ValueKind: JsonValueKind.Object } json)
+            {
+                throw Invalid(path, $"has entry '{entry.Id}' without a \"message\" object");
+            }
+
+            if (!json.TryGetProperty("role", out var role) || role.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(role.GetString()))
+            {
+                throw Invalid(path, $"has entry '{entry.Id}' whose message has no \"role\"");
+            }
+
+            ChatMessage message;
+            try
+            {
+                message = JsonSerializer.Deserialize(json, MessageType) as ChatMessage
+                    ?? throw Invalid(path, $"has entry '{entry.Id}' whose message is null");
+            }
+            catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
+            {
+                throw Invalid(path, $"has entry '{entry.Id}' whose message is invalid ({ex.Message})", ex);
+            }
+
+            // The recorded pin state is authoritative: a message unpinned in the session may still carry a pin mark.
+            transcript.Add(message, entry.Pinned, entry.Id, engine.Counter.CountMessage(message), honourPinMark: false);
+        }
+
+        if (document.Calibration is { } calibration && string.Equals(document.Tokenizer, engine.Counter.Name, StringComparison.Ordinal))
+        {
+            // A ratio learned for another vocabulary does not apply to this one, so it is only restored for the same tokenizer.
+            if (!double.IsFinite(calibration.Ratio) || calibration.Ratio < TokenCalibration.MinRatio || calibration.Ratio > TokenCalibration.MaxRatio || calibration.Observations < 0)
+            {
+                throw Invalid(path, string.Create(CultureInfo.InvariantCulture, $"has an invalid calibration (ratio {calibration.Ratio}, {calibration.Observations} observations); the ratio must be between {TokenCalibration.MinRatio} and {TokenCalibration.MaxRatio}"));
+            }
+
+            engine.Calibration.Restore(calibration.Ratio, calibration.Observations);
+        }
+
+        if (document.Stats is { } stats)
+        {
+            Validate(path, stats);
+            engine.Recorder.Restore(stats with { CalibrationRatio = engine.Calibration.Ratio, LastTurn = null });
+        }
+
+        return transcript;
+    }
+
+    private static void Validate(string path, MemoryStats stats)
+    {
+        Check(stats.PolicyCalls, "policyCalls");
+        Check(stats.Turns, "turns");
+        Check(stats.TokensSeen, "tokensSeen");
+        Check(stats.TokensRetained, "tokensRetained");
+        Check(stats.Evictions, "evictions");
+        Check(stats.Truncations, "truncations");
+        Check(stats.SummariesCreated, "summariesCreated");
+        Check(stats.ClustersMerged, "clustersMerged");
+        Check(stats.ImportanceEvictions, "importanceEvictions");
+        Check(stats.Fallbacks, "fallbacks");
+        Check(stats.CacheHits, "cacheHits");
+        Check(stats.CacheMisses, "cacheMisses");
+        Check(stats.CachedInputTokens, "cachedInputTokens");
+        Check(stats.ProviderInputTokens, "providerInputTokens");
+        if (stats.PolicyLatencyTotal < TimeSpan.Zero || stats.PolicyLatencyMax < TimeSpan.Zero)
+        {
+            throw Invalid(path, "has negative policy latencies in \"stats\"");
+        }
+
+        void Check(long value, string name)
+        {
+            if (value < 0)
+            {
+                throw Invalid(path, string.Create(CultureInfo.InvariantCulture, $"has a negative \"stats.{name}\" ({value})"));
+            }
+        }
+    }
+
+    private static CheckpointException Invalid(string path, string problem, Exception? inner = null) =>
+        new(path, problem + ": it was damaged or edited by hand. Restore it from a backup.", inner);
+}

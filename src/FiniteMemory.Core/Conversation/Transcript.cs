@@ -1,0 +1,325 @@
+using System.Collections;
+using System.Globalization;
+using Microsoft.Extensions.AI;
+using FiniteMemory.Tokens;
+
+namespace FiniteMemory.Conversation;
+
+/// <summary>
+/// The whole conversation, append-only: every message in full with its id, turn, cached token count,
+/// group and pin. Policies never remove anything from it; they only decide which entries a window shows.
+/// </summary>
+/// <remarks>
+/// Appending is O(1) amortized and does all the per-message work once (token counting, grouping), so that
+/// building a window does not grow with the length of the conversation. Not thread-safe for writers;
+/// <see cref="Sessions.MemorySession"/> serializes access.
+/// </remarks>
+public sealed class Transcript : IReadOnlyList<MemoryEntry>
+{
+    private readonly List<MemoryEntry> _entries = [];
+    private readonly List<MessageGroup> _groups = [];
+    private readonly Dictionary<string, int> _indexById = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _groupByCallId = new(StringComparer.Ordinal);
+    private readonly List<int> _mandatoryGroups = [];
+
+    // The generated-id counter as it was before each entry, so that undoing entries also undoes their ids.
+    private readonly List<int> _nextIdBefore = [];
+    private long _totalTokens;
+    private int _turn;
+    private int _lastUserIndex = -1;
+    private int _nextGeneratedId = 1;
+
+    /// <summary>Creates an empty transcript whose messages are counted with <paramref name="counter"/>.</summary>
+    public Transcript(ITokenCounter counter)
+    {
+        ArgumentNullException.ThrowIfNull(counter);
+        Counter = counter;
+    }
+
+    /// <summary>The counter that produced every entry's <see cref="MemoryEntry.Tokens"/>.</summary>
+    public ITokenCounter Counter { get; }
+
+    /// <summary>Number of messages.</summary>
+    public int Count => _entries.Count;
+
+    /// <summary>The entry at a transcript index.</summary>
+    public MemoryEntry this[int index] => _entries[index];
+
+    /// <summary>The atomic groups, chronological by first member.</summary>
+    public IReadOnlyList<MessageGroup> Groups => _groups;
+
+    /// <summary>Indices of the groups that every window must keep (system or pinned), ascending.</summary>
+    public IReadOnlyList<int> MandatoryGroups => _mandatoryGroups;
+
+    /// <summary>Sum of every entry's tokens.</summary>
+    public long TotalTokens => _totalTokens;
+
+    /// <summary>The current turn number (number of user messages so far).</summary>
+    public int Turn => _turn;
+
+    /// <summary>Index of the newest user message, or -1 when there is none.</summary>
+    public int LastUserIndex => _lastUserIndex;
+
+    /// <summary>Creates a transcript holding <paramref name="messages"/> in order.</summary>
+    public static Transcript From(IEnumerable<ChatMessage> messages, ITokenCounter counter)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var transcript = new Transcript(counter);
+        foreach (var message in messages)
+        {
+            transcript.Add(message);
+        }
+
+        return transcript;
+    }
+
+    /// <summary>Appends a message.</summary>
+    /// <param name="message">The message; kept by reference and never modified.</param>
+    /// <param name="pinned">Pin it (also implied by <see cref="ChatMessagePinning.Pin"/> on the message).</param>
+    /// <param name="id">Its id; defaults to <see cref="ChatMessage.MessageId"/> when that is not already used, else to a generated <c>m{n}</c>.</param>
+    /// <returns>The new entry.</returns>
+    /// <exception cref="ArgumentException">The id is already used in this transcript.</exception>
+    public MemoryEntry Add(ChatMessage message, bool pinned = false, string? id = null)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return Add(message, pinned, id, Counter.CountMessage(message));
+    }
+
+    /// <summary>Appends a message whose token count is already known (cached by the caller).</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="pinned">Whether to pin it.</param>
+    /// <param name="id">Its id, or null for the default.</param>
+    /// <param name="tokens">Its token count.</param>
+    /// <param name="honourPinMark">Also pin it if the message carries <see cref="ChatMessagePinning.Pin"/>'s mark (false when restoring a recorded pin state).</param>
+    internal MemoryEntry Add(ChatMessage message, bool pinned, string? id, int tokens, bool honourPinMark = true)
+    {
+        var generatedIdBefore = _nextGeneratedId;
+
+        // An explicit id must be unique; a message's own MessageId is used when free (providers may repeat one
+        // response id across several messages), otherwise an id is generated.
+        if (id is null && message.MessageId is { Length: > 0 } messageId && !_indexById.ContainsKey(messageId))
+        {
+            id = messageId;
+        }
+
+        if (id is null)
+        {
+            do
+            {
+                id = "m" + _nextGeneratedId++.ToString(CultureInfo.InvariantCulture);
+            }
+            while (_indexById.ContainsKey(id));
+        }
+        else if (id.Length == 0)
+        {
+            throw new ArgumentException("A message id must not be empty.", nameof(id));
+        }
+        else if (_indexById.ContainsKey(id))
+        {
+            throw new ArgumentException($"A message with id '{id}' is already in the transcript; ids must be unique.", nameof(id));
+        }
+
+        var index = _entries.Count;
+        var isUser = message.Role == ChatRole.User;
+        if (isUser)
+        {
+            _turn++;
+            _lastUserIndex = index;
+        }
+
+        pinned |= honourPinMark && message.IsPinned();
+        var isSystem = message.Role == ChatRole.System;
+        var groupIndex = FindAnsweredGroup(message);
+        MessageGroup group;
+        if (groupIndex >= 0)
+        {
+            var old = _groups[groupIndex];
+            var members = new int[old.Members.Count + 1];
+            for (var i = 0; i < old.Members.Count; i++)
+            {
+                members[i] = old.Members[i];
+            }
+
+            members[^1] = index;
+            group = old.With(members, old.Tokens + tokens, old.HasSystem || isSystem, old.HasPinned || pinned);
+            _groups[groupIndex] = group;
+        }
+        else
+        {
+            groupIndex = _groups.Count;
+            group = new MessageGroup(groupIndex, [index], tokens, isSystem, pinned, HasFunctionCalls(message));
+            _groups.Add(group);
+        }
+
+        foreach (var content in message.Contents)
+        {
+            if (content is FunctionCallContent call && !string.IsNullOrEmpty(call.CallId))
+            {
+                _groupByCallId[call.CallId] = groupIndex;
+            }
+        }
+
+        if (group.IsMandatory)
+        {
+            AddMandatory(groupIndex);
+        }
+
+        var entry = new MemoryEntry(id, index, _turn, message, tokens, groupIndex, pinned);
+        _entries.Add(entry);
+        _nextIdBefore.Add(generatedIdBefore);
+        _indexById.Add(id, index);
+        _totalTokens += tokens;
+        return entry;
+    }
+
+    /// <summary>Finds an entry by id.</summary>
+    public MemoryEntry? Find(string id) => _indexById.TryGetValue(id, out var index) ? _entries[index] : null;
+
+    /// <summary>Pins or unpins a message (and so its whole group).</summary>
+    /// <exception cref="KeyNotFoundException">No message has that id.</exception>
+    public void SetPinned(string id, bool pinned)
+    {
+        if (!_indexById.TryGetValue(id, out var index))
+        {
+            throw new KeyNotFoundException($"No message with id '{id}' is in the transcript.");
+        }
+
+        var entry = _entries[index];
+        if (entry.Pinned == pinned)
+        {
+            return;
+        }
+
+        _entries[index] = entry.WithPinned(pinned);
+        RecomputeGroup(entry.Group);
+    }
+
+    /// <summary>Removes the newest entries down to <paramref name="count"/>: undoes a turn that failed.</summary>
+    internal void TruncateTo(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        for (var i = _entries.Count - 1; i >= count; i--)
+        {
+            var entry = _entries[i];
+            _indexById.Remove(entry.Id);
+            foreach (var content in entry.Message.Contents)
+            {
+                if (content is FunctionCallContent call && !string.IsNullOrEmpty(call.CallId)
+                    && _groupByCallId.TryGetValue(call.CallId, out var g) && g == entry.Group)
+                {
+                    _groupByCallId.Remove(call.CallId);
+                }
+            }
+
+            _entries.RemoveAt(i);
+            _nextGeneratedId = _nextIdBefore[i];
+            _nextIdBefore.RemoveAt(i);
+            _totalTokens -= entry.Tokens;
+            var group = _groups[entry.Group];
+            if (group.Members.Count == 1)
+            {
+                // A group is created by its first member, so a group whose only member is the newest entry is the newest group.
+                _groups.RemoveAt(entry.Group);
+                RemoveMandatory(entry.Group);
+            }
+            else
+            {
+                RecomputeGroup(entry.Group);
+            }
+        }
+
+        _turn = _entries.Count > 0 ? _entries[^1].Turn : 0;
+        _lastUserIndex = -1;
+        for (var i = _entries.Count - 1; i >= 0; i--)
+        {
+            if (_entries[i].Role == ChatRole.User)
+            {
+                _lastUserIndex = i;
+                break;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public IEnumerator<MemoryEntry> GetEnumerator() => _entries.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private static bool HasFunctionCalls(ChatMessage message)
+    {
+        foreach (var content in message.Contents)
+        {
+            if (content is FunctionCallContent)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // A message answering a call joins the call's group; a result whose call is unknown stands alone.
+    private int FindAnsweredGroup(ChatMessage message)
+    {
+        foreach (var content in message.Contents)
+        {
+            if (content is FunctionResultContent result && !string.IsNullOrEmpty(result.CallId)
+                && _groupByCallId.TryGetValue(result.CallId, out var group))
+            {
+                return group;
+            }
+        }
+
+        return -1;
+    }
+
+    private void RecomputeGroup(int groupIndex)
+    {
+        var old = _groups[groupIndex];
+        var members = new List<int>(old.Members.Count);
+        int tokens = 0;
+        bool hasSystem = false, hasPinned = false;
+        foreach (var member in old.Members)
+        {
+            if (member >= _entries.Count)
+            {
+                continue;
+            }
+
+            var entry = _entries[member];
+            members.Add(member);
+            tokens += entry.Tokens;
+            hasSystem |= entry.IsSystem;
+            hasPinned |= entry.Pinned;
+        }
+
+        var group = old.With([.. members], tokens, hasSystem, hasPinned);
+        _groups[groupIndex] = group;
+        if (group.IsMandatory)
+        {
+            AddMandatory(groupIndex);
+        }
+        else
+        {
+            RemoveMandatory(groupIndex);
+        }
+    }
+
+    private void AddMandatory(int groupIndex)
+    {
+        var at = _mandatoryGroups.BinarySearch(groupIndex);
+        if (at < 0)
+        {
+            _mandatoryGroups.Insert(~at, groupIndex);
+        }
+    }
+
+    private void RemoveMandatory(int groupIndex)
+    {
+        var at = _mandatoryGroups.BinarySearch(groupIndex);
+        if (at >= 0)
+        {
+            _mandatoryGroups.RemoveAt(at);
+        }
+    }
+}

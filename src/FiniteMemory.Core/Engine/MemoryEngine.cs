@@ -1,0 +1,269 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using FiniteMemory.Conversation;
+using FiniteMemory.Memory;
+using FiniteMemory.Policies;
+using FiniteMemory.Stages;
+using FiniteMemory.Stats;
+using FiniteMemory.Telemetry;
+using FiniteMemory.Tokens;
+
+namespace FiniteMemory.Engine;
+
+/// <summary>
+/// Builds windows for the session, the reducer and the middleware alike: mandatory messages, the policy
+/// under its latency budget with the sliding fallback, chronological order, report, statistics, telemetry
+/// and hooks. One engine per conversation-owner; it is thread-safe for concurrent builds over different transcripts.
+/// </summary>
+internal sealed class MemoryEngine
+{
+    private readonly StatsRecorder _stats = new();
+
+    public MemoryEngine(MemoryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options.Clone();
+        Counter = Options.TokenCounter ?? TokenCounter.Default;
+    }
+
+    public MemoryOptions Options { get; }
+
+    public ITokenCounter Counter { get; }
+
+    public TokenCalibration Calibration { get; } = new();
+
+    public MemoryStats Stats => _stats.Snapshot() with { CalibrationRatio = Calibration.Ratio };
+
+    internal StatsRecorder Recorder => _stats;
+
+    public async ValueTask<ContextWindow> BuildAsync(Transcript transcript, int toolTokens, WindowHistory previous, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var time = Options.TimeProvider;
+        var started = time.GetTimestamp();
+        using var activity = FiniteMemoryTelemetry.ActivitySource.StartActivity(FiniteMemoryTelemetry.BuildActivityName);
+
+        var ratio = Calibration.Ratio;
+        var policy = Options.Policy;
+        var framing = Counter.RequestOverhead + toolTokens;
+        var reserved = Options.ReserveTokens + (ratio == 1.0 ? framing : (int)Math.Ceiling(framing * ratio));
+        if (reserved >= Options.Budget)
+        {
+            throw new MemoryBudgetException(
+                string.Format(
+                    CultureInfo.InvariantCulture,
+                    "The budget of {0} tokens is used up before any message: {1} reserved for the reply, {2} for request framing and {3} for tool schemas. Raise the budget, lower the reserve or offer fewer tools.",
+                    Options.Budget,
+                    Options.ReserveTokens,
+                    Counter.RequestOverhead,
+                    toolTokens),
+                Options.Budget - Options.ReserveTokens,
+                reserved);
+        }
+
+        var frame = new MemoryFrame(transcript, policy.Name, Options.Budget, reserved, ratio);
+        PinStage.Run(frame);
+        var fallback = await RunPolicyAsync(policy, frame, cancellationToken).ConfigureAwait(false);
+        if (fallback is not null)
+        {
+            Options.Logger?.LogWarning("FiniteMemory policy '{Policy}' fell back to sliding: {Reason}", policy.Name, fallback);
+            frame = new MemoryFrame(transcript, policy.Name, Options.Budget, reserved, ratio);
+            PinStage.Run(frame);
+            SlidingPolicy.Build(frame);
+        }
+
+        var messages = OrderStage.Run(frame);
+        var kept = new int[messages.Count];
+        var keptIds = new string[messages.Count];
+        var truncated = new List<string>();
+        int tokens = 0, rawTokens = 0;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var m = messages[i];
+            kept[i] = m.Index;
+            keptIds[i] = m.Id;
+            tokens += m.Tokens;
+            rawTokens += frame.RawCostOfEntry(m.Index);
+            if (m.Truncated)
+            {
+                truncated.Add(m.Id);
+            }
+        }
+
+        var latency = time.GetElapsedTime(started);
+        var report = new ReductionReport(transcript, frame.Count, kept, policy.Name, keptIds, truncated, fallback, latency);
+        var tokensSeen = ratio == 1.0 ? transcript.TotalTokens : (long)Math.Ceiling(transcript.TotalTokens * ratio);
+        var stats = new TurnStats
+        {
+            Turn = transcript.Turn,
+            Policy = policy.Name,
+            Budget = Options.Budget,
+            MessagesSeen = frame.Count,
+            TokensSeen = tokensSeen,
+            MessagesRetained = messages.Count,
+            TokensRetained = tokens,
+            CompressionRatio = tokens == 0 ? 0 : (double)tokensSeen / tokens,
+            Evicted = frame.Count - messages.Count,
+            NewlyEvicted = previous.CountNewlyEvicted(kept, frame.Count),
+            Truncated = truncated.Count,
+            SummariesCreated = frame.SummariesCreated,
+            ClustersMerged = frame.ClustersMerged,
+            ImportanceEvictions = frame.ImportanceEvictions,
+            PolicyLatency = latency,
+            Fallback = fallback,
+        };
+
+        var window = new ContextWindow(messages, tokens, Options.Budget, frame.Budget, rawTokens + framing, report, stats);
+        _stats.RecordBuild(stats);
+        Record(stats, activity);
+        Raise(static (h, e) => h.OnPolicyExecuted(e), new PolicyExecutedEvent(report, stats), nameof(IMemoryHooks.OnPolicyExecuted));
+        return window;
+    }
+
+    /// <summary>Learns from a completed model call: calibration, statistics, cache events.</summary>
+    public void ObserveResponse(ContextWindow window, ChatResponse response, int turn)
+    {
+        var usage = response.Usage;
+
+        // With function invocation inside the pipeline, one response spans several model calls whose usage is
+        // summed; it says nothing about this window's size, so it is not learned from.
+        var severalCalls = response.Messages.Any(static m => m.Contents.Any(static c => c is FunctionResultContent));
+        if (Options.CalibrateFromUsage && usage?.InputTokenCount is long input && !severalCalls)
+        {
+            Calibration.Observe(window.EstimatedRequestTokens, input);
+        }
+
+        _stats.RecordResponse(usage?.InputTokenCount, usage?.CachedInputTokenCount, Calibration.Ratio);
+        var tag = new KeyValuePair<string, object?>("finitememory.policy", Options.Policy.Name);
+        FiniteMemoryTelemetry.Turns.Add(1, tag);
+        if (usage?.CachedInputTokenCount is long cached)
+        {
+            var e = new CacheEvent(turn, cached, usage.InputTokenCount);
+            if (cached > 0)
+            {
+                FiniteMemoryTelemetry.CacheHits.Add(1, tag);
+                Raise(static (h, ev) => h.OnCacheHit(ev), e, nameof(IMemoryHooks.OnCacheHit));
+            }
+            else
+            {
+                FiniteMemoryTelemetry.CacheMisses.Add(1, tag);
+                Raise(static (h, ev) => h.OnCacheMiss(ev), e, nameof(IMemoryHooks.OnCacheMiss));
+            }
+        }
+    }
+
+    /// <summary>Invokes every hook, logging and swallowing what they throw.</summary>
+    public void Raise<TEvent>(Action<IMemoryHooks, TEvent> invoke, TEvent e, string name)
+    {
+        foreach (var hook in Options.Hooks)
+        {
+            try
+            {
+                invoke(hook, e);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Options.Logger?.LogWarning(ex, "FiniteMemory hook {Hook}.{Event} threw; ignored.", hook.GetType().Name, name);
+            }
+        }
+    }
+
+    // Runs the policy; returns null on success or the reason to fall back. Caller cancellation propagates.
+    private async ValueTask<string?> RunPolicyAsync(IMemoryPolicy policy, MemoryFrame frame, CancellationToken cancellationToken)
+    {
+        if (Options.LatencyBudget is not { } budget || policy is SlidingPolicy)
+        {
+            try
+            {
+                await policy.BuildAsync(frame, cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
+            {
+                return Describe(ex);
+            }
+        }
+
+        // The policy runs on its own thread so that the deadline holds even for CPU-bound code that never looks
+        // at its token (and cannot starve the thread pool the deadline needs): at the deadline we stop waiting,
+        // cancel the policy's token, and build with sliding over a fresh frame.
+        using var deadline = new CancellationTokenSource(budget, Options.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var token = linked.Token;
+        var run = Task.Factory.StartNew(
+            () => policy.BuildAsync(frame, token).AsTask(),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach,
+            TaskScheduler.Default).Unwrap();
+        try
+        {
+            await run.WaitAsync(budget, Options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (TimeoutException) when (!run.IsCompleted)
+        {
+            _ = run.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            return string.Create(CultureInfo.InvariantCulture, $"timeout: the policy exceeded its {budget.TotalMilliseconds:0.###} ms latency budget");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"timeout: the policy exceeded its {budget.TotalMilliseconds:0.###} ms latency budget");
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
+        {
+            return Describe(ex);
+        }
+        finally
+        {
+            // Whichever timer or caller ended the wait, an abandoned policy must see its token cancelled before
+            // the token source is disposed (otherwise it would never learn it was abandoned).
+            if (!run.IsCompleted)
+            {
+                await linked.CancelAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static string Describe(Exception ex) => $"exception: {ex.GetType().Name}: {ex.Message}";
+
+    private static void Record(TurnStats stats, Activity? activity)
+    {
+        var tag = new KeyValuePair<string, object?>("finitememory.policy", stats.Policy);
+        FiniteMemoryTelemetry.PolicyCalls.Add(1, tag);
+        FiniteMemoryTelemetry.TokensSeen.Add(stats.TokensSeen, tag);
+        FiniteMemoryTelemetry.TokensRetained.Add(stats.TokensRetained, tag);
+        FiniteMemoryTelemetry.Evictions.Add(stats.NewlyEvicted, tag);
+        if (stats.Truncated > 0)
+        {
+            FiniteMemoryTelemetry.Truncations.Add(stats.Truncated, tag);
+        }
+
+        if (stats.Fallback is not null)
+        {
+            FiniteMemoryTelemetry.Fallbacks.Add(1, tag);
+        }
+
+        FiniteMemoryTelemetry.PolicyDuration.Record(stats.PolicyLatency.TotalSeconds, tag);
+        FiniteMemoryTelemetry.WindowTokens.Record(stats.TokensRetained, tag);
+
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("finitememory.policy", stats.Policy);
+            activity.SetTag("finitememory.budget", stats.Budget);
+            activity.SetTag("finitememory.turn", stats.Turn);
+            activity.SetTag("finitememory.messages.seen", stats.MessagesSeen);
+            activity.SetTag("finitememory.messages.retained", stats.MessagesRetained);
+            activity.SetTag("finitememory.tokens.seen", stats.TokensSeen);
+            activity.SetTag("finitememory.tokens.retained", stats.TokensRetained);
+            activity.SetTag("finitememory.evicted", stats.Evicted);
+            activity.SetTag("finitememory.truncated", stats.Truncated);
+            if (stats.Fallback is not null)
+            {
+                activity.SetTag("finitememory.fallback", stats.Fallback);
+            }
+        }
+    }
+}

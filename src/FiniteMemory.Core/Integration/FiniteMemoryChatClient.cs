@@ -1,0 +1,132 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using FiniteMemory.Engine;
+using FiniteMemory.Memory;
+using FiniteMemory.Stats;
+using FiniteMemory.Telemetry;
+using FiniteMemory.Tokens;
+
+namespace FiniteMemory.Integration;
+
+/// <summary>
+/// Middleware that bounds every request to the inner client: the message list is reduced to a window that
+/// fits the budget (streaming included), and the usage the provider reports calibrates the token counter.
+/// </summary>
+/// <remarks>
+/// Place it closest to the model — after <c>UseFunctionInvocation()</c> in a <see cref="ChatClientBuilder"/> —
+/// so that each model request of a tool loop is bounded, not just the first.
+/// </remarks>
+public sealed class FiniteMemoryChatClient : DelegatingChatClient
+{
+    private readonly FiniteMemoryChatReducer _reducer;
+
+    /// <summary>Creates the middleware.</summary>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    public FiniteMemoryChatClient(IChatClient innerClient, MemoryOptions options)
+        : base(innerClient) => _reducer = new FiniteMemoryChatReducer(options);
+
+    /// <summary>The options in effect.</summary>
+    public MemoryOptions Options => _reducer.Options;
+
+    /// <summary>Cumulative statistics (a snapshot).</summary>
+    public MemoryStats Stats => _reducer.Stats;
+
+    /// <summary>The usage-learned token calibration.</summary>
+    public TokenCalibration Calibration => _reducer.Calibration;
+
+    private MemoryEngine Engine => _reducer.Engine;
+
+    /// <inheritdoc />
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var started = Engine.Options.TimeProvider.GetTimestamp();
+        var turn = 0;
+        try
+        {
+            var window = await _reducer.ReduceToWindowAsync(messages, options, t => turn = Start(t), cancellationToken).ConfigureAwait(false);
+            var response = await base.GetResponseAsync(window.ChatMessages, options, cancellationToken).ConfigureAwait(false);
+            Engine.ObserveResponse(window, response, turn);
+            Complete(turn, ChatOutcome.Completed, response, started);
+            return response;
+        }
+        catch (Exception ex)
+        {
+            Complete(turn, ex is OperationCanceledException && cancellationToken.IsCancellationRequested ? ChatOutcome.Cancelled : ChatOutcome.Failed, null, started);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var started = Engine.Options.TimeProvider.GetTimestamp();
+        var turn = 0;
+        ContextWindow? window = null;
+        var updates = new List<ChatResponseUpdate>();
+        var outcome = ChatOutcome.Cancelled;
+        try
+        {
+            try
+            {
+                window = await _reducer.ReduceToWindowAsync(messages, options, t => turn = Start(t), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                outcome = ex is OperationCanceledException && cancellationToken.IsCancellationRequested ? ChatOutcome.Cancelled : ChatOutcome.Failed;
+                throw;
+            }
+
+            var stream = base.GetStreamingResponseAsync(window.ChatMessages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            await using (stream.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    try
+                    {
+                        if (!await stream.MoveNextAsync().ConfigureAwait(false))
+                        {
+                            break;
+                        }
+                    }
+                    catch (Exception ex)
+                    {
+                        outcome = ex is OperationCanceledException && cancellationToken.IsCancellationRequested ? ChatOutcome.Cancelled : ChatOutcome.Failed;
+                        throw;
+                    }
+
+                    updates.Add(stream.Current);
+                    yield return stream.Current;
+                }
+            }
+
+            outcome = ChatOutcome.Completed;
+        }
+        finally
+        {
+            ChatResponse? response = null;
+            if (outcome == ChatOutcome.Completed)
+            {
+                response = updates.ToChatResponse();
+                Engine.ObserveResponse(window!, response, turn);
+            }
+
+            Complete(turn, outcome, response, started);
+        }
+    }
+
+    // The turn starts once the conversation is read, before its window is built (as in a session).
+    private int Start(Conversation.Transcript transcript)
+    {
+        Engine.Raise(static (h, e) => h.OnChatStart(e), new ChatStartEvent(transcript.Turn, transcript.Count), nameof(IMemoryHooks.OnChatStart));
+        return transcript.Turn;
+    }
+
+    private void Complete(int turn, ChatOutcome outcome, ChatResponse? response, long started) =>
+        Engine.Raise(
+            static (h, e) => h.OnChatComplete(e),
+            new ChatCompleteEvent(turn, outcome, response, Engine.Options.TimeProvider.GetElapsedTime(started)),
+            nameof(IMemoryHooks.OnChatComplete));
+}

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.AI;
+using FiniteMemory.Conversation;
+using FiniteMemory.Engine;
+using FiniteMemory.Memory;
+using FiniteMemory.Stats;
+using FiniteMemory.Tokens;
+
+namespace FiniteMemory.Integration;
+
+/// <summary>
+/// FiniteMemory as a Microsoft.Extensions.AI <see cref="IChatReducer"/>: reduces any message list to a
+/// window that fits the budget, with the same policy, invariants, report and statistics as a session.
+/// </summary>
+/// <remarks>
+/// The newest user message in the list is the one being answered. Token counts are cached per message
+/// instance, so passing a growing history on every call does not re-tokenize it. Thread-safe.
+/// </remarks>
+public sealed class FiniteMemoryChatReducer : IChatReducer
+{
+    private readonly MemoryEngine _engine;
+    private readonly MessageTokenCache _cache;
+
+    /// <summary>Creates the reducer.</summary>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    public FiniteMemoryChatReducer(MemoryOptions options)
+    {
+        _engine = new MemoryEngine(options);
+        _cache = new MessageTokenCache(_engine.Counter);
+    }
+
+    /// <summary>The options in effect (a copy of those given).</summary>
+    public MemoryOptions Options => _engine.Options;
+
+    /// <summary>Cumulative statistics over every reduction (a snapshot).</summary>
+    public MemoryStats Stats => _engine.Stats;
+
+    /// <summary>The usage-learned token calibration (fed by <see cref="FiniteMemoryChatClient"/>).</summary>
+    public TokenCalibration Calibration => _engine.Calibration;
+
+    internal MemoryEngine Engine => _engine;
+
+    /// <inheritdoc />
+    public async Task<IEnumerable<ChatMessage>> ReduceAsync(IEnumerable<ChatMessage> messages, CancellationToken cancellationToken)
+    {
+        var window = await ReduceToWindowAsync(messages, null, cancellationToken).ConfigureAwait(false);
+        return window.ChatMessages;
+    }
+
+    /// <summary>Reduces <paramref name="messages"/> to a window and returns it with its report.</summary>
+    /// <param name="messages">The conversation so far, oldest first.</param>
+    /// <param name="chatOptions">The options of the request the window is for (their tools are counted against the budget).</param>
+    /// <param name="cancellationToken">Cancels the reduction.</param>
+    /// <exception cref="MemoryBudgetException">The budget cannot hold the system and pinned messages and the newest user message.</exception>
+    public ValueTask<ContextWindow> ReduceToWindowAsync(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions, CancellationToken cancellationToken) =>
+        ReduceToWindowAsync(messages, chatOptions, beforeBuild: null, cancellationToken);
+
+    /// <summary>Reduces, calling <paramref name="beforeBuild"/> once the conversation is read and before its window is built.</summary>
+    internal ValueTask<ContextWindow> ReduceToWindowAsync(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions, Action<Transcript>? beforeBuild, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var transcript = new Transcript(_engine.Counter);
+        foreach (var message in messages)
+        {
+            ArgumentNullException.ThrowIfNull(message, nameof(messages));
+            transcript.Add(message, pinned: false, id: null, _cache.Count(message));
+        }
+
+        beforeBuild?.Invoke(transcript);
+        var toolTokens = _engine.Counter.CountTools(chatOptions?.Tools);
+        return _engine.BuildAsync(transcript, toolTokens, WindowHistory.None, cancellationToken);
+    }
+}

@@ -1,0 +1,221 @@
+using Microsoft.Extensions.AI;
+using FiniteMemory.Conversation;
+using FiniteMemory.Tokens;
+
+namespace FiniteMemory.Memory;
+
+/// <summary>
+/// The working set of one window build: the transcript as of this turn, the token budget, the new user
+/// message, and the selection the stages make. Stages only ever keep whole groups, and the frame refuses
+/// anything over the budget, so the invariants hold whatever the stages decide.
+/// </summary>
+/// <remarks>
+/// Building a frame costs O(mandatory groups), not O(transcript): a stage that only looks at recent
+/// messages never touches old ones. Costs are in calibrated tokens (see <see cref="TokenCalibration"/>).
+/// </remarks>
+public sealed class MemoryFrame
+{
+    private readonly ulong[] _keptBits;
+    private readonly List<KeptGroup> _kept = [];
+    private readonly double _ratio;
+    private Dictionary<int, Truncation>? _truncations;
+    private float[]? _scores;
+
+    internal MemoryFrame(Transcript transcript, string policyName, int totalBudget, int reserved, double calibrationRatio)
+    {
+        Transcript = transcript;
+        PolicyName = policyName;
+        TotalBudget = totalBudget;
+        Reserved = reserved;
+        Budget = totalBudget - reserved;
+        _ratio = calibrationRatio;
+        Count = transcript.Count;
+        GroupCount = transcript.Groups.Count;
+        _keptBits = new ulong[(GroupCount + 63) >> 6];
+        QueryIndex = transcript.LastUserIndex < Count ? transcript.LastUserIndex : -1;
+        QueryGroup = QueryIndex >= 0 ? transcript[QueryIndex].Group : -1;
+    }
+
+    /// <summary>The conversation. Read entries below <see cref="Count"/> and groups below <see cref="GroupCount"/>.</summary>
+    public Transcript Transcript { get; }
+
+    /// <summary>Name of the policy building this frame.</summary>
+    public string PolicyName { get; }
+
+    /// <summary>Number of transcript entries this build covers.</summary>
+    public int Count { get; }
+
+    /// <summary>Number of groups this build covers.</summary>
+    public int GroupCount { get; }
+
+    /// <summary>Tokens available for the window's messages: <see cref="TotalBudget"/> less <see cref="Reserved"/>.</summary>
+    public int Budget { get; }
+
+    /// <summary>The configured budget for the whole request.</summary>
+    public int TotalBudget { get; }
+
+    /// <summary>Tokens set aside from <see cref="TotalBudget"/> before messages: the reply reserve, request framing and tool schemas.</summary>
+    public int Reserved { get; }
+
+    /// <summary>Tokens of the groups kept so far.</summary>
+    public int Used { get; private set; }
+
+    /// <summary>Tokens still available.</summary>
+    public int Remaining => Budget - Used;
+
+    /// <summary>Transcript index of the newest user message (the query), or -1.</summary>
+    public int QueryIndex { get; }
+
+    /// <summary>Group of the newest user message, or -1.</summary>
+    public int QueryGroup { get; }
+
+    /// <summary>The newest user message, or <see langword="null"/> when the conversation has none.</summary>
+    public MemoryEntry? Query => QueryIndex >= 0 ? Transcript[QueryIndex] : null;
+
+    /// <summary>The counter the transcript was counted with.</summary>
+    public ITokenCounter Counter => Transcript.Counter;
+
+    /// <summary>The calibration ratio applied to every raw token count in this build.</summary>
+    public double CalibrationRatio => _ratio;
+
+    /// <summary>The groups kept so far, in the order they were kept.</summary>
+    public IReadOnlyList<KeptGroup> Kept => _kept;
+
+    /// <summary>Per-group scores for scoring stages (allocated on first use, one slot per group).</summary>
+    public float[] Scores => _scores ??= new float[GroupCount];
+
+    /// <summary>Whether a stage allocated <see cref="Scores"/>.</summary>
+    public bool HasScores => _scores is not null;
+
+    /// <summary>Summaries a summarizing stage created in this build.</summary>
+    public int SummariesCreated { get; set; }
+
+    /// <summary>Clusters a clustering stage merged in this build.</summary>
+    public int ClustersMerged { get; set; }
+
+    /// <summary>Groups an importance stage evicted in this build that recency alone would have kept.</summary>
+    public int ImportanceEvictions { get; set; }
+
+    /// <summary>Whether a group is in the window so far.</summary>
+    public bool IsKept(int group) => (_keptBits[group >> 6] & (1UL << (group & 63))) != 0;
+
+    /// <summary>Calibrated tokens of a raw count.</summary>
+    public int Calibrate(int rawTokens) => _ratio == 1.0 ? rawTokens : (int)Math.Ceiling(rawTokens * _ratio);
+
+    /// <summary>Tokens a transcript entry costs in this window (its truncated copy if one was made).</summary>
+    public int CostOfEntry(int index)
+    {
+        if (_truncations is not null && _truncations.TryGetValue(index, out var truncation))
+        {
+            return Calibrate(truncation.Tokens);
+        }
+
+        return Calibrate(Transcript[index].Tokens);
+    }
+
+    /// <summary>Uncalibrated tokens of an entry as the window shows it (its truncated copy if one was made).</summary>
+    internal int RawCostOfEntry(int index) =>
+        _truncations is not null && _truncations.TryGetValue(index, out var truncation) ? truncation.Tokens : Transcript[index].Tokens;
+
+    /// <summary>Tokens a whole group costs in this window.</summary>
+    public int CostOf(int group)
+    {
+        var g = Transcript.Groups[group];
+        if (_ratio == 1.0 && _truncations is null && g.Last < Count)
+        {
+            return g.Tokens;
+        }
+
+        var cost = 0;
+        foreach (var member in g.Members)
+        {
+            if (member < Count)
+            {
+                cost += CostOfEntry(member);
+            }
+        }
+
+        return cost;
+    }
+
+    /// <summary>Keeps a group if it fits in what remains.</summary>
+    /// <returns>Whether the group is now kept (true also when it already was).</returns>
+    public bool TryKeep(int group, KeepReason reason)
+    {
+        if (IsKept(group))
+        {
+            return true;
+        }
+
+        var cost = CostOf(group);
+        if (cost > Remaining)
+        {
+            return false;
+        }
+
+        Mark(group, reason, cost);
+        return true;
+    }
+
+    /// <summary>Drops a group a stage kept earlier. System, pinned and query groups cannot be released.</summary>
+    /// <returns>Whether the group was released.</returns>
+    public bool Release(int group)
+    {
+        if (!IsKept(group) || group == QueryGroup || Transcript.Groups[group].IsMandatory)
+        {
+            return false;
+        }
+
+        var at = _kept.FindIndex(k => k.Group == group);
+        _kept.RemoveAt(at);
+        _keptBits[group >> 6] &= ~(1UL << (group & 63));
+        Used -= CostOf(group);
+        return true;
+    }
+
+    /// <summary>The truncated copy of an entry, if a stage made one.</summary>
+    public bool TryGetTruncation(int index, out ChatMessage message)
+    {
+        if (_truncations is not null && _truncations.TryGetValue(index, out var truncation))
+        {
+            message = truncation.Message;
+            return true;
+        }
+
+        message = null!;
+        return false;
+    }
+
+    /// <summary>The transcript indices that have a truncated copy in this window.</summary>
+    public IEnumerable<int> TruncatedEntries => _truncations?.Keys ?? Enumerable.Empty<int>();
+
+    // Mandatory groups are kept whatever the budget says; the caller checks the total and reports clearly.
+    internal void KeepMandatory(int group, KeepReason reason)
+    {
+        if (!IsKept(group))
+        {
+            Mark(group, reason, CostOf(group));
+        }
+    }
+
+    internal void SetTruncation(int index, ChatMessage message, int rawTokens)
+    {
+        var group = Transcript[index].Group;
+        var kept = IsKept(group);
+        var before = kept ? CostOf(group) : 0;
+        (_truncations ??= [])[index] = new Truncation(message, rawTokens);
+        if (kept)
+        {
+            Used += CostOf(group) - before;
+        }
+    }
+
+    private void Mark(int group, KeepReason reason, int cost)
+    {
+        _keptBits[group >> 6] |= 1UL << (group & 63);
+        _kept.Add(new KeptGroup(group, reason));
+        Used += cost;
+    }
+
+    private readonly record struct Truncation(ChatMessage Message, int Tokens);
+}

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.AI;
+
+namespace FiniteMemory.Memory;
+
+/// <summary>One message of a <see cref="ContextWindow"/>.</summary>
+/// <param name="Id">The transcript entry's id.</param>
+/// <param name="Index">The transcript index (windows are in ascending index order).</param>
+/// <param name="Message">What the model sees: the transcript's message, or a truncated copy of it.</param>
+/// <param name="Tokens">Its tokens as budgeted (calibrated).</param>
+/// <param name="Truncated">Whether <paramref name="Message"/> is a shortened copy with a visible marker.</param>
+/// <param name="Reason">Why it was kept.</param>
+public sealed record WindowMessage(string Id, int Index, ChatMessage Message, int Tokens, bool Truncated, KeepReason Reason)
+{
+    /// <summary>The message's role.</summary>
+    public ChatRole Role => Message.Role;
+}

@@ -1,0 +1,457 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using FiniteMemory.Checkpoints;
+using FiniteMemory.Conversation;
+using FiniteMemory.Engine;
+using FiniteMemory.Memory;
+using FiniteMemory.Stats;
+using FiniteMemory.Telemetry;
+using FiniteMemory.Tokens;
+
+namespace FiniteMemory.Sessions;
+
+/// <summary>
+/// One conversation with bounded memory: the full transcript, and for every turn a window that fits the
+/// budget, built by the configured policy and sent to any <see cref="IChatClient"/>.
+/// </summary>
+/// <remarks>
+/// <para>A session is one conversation: turns run one at a time. Starting a turn (or adding messages) while
+/// another is in progress throws <see cref="InvalidOperationException"/>.</para>
+/// <para>State is never half-written. A turn whose window cannot be built or whose model call fails leaves
+/// the transcript exactly as it was. A streamed turn the caller cancels (or stops reading) keeps the user
+/// message and the partial answer, marked with <see cref="IncompleteProperty"/>; a stream that fails keeps
+/// nothing.</para>
+/// </remarks>
+public sealed class MemorySession
+{
+    /// <summary>The <see cref="ChatMessage.AdditionalProperties"/> key set to true on an answer cut short by cancellation.</summary>
+    public const string IncompleteProperty = "finitememory.incomplete";
+
+    private readonly IChatClient? _client;
+    private MemoryEngine _engine;
+    private Transcript _transcript;
+    private WindowHistory _history = WindowHistory.None;
+    private int _busy;
+
+    /// <summary>Creates a session that can only prepare windows (no model calls); see <see cref="PrepareAsync"/>.</summary>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    public MemorySession(MemoryOptions options)
+        : this(null, options)
+    {
+    }
+
+    /// <summary>Creates a session over a chat client.</summary>
+    /// <param name="chatClient">The model; may be null if the session only prepares windows.</param>
+    /// <param name="options">Budget, policy and the rest; copied, so later changes do not affect the session.</param>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    public MemorySession(IChatClient? chatClient, MemoryOptions options)
+    {
+        _client = chatClient;
+        _engine = new MemoryEngine(options);
+        _transcript = new Transcript(_engine.Counter);
+    }
+
+    /// <summary>The whole conversation.</summary>
+    public Transcript Transcript => _transcript;
+
+    /// <summary>The options in effect (a copy of those given).</summary>
+    public MemoryOptions Options => _engine.Options;
+
+    /// <summary>The token counter.</summary>
+    public ITokenCounter TokenCounter => _engine.Counter;
+
+    /// <summary>The usage-learned token calibration.</summary>
+    public TokenCalibration Calibration => _engine.Calibration;
+
+    /// <summary>Cumulative statistics (a snapshot).</summary>
+    public MemoryStats Stats => _engine.Stats;
+
+    /// <summary>The most recent window sent to the model or returned by <see cref="PrepareAsync"/>.</summary>
+    public ContextWindow? LastWindow { get; private set; }
+
+    /// <summary>Appends a message without calling the model (history, system prompt, tool results of your own loop).</summary>
+    /// <exception cref="ArgumentException">The id is already used.</exception>
+    /// <exception cref="InvalidOperationException">A turn is in progress.</exception>
+    public MemoryEntry Add(ChatMessage message, bool pinned = false, string? id = null)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Enter();
+        try
+        {
+            return _transcript.Add(message, pinned, id);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>Appends a system message (system messages are in every window).</summary>
+    public MemoryEntry AddSystem(string text) => Add(new ChatMessage(ChatRole.System, text));
+
+    /// <summary>Pins a message so that every window keeps it.</summary>
+    /// <exception cref="KeyNotFoundException">No message has that id.</exception>
+    public void Pin(string id) => SetPinned(id, true);
+
+    /// <summary>Removes a pin.</summary>
+    /// <exception cref="KeyNotFoundException">No message has that id.</exception>
+    public void Unpin(string id) => SetPinned(id, false);
+
+    /// <summary>
+    /// Builds the window for the conversation as it stands — its newest user message is the one being
+    /// answered — without calling a model. Use it to call the model yourself, then <see cref="RecordResponse"/>.
+    /// </summary>
+    /// <param name="chatOptions">The options you will send (their tools are counted against the budget).</param>
+    /// <param name="cancellationToken">Cancels the build.</param>
+    /// <exception cref="MemoryBudgetException">The budget cannot hold the system and pinned messages and the newest user message.</exception>
+    public async Task<ContextWindow> PrepareAsync(ChatOptions? chatOptions = null, CancellationToken cancellationToken = default)
+    {
+        Enter();
+        try
+        {
+            var window = await BuildAsync(chatOptions, cancellationToken).ConfigureAwait(false);
+            Remember(window);
+            return window;
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>Records a model's response to the last prepared window: appends its messages and learns from its usage.</summary>
+    /// <exception cref="InvalidOperationException">No window was prepared.</exception>
+    public void RecordResponse(ChatResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        Enter();
+        try
+        {
+            var window = LastWindow ?? throw new InvalidOperationException("RecordResponse needs a window: call PrepareAsync first and send its messages to the model.");
+            var mark = _transcript.Count;
+            try
+            {
+                Commit(window, response);
+            }
+            catch
+            {
+                _transcript.TruncateTo(mark);
+                throw;
+            }
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>Sends a user message and returns the model's answer; both are remembered.</summary>
+    public Task<ChatResponse> ChatAsync(string userText, ChatOptions? chatOptions = null, CancellationToken cancellationToken = default) =>
+        ChatAsync(new ChatMessage(ChatRole.User, userText), chatOptions, cancellationToken);
+
+    /// <summary>Sends a user message and returns the model's answer; both are remembered.</summary>
+    /// <exception cref="MemoryBudgetException">The budget cannot hold the mandatory messages; nothing was remembered.</exception>
+    /// <exception cref="InvalidOperationException">The session has no chat client, or a turn is in progress.</exception>
+    public async Task<ChatResponse> ChatAsync(ChatMessage userMessage, ChatOptions? chatOptions = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userMessage);
+        var client = RequireClient();
+        Enter();
+        var started = Options.TimeProvider.GetTimestamp();
+        var mark = _transcript.Count;
+        var turn = 0;
+        ContextWindow? window = null;
+        try
+        {
+            using var activity = FiniteMemoryTelemetry.ActivitySource.StartActivity(FiniteMemoryTelemetry.ChatActivityName);
+            _transcript.Add(userMessage);
+            turn = _transcript.Turn;
+            _engine.Raise(static (h, e) => h.OnChatStart(e), new ChatStartEvent(turn, _transcript.Count), nameof(IMemoryHooks.OnChatStart));
+            window = await BuildAsync(chatOptions, cancellationToken).ConfigureAwait(false);
+            var response = await client.GetResponseAsync(window.ChatMessages, chatOptions, cancellationToken).ConfigureAwait(false);
+            Commit(window, response);
+            Complete(turn, ChatOutcome.Completed, response, started);
+            return response;
+        }
+        catch (Exception ex)
+        {
+            RollBack(mark, window);
+            Complete(turn, IsCancellation(ex, cancellationToken) ? ChatOutcome.Cancelled : ChatOutcome.Failed, null, started);
+            throw;
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>Sends a user message and streams the answer; memory records it when the stream completes.</summary>
+    public IAsyncEnumerable<ChatResponseUpdate> ChatStreamingAsync(string userText, ChatOptions? chatOptions = null, CancellationToken cancellationToken = default) =>
+        ChatStreamingAsync(new ChatMessage(ChatRole.User, userText), chatOptions, cancellationToken);
+
+    /// <summary>Sends a user message and streams the answer; memory records it when the stream completes.</summary>
+    /// <remarks>
+    /// If the caller cancels or stops reading, memory keeps the user message and the partial answer marked
+    /// <see cref="IncompleteProperty"/> (nothing, if no text had arrived). If the stream fails, memory is left
+    /// as it was before the turn.
+    /// </remarks>
+    public async IAsyncEnumerable<ChatResponseUpdate> ChatStreamingAsync(
+        ChatMessage userMessage,
+        ChatOptions? chatOptions = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userMessage);
+        var client = RequireClient();
+        Enter();
+        var started = Options.TimeProvider.GetTimestamp();
+        var mark = _transcript.Count;
+        var turn = 0;
+        var outcome = StreamOutcome.Stopped;
+        ContextWindow? window = null;
+        var updates = new List<ChatResponseUpdate>();
+        using var activity = FiniteMemoryTelemetry.ActivitySource.StartActivity(FiniteMemoryTelemetry.ChatActivityName);
+        try
+        {
+            IAsyncEnumerator<ChatResponseUpdate> stream;
+            try
+            {
+                _transcript.Add(userMessage);
+                turn = _transcript.Turn;
+                _engine.Raise(static (h, e) => h.OnChatStart(e), new ChatStartEvent(turn, _transcript.Count), nameof(IMemoryHooks.OnChatStart));
+                window = await BuildAsync(chatOptions, cancellationToken).ConfigureAwait(false);
+                stream = client.GetStreamingResponseAsync(window.ChatMessages, chatOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                outcome = IsCancellation(ex, cancellationToken) ? StreamOutcome.Cancelled : StreamOutcome.Failed;
+                throw;
+            }
+
+            await using (stream.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    try
+                    {
+                        if (!await stream.MoveNextAsync().ConfigureAwait(false))
+                        {
+                            break;
+                        }
+                    }
+                    catch (Exception ex)
+                    {
+                        outcome = IsCancellation(ex, cancellationToken) ? StreamOutcome.Cancelled : StreamOutcome.Failed;
+                        throw;
+                    }
+
+                    updates.Add(stream.Current);
+                    yield return stream.Current;
+                }
+            }
+
+            outcome = StreamOutcome.Completed;
+        }
+        finally
+        {
+            try
+            {
+                FinishStream(outcome, window, updates, mark, turn, started);
+            }
+            finally
+            {
+                Exit();
+            }
+        }
+    }
+
+    /// <summary>Writes the session to a checkpoint file atomically (a temporary file renamed over the target).</summary>
+    /// <exception cref="CheckpointException">The session holds something that cannot be written; the file was not touched.</exception>
+    public async Task SaveCheckpointAsync(string path, CancellationToken cancellationToken = default)
+    {
+        Enter();
+        try
+        {
+            var checkpoint = SessionCheckpoint.Capture(this, path);
+            await CheckpointFile.WriteAsync(path, checkpoint, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>
+    /// Replaces this session's conversation, statistics and calibration with a checkpoint's. The file is read
+    /// and validated completely before anything changes: on any error the session is untouched.
+    /// </summary>
+    /// <exception cref="CheckpointException">The file is missing, corrupt, truncated, of a newer version or invalid; the message names the file and the problem.</exception>
+    public async Task RestoreCheckpointAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var checkpoint = await CheckpointFile.ReadAsync(path, cancellationToken).ConfigureAwait(false);
+        Enter();
+        try
+        {
+            var engine = new MemoryEngine(_engine.Options);
+            var transcript = checkpoint.Restore(path, engine);
+            _engine = engine;
+            _transcript = transcript;
+            _history = WindowHistory.None;
+            LastWindow = null;
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>Creates a session from a checkpoint file.</summary>
+    /// <exception cref="CheckpointException">The file is missing, corrupt, truncated, of a newer version or invalid.</exception>
+    public static async Task<MemorySession> LoadAsync(string path, IChatClient? chatClient, MemoryOptions options, CancellationToken cancellationToken = default)
+    {
+        var session = new MemorySession(chatClient, options);
+        await session.RestoreCheckpointAsync(path, cancellationToken).ConfigureAwait(false);
+        return session;
+    }
+
+    internal MemoryEngine Engine => _engine;
+
+    private static bool IsCancellation(Exception ex, CancellationToken cancellationToken) =>
+        ex is OperationCanceledException && cancellationToken.IsCancellationRequested;
+
+    private void SetPinned(string id, bool pinned)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        Enter();
+        try
+        {
+            _transcript.SetPinned(id, pinned);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private IChatClient RequireClient() =>
+        _client ?? throw new InvalidOperationException("This session has no chat client: create it with MemorySession(chatClient, options) to chat, or use PrepareAsync to build windows only.");
+
+    private ValueTask<ContextWindow> BuildAsync(ChatOptions? chatOptions, CancellationToken cancellationToken)
+    {
+        var toolTokens = _engine.Counter.CountTools(chatOptions?.Tools);
+        return _engine.BuildAsync(_transcript, toolTokens, _history, cancellationToken);
+    }
+
+    private void Remember(ContextWindow window)
+    {
+        _history = new WindowHistory(window.Report.KeptIndices, window.Stats.MessagesSeen);
+        LastWindow = window;
+    }
+
+    // Undoes a failed turn. If its window was built, the statistics already counted what dropped out of view,
+    // so that view (less the undone messages) becomes the previous one and a retry does not count it again.
+    private void RollBack(int mark, ContextWindow? window)
+    {
+        _transcript.TruncateTo(mark);
+        if (window is not null)
+        {
+            _history = new WindowHistory([.. window.Report.KeptIndices.Where(i => i < mark)], mark);
+        }
+    }
+
+    private void Commit(ContextWindow window, ChatResponse response)
+    {
+        foreach (var message in response.Messages)
+        {
+            _transcript.Add(message);
+        }
+
+        _engine.ObserveResponse(window, response, window.Stats.Turn);
+        Remember(window);
+    }
+
+    private void FinishStream(StreamOutcome outcome, ContextWindow? window, List<ChatResponseUpdate> updates, int mark, int turn, long started)
+    {
+        switch (outcome)
+        {
+            case StreamOutcome.Completed:
+            {
+                var response = updates.ToChatResponse();
+                try
+                {
+                    Commit(window!, response);
+                }
+                catch
+                {
+                    RollBack(mark, window);
+                    Complete(turn, ChatOutcome.Failed, null, started);
+                    throw;
+                }
+
+                Complete(turn, ChatOutcome.Completed, response, started);
+                return;
+            }
+
+            case StreamOutcome.Cancelled or StreamOutcome.Stopped when window is not null:
+            {
+                // Only the text survives: a function call cut off before its result would make every later request
+                // carry a call without a result, which providers reject.
+                var kept = updates.ToChatResponse().Messages
+                    .Select(static m => new ChatMessage(m.Role, [.. m.Contents.OfType<TextContent>()])
+                    {
+                        AuthorName = m.AuthorName,
+                        MessageId = m.MessageId,
+                        CreatedAt = m.CreatedAt,
+                        AdditionalProperties = new AdditionalPropertiesDictionary { [IncompleteProperty] = true },
+                    })
+                    .Where(static m => !string.IsNullOrEmpty(m.Text))
+                    .ToList();
+                if (kept.Count == 0)
+                {
+                    RollBack(mark, window);
+                }
+                else
+                {
+                    foreach (var message in kept)
+                    {
+                        _transcript.Add(message);
+                    }
+
+                    Remember(window);
+                }
+
+                Complete(turn, ChatOutcome.Cancelled, null, started);
+                return;
+            }
+
+            default:
+                RollBack(mark, window);
+                Complete(turn, outcome == StreamOutcome.Failed ? ChatOutcome.Failed : ChatOutcome.Cancelled, null, started);
+                return;
+        }
+    }
+
+    private void Complete(int turn, ChatOutcome outcome, ChatResponse? response, long started) =>
+        _engine.Raise(
+            static (h, e) => h.OnChatComplete(e),
+            new ChatCompleteEvent(turn, outcome, response, Options.TimeProvider.GetElapsedTime(started)),
+            nameof(IMemoryHooks.OnChatComplete));
+
+    private void Enter()
+    {
+        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            throw new InvalidOperationException(
+                "This session is busy with another turn. A session is one conversation: await each turn before starting the next, or use one session per conversation.");
+        }
+    }
+
+    private void Exit() => Volatile.Write(ref _busy, 0);
+
+    private enum StreamOutcome
+    {
+        Stopped,
+        Completed,
+        Cancelled,
+        Failed,
+    }
+}

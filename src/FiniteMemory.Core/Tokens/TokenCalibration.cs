@@ -1,0 +1,99 @@
+namespace FiniteMemory.Tokens;
+
+/// <summary>
+/// Learns the ratio between the input tokens a provider reports and the tokens FiniteMemory estimated for
+/// the same request, so that budgets match what the provider bills (a different tokenizer, hidden framing,
+/// tool schemas rendered differently).
+/// </summary>
+/// <remarks>
+/// The ratio starts at 1. Each observation moves it toward the observed ratio with weight
+/// max(<see cref="Smoothing"/>, 1/(n+1)) — the first observation is taken whole, later ones are averaged —
+/// and it is clamped to [<see cref="MinRatio"/>, <see cref="MaxRatio"/>] so one odd response cannot collapse
+/// or explode the budget. Estimates are scaled up (ceiling), never down, per message. Thread-safe.
+/// </remarks>
+public sealed class TokenCalibration
+{
+    /// <summary>The lowest ratio calibration will apply.</summary>
+    public const double MinRatio = 0.5;
+
+    /// <summary>The highest ratio calibration will apply.</summary>
+    public const double MaxRatio = 2.0;
+
+    /// <summary>Weight of a new observation once the first few have been made.</summary>
+    public const double Smoothing = 0.3;
+
+    /// <summary>Requests smaller than this many estimated tokens are too small to learn from (fixed costs dominate).</summary>
+    public const int MinSampleTokens = 32;
+
+    private readonly Lock _gate = new();
+    private double _ratio = 1.0;
+    private int _observations;
+
+    /// <summary>The current ratio provider/estimate, 1 until something was observed.</summary>
+    public double Ratio
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ratio;
+            }
+        }
+    }
+
+    /// <summary>How many provider reports have been learned from.</summary>
+    public int Observations
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _observations;
+            }
+        }
+    }
+
+    /// <summary>Scales a raw token estimate by the current ratio (rounding up).</summary>
+    public int Apply(int rawTokens)
+    {
+        var ratio = Ratio;
+        return ratio == 1.0 ? rawTokens : (int)Math.Ceiling(rawTokens * ratio);
+    }
+
+    /// <summary>Learns from one request: our raw estimate of its input and the input tokens the provider reported.</summary>
+    /// <returns>Whether the observation was used (it is skipped when either number is too small to be meaningful).</returns>
+    public bool Observe(int estimatedTokens, long providerTokens)
+    {
+        if (estimatedTokens < MinSampleTokens || providerTokens <= 0)
+        {
+            return false;
+        }
+
+        var observed = Math.Clamp((double)providerTokens / estimatedTokens, MinRatio, MaxRatio);
+        lock (_gate)
+        {
+            var weight = Math.Max(Smoothing, 1.0 / (_observations + 1));
+            _ratio = Math.Clamp(_ratio + (weight * (observed - _ratio)), MinRatio, MaxRatio);
+            _observations++;
+        }
+
+        return true;
+    }
+
+    /// <summary>Restores a previously learned state (checkpoints).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The ratio is outside the allowed range or the count is negative.</exception>
+    public void Restore(double ratio, int observations)
+    {
+        if (!double.IsFinite(ratio) || ratio < MinRatio || ratio > MaxRatio)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ratio), ratio, $"A calibration ratio must be between {MinRatio} and {MaxRatio}.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(observations);
+        lock (_gate)
+        {
+            _ratio = ratio;
+            _observations = observations;
+        }
+    }
+}
