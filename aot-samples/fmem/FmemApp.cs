@@ -1,0 +1,35 @@
+using System.CommandLine;
+
+namespace FiniteMemory.Cli;
+
+/// <summary>The fmem command tree; <see cref="RunAsync"/> is the whole program, callable in-process by tests.</summary>
+public static class FmemApp
+{
+    /// <summary>Exit code for bad input or usage (missing file, malformed line, unknown policy, bad budget).</summary>
+    public const int InputError = 2;
+
+    /// <summary>Runs fmem with <paramref name="args"/>, writing to the given streams; returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var root = new RootCommand("fmem: keep LLM conversations inside a token budget. Replays transcripts through FiniteMemory's memory policies.")
+        {
+            ReplayCommand.Create(output, error),
+        };
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // Usage errors are bad input like any other: one clear line each on stderr, exit code 2.
+            foreach (var problem in parse.Errors)
+            {
+                error.WriteLine($"fmem: error: {problem.Message}");
+            }
+
+            error.WriteLine($"Run 'fmem {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')).Take(1))} --help' for usage.".Replace("  ", " ", StringComparison.Ordinal));
+            return InputError;
+        }
+
+        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+}

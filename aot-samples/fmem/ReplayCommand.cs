@@ -1,0 +1,154 @@
+using System.CommandLine;
+using System.Globalization;
+using FiniteMemory.Conversation;
+using FiniteMemory.Engine;
+using FiniteMemory.Memory;
+using FiniteMemory.Policies;
+using FiniteMemory.Sessions;
+using FiniteMemory.Tokens;
+
+namespace FiniteMemory.Cli;
+
+/// <summary><c>fmem replay</c>: builds the window a policy would send for the last user message of a transcript.</summary>
+internal static class ReplayCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var transcript = new Argument<string>("transcript")
+        {
+            Description = "A JSON Lines file, one OpenAI-style chat message per line (role, content, name, tool_calls, tool_call_id; optional id and pinned).",
+        };
+        var policy = new Option<string>("--policy", "-p")
+        {
+            Description = $"Memory policy: {string.Join(", ", MemoryPolicies.Names)}.",
+            DefaultValueFactory = _ => SlidingPolicy.PolicyName,
+        };
+        var budget = new Option<int>("--budget", "-b")
+        {
+            Description = "Token budget for the request (window messages + reserve + request framing).",
+            Required = true,
+        };
+        var tokenizer = new Option<string>("--tokenizer", "-t")
+        {
+            Description = $"Vocabulary to count with: {string.Join(", ", TokenizerPresets.Names)}.",
+            DefaultValueFactory = _ => "o200k",
+        };
+        var reserve = new Option<int>("--reserve", "-r")
+        {
+            Description = "Tokens held back from the budget for the model's reply.",
+            DefaultValueFactory = _ => 0,
+        };
+        var json = new Option<bool>("--json")
+        {
+            Description = "Print exactly one JSON object (window, report, stats) instead of the readable report.",
+        };
+
+        var command = new Command("replay", "Build the window a memory policy keeps for the last user message of a transcript, and report what it kept, evicted and truncated.")
+        {
+            transcript, policy, budget, tokenizer, reserve, json,
+        };
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var request = new ReplayRequest(
+                parse.GetValue(transcript)!,
+                parse.GetValue(policy)!,
+                parse.GetValue(budget),
+                parse.GetValue(tokenizer)!,
+                parse.GetValue(reserve),
+                parse.GetValue(json));
+            return await RunAsync(request, output, error, cancellationToken).ConfigureAwait(false);
+        });
+
+        return command;
+    }
+
+    internal static async Task<int> RunAsync(ReplayRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (!MemoryPolicies.TryGet(request.Policy, out var policy))
+        {
+            return Fail(error, $"unknown policy '{request.Policy}'. Known policies: {string.Join(", ", MemoryPolicies.Names)}.");
+        }
+
+        if (!TokenizerPresets.TryParse(request.Tokenizer, out var preset))
+        {
+            return Fail(error, $"unknown tokenizer '{request.Tokenizer}'. Known tokenizers: {string.Join(", ", TokenizerPresets.Names)}.");
+        }
+
+        if (request.Budget <= 0)
+        {
+            return Fail(error, string.Create(CultureInfo.InvariantCulture, $"--budget must be a positive number of tokens (got {request.Budget})."));
+        }
+
+        if (request.Reserve < 0 || request.Reserve >= request.Budget)
+        {
+            return Fail(error, string.Create(CultureInfo.InvariantCulture, $"--reserve must be at least 0 and smaller than --budget (got reserve {request.Reserve}, budget {request.Budget})."));
+        }
+
+        IReadOnlyList<ChatJsonlMessage> messages;
+        try
+        {
+            messages = ChatJsonl.ReadFile(request.Path);
+        }
+        catch (FileNotFoundException)
+        {
+            return Fail(error, $"transcript '{request.Path}' does not exist.");
+        }
+        catch (FormatException ex)
+        {
+            return Fail(error, $"{request.Path}: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Fail(error, $"cannot read transcript '{request.Path}': {ex.Message}");
+        }
+
+        if (!messages.Any(m => m.Message.Role == Microsoft.Extensions.AI.ChatRole.User))
+        {
+            return Fail(error, $"{request.Path}: the transcript has no user message; its last user message is the turn being prepared.");
+        }
+
+        var session = new MemorySession(new MemoryOptions
+        {
+            Budget = request.Budget,
+            ReserveTokens = request.Reserve,
+            Policy = policy,
+            TokenCounter = TokenCounter.For(preset),
+        });
+
+        foreach (var message in messages)
+        {
+            session.Add(message.Message, message.Pinned, message.Id);
+        }
+
+        ContextWindow window;
+        try
+        {
+            window = await session.PrepareAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (MemoryBudgetException ex)
+        {
+            return Fail(error, ex.Message);
+        }
+
+        if (request.Json)
+        {
+            ReplayJson.Write(output, request, session, window);
+        }
+        else
+        {
+            ReplayText.Write(output, request, session, window);
+        }
+
+        return 0;
+    }
+
+    private static int Fail(TextWriter error, string message)
+    {
+        error.WriteLine($"fmem: error: {message}");
+        return FmemApp.InputError;
+    }
+}
+
+/// <summary>The arguments of one replay.</summary>
+internal sealed record ReplayRequest(string Path, string Policy, int Budget, string Tokenizer, int Reserve, bool Json);
