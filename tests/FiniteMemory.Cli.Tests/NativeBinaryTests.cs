@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace FiniteMemory.Cli.Tests;
+
+/// <summary>
+/// Runs a Native AOT build of fmem (path in the FMEM_BINARY environment variable) and checks that it prints what
+/// the in-process (JIT) program prints: trimming and AOT must not change the output.
+/// </summary>
+public class NativeBinaryTests
+{
+    private const string Variable = "FMEM_BINARY";
+
+    [Test]
+    [Arguments(600, 4000)]
+    [Arguments(100000, 20)]
+    public async Task The_native_binary_prints_the_same_json_as_the_in_process_program(int budget, int lastUserWords)
+    {
+        var binary = Environment.GetEnvironmentVariable(Variable);
+        Skip.When(string.IsNullOrWhiteSpace(binary), $"{Variable} is not set (set it to a Native AOT build of fmem to run this test)");
+        await Assert.That(File.Exists(binary)).IsTrue().Because($"{Variable}={binary} must point to the fmem executable");
+
+        using var dir = new TempDirectory();
+        var path = dir.Write("t.jsonl", Transcripts.Standard(lastUserWords));
+        string[] args = ["replay", path, "--budget", budget.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json"];
+
+        var native = await RunProcessAsync(binary!, args);
+        var managed = await Fmem.RunAsync(args);
+
+        await Assert.That(native.ExitCode).IsEqualTo(0).Because(native.ToString());
+        await Assert.That(native.Stderr).IsEqualTo(string.Empty);
+        await Assert.That(managed.ExitCode).IsEqualTo(0).Because(managed.ToString());
+        var expected = JsonNode.Parse(ReplayTests.WithoutLatency(managed.Stdout));
+        var actual = JsonNode.Parse(ReplayTests.WithoutLatency(native.Stdout));
+        await Assert.That(JsonNode.DeepEquals(actual, expected)).IsTrue()
+            .Because($"native:\n{actual?.ToJsonString()}\nin-process:\n{expected?.ToJsonString()}");
+    }
+
+    [Test]
+    public async Task The_native_binary_prints_the_same_json_as_the_in_process_program_for_the_repository_sample()
+    {
+        var binary = Environment.GetEnvironmentVariable(Variable);
+        Skip.When(string.IsNullOrWhiteSpace(binary), $"{Variable} is not set (set it to a Native AOT build of fmem to run this test)");
+        var root = Fmem.RepositoryRoot();
+        var sample = root is null ? null : Path.Combine(root, "samples", "trip-planner.jsonl");
+        Skip.Unless(sample is not null && File.Exists(sample), "samples/trip-planner.jsonl is not in this checkout");
+        string[] args = ["replay", sample!, "--budget", "4000", "--json"];
+
+        var native = await RunProcessAsync(binary!, args);
+        var managed = await Fmem.RunAsync(args);
+
+        await Assert.That(native.ExitCode).IsEqualTo(0).Because(native.ToString());
+        await Assert.That(managed.ExitCode).IsEqualTo(0).Because(managed.ToString());
+        var expected = JsonNode.Parse(ReplayTests.WithoutLatency(managed.Stdout));
+        var actual = JsonNode.Parse(ReplayTests.WithoutLatency(native.Stdout));
+        await Assert.That(JsonNode.DeepEquals(actual, expected)).IsTrue()
+            .Because($"native:\n{actual?.ToJsonString()}\nin-process:\n{expected?.ToJsonString()}");
+    }
+
+    [Test]
+    public async Task The_native_binary_reports_bad_input_with_exit_code_2()
+    {
+        var binary = Environment.GetEnvironmentVariable(Variable);
+        Skip.When(string.IsNullOrWhiteSpace(binary), $"{Variable} is not set (set it to a Native AOT build of fmem to run this test)");
+
+        using var dir = new TempDirectory();
+        var path = dir.Write("t.jsonl", Transcripts.Standard(lastUserWords: 20));
+        string[] args = ["replay", path, "--budget", "1000", "--policy", "lru"];
+
+        var native = await RunProcessAsync(binary!, args);
+        var managed = await Fmem.RunAsync(args);
+
+        await Assert.That(native.ExitCode).IsEqualTo(2);
+        await Assert.That(native.Stderr).IsEqualTo(managed.Stderr);
+        await Assert.That(native.Stdout).IsEqualTo(string.Empty);
+    }
+
+    private static async Task<FmemResult> RunProcessAsync(string binary, string[] args)
+    {
+        var start = new ProcessStartInfo(binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = System.Text.Encoding.UTF8,
+            StandardErrorEncoding = System.Text.Encoding.UTF8,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new FmemResult(process.ExitCode, await stdout, await stderr);
+    }
+}

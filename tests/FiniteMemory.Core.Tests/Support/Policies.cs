@@ -1,0 +1,18 @@
+using FiniteMemory.Memory;
+using FiniteMemory.Policies;
+
+namespace FiniteMemory.Tests.Support;
+
+/// <summary>A policy made of a delegate, for tests that need a particular stage sequence.</summary>
+public sealed class DelegatePolicy(string name, Action<MemoryFrame> build) : IMemoryPolicy
+{
+    public string Name => name;
+
+    public string Description => "test policy";
+
+    public ValueTask BuildAsync(MemoryFrame frame, CancellationToken cancellationToken)
+    {
+        build(frame);
+        return ValueTask.CompletedTask;
+    }
+}
