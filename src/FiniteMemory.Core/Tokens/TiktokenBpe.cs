@@ -753,7 +753,7 @@ internal sealed partial class TiktokenBpe
     /// A fast non-cryptographic hash; tokens average under 8 bytes, so short inputs are read in at most two
     /// overlapping words and finished with the murmur3 64-bit mixer.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static uint Hash(ReadOnlySpan<byte> bytes)
     {
         const ulong K = 0x9E3779B97F4A7C15UL;
