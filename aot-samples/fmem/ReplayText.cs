@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.AI;
 using FiniteMemory.Conversation;
 using FiniteMemory.Memory;
@@ -52,27 +51,27 @@ internal static class ReplayText
 
     private static string Preview(ChatMessage message)
     {
-        var text = new StringBuilder();
+        var parts = new List<string>();
         foreach (var content in message.Contents)
         {
             switch (content)
             {
                 case TextContent t:
-                    text.Append(t.Text);
+                    parts.Add(t.Text);
                     break;
                 case FunctionCallContent call:
-                    text.Append("→ ").Append(call.Name).Append("() ");
+                    parts.Add($"→ {call.Name}()");
                     break;
                 case FunctionResultContent result:
-                    text.Append("← ").Append(result.Result).Append(' ');
+                    parts.Add($"← {result.Result}");
                     break;
                 case DataContent or UriContent:
-                    text.Append("[image] ");
+                    parts.Add("[image]");
                     break;
             }
         }
 
-        var oneLine = string.Join(' ', text.ToString().Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+        var oneLine = string.Join(' ', string.Join(' ', parts).Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
         return oneLine.Length <= PreviewWidth ? oneLine : string.Concat(oneLine.AsSpan(0, PreviewWidth - 1), "…");
     }
 
