@@ -10,7 +10,7 @@ public sealed class MessageGroup
     internal MessageGroup(int index, int[] members, int tokens, bool hasSystem, bool hasPinned, bool hasFunctionCalls)
     {
         Index = index;
-        Members = members;
+        MemberArray = members;
         Tokens = tokens;
         HasSystem = hasSystem;
         HasPinned = hasPinned;
@@ -21,13 +21,16 @@ public sealed class MessageGroup
     public int Index { get; }
 
     /// <summary>Transcript indices of the members, ascending.</summary>
-    public IReadOnlyList<int> Members { get; }
+    public IReadOnlyList<int> Members => MemberArray;
 
     /// <summary>The first member's transcript index.</summary>
-    public int First => Members[0];
+    public int First => MemberArray[0];
 
     /// <summary>The last member's transcript index.</summary>
-    public int Last => Members[^1];
+    public int Last => MemberArray[^1];
+
+    /// <summary>The members as the array they are stored in (hot paths avoid interface calls).</summary>
+    internal int[] MemberArray { get; }
 
     /// <summary>The members' summed token counts (uncalibrated).</summary>
     public int Tokens { get; }

@@ -24,6 +24,10 @@ public sealed class Transcript : IReadOnlyList<MemoryEntry>
 
     // The generated-id counter as it was before each entry, so that undoing entries also undoes their ids.
     private readonly List<int> _nextIdBefore = [];
+
+    // Ids in order, append-only: a slot below the count is never overwritten (undo copies to a fresh array),
+    // so reports can hold (array, count) and list evicted ids lazily whatever happens to the transcript later.
+    private string[] _ids = new string[16];
     private long _totalTokens;
     private int _turn;
     private int _lastUserIndex = -1;
@@ -47,6 +51,12 @@ public sealed class Transcript : IReadOnlyList<MemoryEntry>
 
     /// <summary>The atomic groups, chronological by first member.</summary>
     public IReadOnlyList<MessageGroup> Groups => _groups;
+
+    /// <summary>A group by index, without an interface call (hot paths).</summary>
+    internal MessageGroup GroupAt(int index) => _groups[index];
+
+    /// <summary><see cref="MandatoryGroups"/> as the list it is (hot paths).</summary>
+    internal List<int> MandatoryGroupList => _mandatoryGroups;
 
     /// <summary>Indices of the groups that every window must keep (system or pinned), ascending.</summary>
     public IReadOnlyList<int> MandatoryGroups => _mandatoryGroups;
@@ -166,6 +176,12 @@ public sealed class Transcript : IReadOnlyList<MemoryEntry>
 
         var entry = new MemoryEntry(id, index, _turn, message, tokens, groupIndex, pinned);
         _entries.Add(entry);
+        if (index == _ids.Length)
+        {
+            Array.Resize(ref _ids, _ids.Length * 2);
+        }
+
+        _ids[index] = id;
         _nextIdBefore.Add(generatedIdBefore);
         _indexById.Add(id, index);
         _totalTokens += tokens;
@@ -194,10 +210,20 @@ public sealed class Transcript : IReadOnlyList<MemoryEntry>
         RecomputeGroup(entry.Group);
     }
 
+    /// <summary>The ids of the first <see cref="Count"/> entries; stays valid (unchanged) after later appends and undos.</summary>
+    internal IdSnapshot Ids => new(_ids, _entries.Count);
+
     /// <summary>Removes the newest entries down to <paramref name="count"/>: undoes a turn that failed.</summary>
     internal void TruncateTo(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count < _entries.Count)
+        {
+            var ids = new string[_ids.Length];
+            Array.Copy(_ids, ids, count);
+            _ids = ids;
+        }
+
         for (var i = _entries.Count - 1; i >= count; i--)
         {
             var entry = _entries[i];

@@ -75,26 +75,19 @@ internal sealed class MemoryEngine
             SlidingPolicy.Build(frame);
         }
 
-        var messages = OrderStage.Run(frame);
-        var kept = new int[messages.Count];
-        var keptIds = new string[messages.Count];
-        var truncated = new List<string>();
-        int tokens = 0, rawTokens = 0;
-        for (var i = 0; i < messages.Count; i++)
+        var messages = OrderStage.Order(frame, out var rawTokens);
+        var kept = new int[messages.Length];
+        int tokens = 0, truncated = 0;
+        for (var i = 0; i < messages.Length; i++)
         {
-            var m = messages[i];
+            ref readonly var m = ref messages[i];
             kept[i] = m.Index;
-            keptIds[i] = m.Id;
             tokens += m.Tokens;
-            rawTokens += frame.RawCostOfEntry(m.Index);
-            if (m.Truncated)
-            {
-                truncated.Add(m.Id);
-            }
+            truncated += m.Truncated ? 1 : 0;
         }
 
         var latency = time.GetElapsedTime(started);
-        var report = new ReductionReport(transcript, frame.Count, kept, policy.Name, keptIds, truncated, fallback, latency);
+        var report = new ReductionReport(transcript.Ids, messages, kept, policy.Name, fallback, latency);
         var tokensSeen = ratio == 1.0 ? transcript.TotalTokens : (long)Math.Ceiling(transcript.TotalTokens * ratio);
         var stats = new TurnStats
         {
@@ -103,12 +96,12 @@ internal sealed class MemoryEngine
             Budget = Options.Budget,
             MessagesSeen = frame.Count,
             TokensSeen = tokensSeen,
-            MessagesRetained = messages.Count,
+            MessagesRetained = messages.Length,
             TokensRetained = tokens,
             CompressionRatio = tokens == 0 ? 0 : (double)tokensSeen / tokens,
-            Evicted = frame.Count - messages.Count,
+            Evicted = frame.Count - messages.Length,
             NewlyEvicted = previous.CountNewlyEvicted(kept, frame.Count),
-            Truncated = truncated.Count,
+            Truncated = truncated,
             SummariesCreated = frame.SummariesCreated,
             ClustersMerged = frame.ClustersMerged,
             ImportanceEvictions = frame.ImportanceEvictions,
@@ -119,7 +112,10 @@ internal sealed class MemoryEngine
         var window = new ContextWindow(messages, tokens, Options.Budget, frame.Budget, rawTokens + framing, report, stats);
         _stats.RecordBuild(stats);
         Record(stats, activity);
-        Raise(static (h, e) => h.OnPolicyExecuted(e), new PolicyExecutedEvent(report, stats), nameof(IMemoryHooks.OnPolicyExecuted));
+        if (Options.Hooks.Count > 0)
+        {
+            Raise(static (h, e) => h.OnPolicyExecuted(e), new PolicyExecutedEvent(report, stats), nameof(IMemoryHooks.OnPolicyExecuted));
+        }
         return window;
     }
 
@@ -136,7 +132,7 @@ internal sealed class MemoryEngine
             Calibration.Observe(window.EstimatedRequestTokens, input);
         }
 
-        _stats.RecordResponse(usage?.InputTokenCount, usage?.CachedInputTokenCount, Calibration.Ratio);
+        _stats.RecordResponse(usage?.InputTokenCount, usage?.CachedInputTokenCount);
         var tag = new KeyValuePair<string, object?>("finitememory.policy", Options.Policy.Name);
         FiniteMemoryTelemetry.Turns.Add(1, tag);
         if (usage?.CachedInputTokenCount is long cached)

@@ -12,20 +12,22 @@ namespace FiniteMemory.Integration;
 /// window that fits the budget, with the same policy, invariants, report and statistics as a session.
 /// </summary>
 /// <remarks>
-/// The newest user message in the list is the one being answered. Token counts are cached per message
-/// instance, so passing a growing history on every call does not re-tokenize it. Thread-safe.
+/// The newest user message in the list is the one being answered. The reducer remembers the transcripts of
+/// the last few conversations it reduced (see <c>ConversationCache</c>): passing a growing history on every
+/// call costs a reference check per old message and the reading of the new ones, not a re-read of the whole
+/// history. Messages are treated as immutable once passed. Thread-safe.
 /// </remarks>
 public sealed class FiniteMemoryChatReducer : IChatReducer
 {
     private readonly MemoryEngine _engine;
-    private readonly MessageTokenCache _cache;
+    private readonly ConversationCache _conversations;
 
     /// <summary>Creates the reducer.</summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
     public FiniteMemoryChatReducer(MemoryOptions options)
     {
         _engine = new MemoryEngine(options);
-        _cache = new MessageTokenCache(_engine.Counter);
+        _conversations = new ConversationCache(_engine.Counter);
     }
 
     /// <summary>The options in effect (a copy of those given).</summary>
@@ -55,18 +57,21 @@ public sealed class FiniteMemoryChatReducer : IChatReducer
         ReduceToWindowAsync(messages, chatOptions, beforeBuild: null, cancellationToken);
 
     /// <summary>Reduces, calling <paramref name="beforeBuild"/> once the conversation is read and before its window is built.</summary>
-    internal ValueTask<ContextWindow> ReduceToWindowAsync(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions, Action<Transcript>? beforeBuild, CancellationToken cancellationToken)
+    internal async ValueTask<ContextWindow> ReduceToWindowAsync(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions, Action<Transcript>? beforeBuild, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var transcript = new Transcript(_engine.Counter);
-        foreach (var message in messages)
+        var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        var conversation = _conversations.Rent(list);
+        var transcript = conversation.Transcript;
+        try
         {
-            ArgumentNullException.ThrowIfNull(message, nameof(messages));
-            transcript.Add(message, pinned: false, id: null, _cache.Count(message));
+            beforeBuild?.Invoke(transcript);
+            var toolTokens = _engine.Counter.CountTools(chatOptions?.Tools);
+            return await _engine.BuildAsync(transcript, toolTokens, WindowHistory.None, cancellationToken).ConfigureAwait(false);
         }
-
-        beforeBuild?.Invoke(transcript);
-        var toolTokens = _engine.Counter.CountTools(chatOptions?.Tools);
-        return _engine.BuildAsync(transcript, toolTokens, WindowHistory.None, cancellationToken);
+        finally
+        {
+            _conversations.Return(conversation);
+        }
     }
 }

@@ -9,9 +9,8 @@ namespace FiniteMemory.Integration;
 /// middleware receive the whole history on every call), so each message is tokenized once in its life.
 /// </summary>
 /// <remarks>
-/// Entries live exactly as long as their message (weak keys). Messages are mutable, so each count carries a
-/// cheap shape fingerprint (role, author, and each content's type and length); a message edited in a way
-/// that changes its shape is counted again.
+/// Entries live exactly as long as their message (weak keys). Messages are mutable, so each count carries
+/// the message's <see cref="MessageShape"/>; a message edited in a way that changes its shape is counted again.
 /// </remarks>
 internal sealed class MessageTokenCache
 {
@@ -20,9 +19,11 @@ internal sealed class MessageTokenCache
 
     public MessageTokenCache(ITokenCounter counter) => _counter = counter;
 
-    public int Count(ChatMessage message)
+    public int Count(ChatMessage message) => Count(message, MessageShape.Of(message));
+
+    /// <summary>The count of a message whose <see cref="MessageShape"/> the caller already computed.</summary>
+    public int Count(ChatMessage message, long fingerprint)
     {
-        var fingerprint = Fingerprint(message);
         if (_counts.TryGetValue(message, out var cached) && cached.Fingerprint == fingerprint)
         {
             return cached.Tokens;
@@ -31,35 +32,6 @@ internal sealed class MessageTokenCache
         var tokens = _counter.CountMessage(message);
         _counts.AddOrUpdate(message, new Entry(fingerprint, tokens));
         return tokens;
-    }
-
-    private static long Fingerprint(ChatMessage message)
-    {
-        var hash = new HashCode();
-        hash.Add(message.Role);
-        hash.Add(message.AuthorName?.Length ?? -1);
-        foreach (var content in message.Contents)
-        {
-            hash.Add(content.GetType());
-            switch (content)
-            {
-                case TextContent text:
-                    hash.Add(text.Text.Length);
-                    break;
-                case TextReasoningContent reasoning:
-                    hash.Add(reasoning.Text.Length);
-                    break;
-                case FunctionCallContent call:
-                    hash.Add(call.Name);
-                    hash.Add(call.Arguments?.Count ?? -1);
-                    break;
-                case FunctionResultContent result:
-                    hash.Add(result.Result);
-                    break;
-            }
-        }
-
-        return ((long)message.Contents.Count << 32) | (uint)hash.ToHashCode();
     }
 
     private sealed record Entry(long Fingerprint, int Tokens);

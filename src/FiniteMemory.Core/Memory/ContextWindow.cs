@@ -9,22 +9,16 @@ namespace FiniteMemory.Memory;
 /// </summary>
 public sealed class ContextWindow
 {
-    internal ContextWindow(IReadOnlyList<WindowMessage> messages, int tokens, int budget, int available, int estimatedRequestTokens, ReductionReport report, TurnStats stats)
+    internal ContextWindow(WindowMessage[] messages, int tokens, int budget, int available, int estimatedRequestTokens, ReductionReport report, TurnStats stats)
     {
         Messages = messages;
+        ChatMessages = new ChatMessageList(messages);
         Tokens = tokens;
         Budget = budget;
         Available = available;
         EstimatedRequestTokens = estimatedRequestTokens;
         Report = report;
         Stats = stats;
-        var chat = new ChatMessage[messages.Count];
-        for (var i = 0; i < chat.Length; i++)
-        {
-            chat[i] = messages[i].Message;
-        }
-
-        ChatMessages = chat;
     }
 
     /// <summary>The window's messages, chronological.</summary>

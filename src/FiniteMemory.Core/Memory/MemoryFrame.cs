@@ -11,12 +11,12 @@ namespace FiniteMemory.Memory;
 /// </summary>
 /// <remarks>
 /// Building a frame costs O(mandatory groups), not O(transcript): a stage that only looks at recent
-/// messages never touches old ones. Costs are in calibrated tokens (see <see cref="TokenCalibration"/>).
+/// messages never touches old ones, and the selection is sized by what is kept. Costs are in calibrated tokens (see <see cref="TokenCalibration"/>).
 /// </remarks>
 public sealed class MemoryFrame
 {
-    private readonly ulong[] _keptBits;
-    private readonly List<KeptGroup> _kept = [];
+    private readonly HashSet<int> _keptSet = new(32);
+    private readonly List<KeptGroup> _kept = new(32);
     private readonly double _ratio;
     private Dictionary<int, Truncation>? _truncations;
     private float[]? _scores;
@@ -31,7 +31,6 @@ public sealed class MemoryFrame
         _ratio = calibrationRatio;
         Count = transcript.Count;
         GroupCount = transcript.Groups.Count;
-        _keptBits = new ulong[(GroupCount + 63) >> 6];
         QueryIndex = transcript.LastUserIndex < Count ? transcript.LastUserIndex : -1;
         QueryGroup = QueryIndex >= 0 ? transcript[QueryIndex].Group : -1;
     }
@@ -97,37 +96,32 @@ public sealed class MemoryFrame
     public int ImportanceEvictions { get; set; }
 
     /// <summary>Whether a group is in the window so far.</summary>
-    public bool IsKept(int group) => (_keptBits[group >> 6] & (1UL << (group & 63))) != 0;
+    public bool IsKept(int group) => _keptSet.Contains(group);
 
     /// <summary>Calibrated tokens of a raw count.</summary>
     public int Calibrate(int rawTokens) => _ratio == 1.0 ? rawTokens : (int)Math.Ceiling(rawTokens * _ratio);
 
     /// <summary>Tokens a transcript entry costs in this window (its truncated copy if one was made).</summary>
-    public int CostOfEntry(int index)
-    {
-        if (_truncations is not null && _truncations.TryGetValue(index, out var truncation))
-        {
-            return Calibrate(truncation.Tokens);
-        }
-
-        return Calibrate(Transcript[index].Tokens);
-    }
+    public int CostOfEntry(int index) => Calibrate(RawCostOfEntry(index));
 
     /// <summary>Uncalibrated tokens of an entry as the window shows it (its truncated copy if one was made).</summary>
-    internal int RawCostOfEntry(int index) =>
-        _truncations is not null && _truncations.TryGetValue(index, out var truncation) ? truncation.Tokens : Transcript[index].Tokens;
+    internal int RawCostOfEntry(int index) => RawCostOfEntry(Transcript[index]);
+
+    internal int RawCostOfEntry(MemoryEntry entry) =>
+        _truncations is not null && _truncations.TryGetValue(entry.Index, out var truncation) ? truncation.Tokens : entry.Tokens;
 
     /// <summary>Tokens a whole group costs in this window.</summary>
     public int CostOf(int group)
     {
-        var g = Transcript.Groups[group];
-        if (_ratio == 1.0 && _truncations is null && g.Last < Count)
+        var g = Transcript.GroupAt(group);
+        var members = g.MemberArray;
+        if (_ratio == 1.0 && _truncations is null && members[^1] < Count)
         {
             return g.Tokens;
         }
 
         var cost = 0;
-        foreach (var member in g.Members)
+        foreach (var member in members)
         {
             if (member < Count)
             {
@@ -147,7 +141,17 @@ public sealed class MemoryFrame
             return true;
         }
 
-        var cost = CostOf(group);
+        return TryKeep(group, reason, CostOf(group));
+    }
+
+    /// <summary>Keeps a group whose cost the caller already computed with <see cref="CostOf"/>, if it fits.</summary>
+    internal bool TryKeep(int group, KeepReason reason, int cost)
+    {
+        if (IsKept(group))
+        {
+            return true;
+        }
+
         if (cost > Remaining)
         {
             return false;
@@ -161,14 +165,14 @@ public sealed class MemoryFrame
     /// <returns>Whether the group was released.</returns>
     public bool Release(int group)
     {
-        if (!IsKept(group) || group == QueryGroup || Transcript.Groups[group].IsMandatory)
+        if (!IsKept(group) || group == QueryGroup || Transcript.GroupAt(group).IsMandatory)
         {
             return false;
         }
 
         var at = _kept.FindIndex(k => k.Group == group);
         _kept.RemoveAt(at);
-        _keptBits[group >> 6] &= ~(1UL << (group & 63));
+        _keptSet.Remove(group);
         Used -= CostOf(group);
         return true;
     }
@@ -212,7 +216,7 @@ public sealed class MemoryFrame
 
     private void Mark(int group, KeepReason reason, int cost)
     {
-        _keptBits[group >> 6] |= 1UL << (group & 63);
+        _keptSet.Add(group);
         _kept.Add(new KeptGroup(group, reason));
         Used += cost;
     }

@@ -6,29 +6,22 @@ namespace FiniteMemory.Memory;
 /// What one window build did and why: which messages the model sees, which it does not, which it sees
 /// shortened, and whether the configured policy was replaced by the sliding fallback.
 /// </summary>
+/// <remarks>The id lists are computed on first use, so a build that nobody inspects costs nothing for them.</remarks>
 public sealed class ReductionReport
 {
-    private readonly Transcript _transcript;
-    private readonly int _count;
+    private readonly IdSnapshot _ids;
+    private readonly WindowMessage[] _messages;
     private readonly int[] _keptIndices;
+    private IReadOnlyList<string>? _kept;
+    private IReadOnlyList<string>? _truncated;
     private IReadOnlyList<string>? _evicted;
 
-    internal ReductionReport(
-        Transcript transcript,
-        int count,
-        int[] keptIndices,
-        string policy,
-        IReadOnlyList<string> kept,
-        IReadOnlyList<string> truncated,
-        string? fallback,
-        TimeSpan policyLatency)
+    internal ReductionReport(IdSnapshot ids, WindowMessage[] messages, int[] keptIndices, string policy, string? fallback, TimeSpan policyLatency)
     {
-        _transcript = transcript;
-        _count = count;
+        _ids = ids;
+        _messages = messages;
         _keptIndices = keptIndices;
         Policy = policy;
-        Kept = kept;
-        Truncated = truncated;
         Fallback = fallback;
         PolicyLatency = policyLatency;
     }
@@ -37,16 +30,16 @@ public sealed class ReductionReport
     public string Policy { get; }
 
     /// <summary>Ids of the messages in the window, in window order.</summary>
-    public IReadOnlyList<string> Kept { get; }
+    public IReadOnlyList<string> Kept => _kept ??= Array.ConvertAll(_messages, static m => m.Id);
 
-    /// <summary>Ids of the transcript's messages that are not in the window, in transcript order (computed on first use).</summary>
+    /// <summary>Ids of the transcript's messages that are not in the window, in transcript order.</summary>
     public IReadOnlyList<string> Evicted => _evicted ??= ComputeEvicted();
 
     /// <summary>Number of transcript messages not in the window.</summary>
-    public int EvictedCount => _count - _keptIndices.Length;
+    public int EvictedCount => _ids.Count - _keptIndices.Length;
 
     /// <summary>Ids of the messages the window shows shortened (with a marker).</summary>
-    public IReadOnlyList<string> Truncated { get; }
+    public IReadOnlyList<string> Truncated => _truncated ??= [.. _messages.Where(static m => m.Truncated).Select(static m => m.Id)];
 
     /// <summary>
     /// Null when the configured policy built the window; otherwise why the sliding policy built it instead
@@ -62,10 +55,9 @@ public sealed class ReductionReport
 
     private string[] ComputeEvicted()
     {
-        var count = Math.Min(_count, _transcript.Count);
-        var evicted = new List<string>(Math.Max(0, count - _keptIndices.Length));
-        var k = 0;
-        for (var i = 0; i < count; i++)
+        var evicted = new string[EvictedCount];
+        int k = 0, e = 0;
+        for (var i = 0; i < _ids.Count; i++)
         {
             if (k < _keptIndices.Length && _keptIndices[k] == i)
             {
@@ -73,9 +65,9 @@ public sealed class ReductionReport
                 continue;
             }
 
-            evicted.Add(_transcript[i].Id);
+            evicted[e++] = _ids[i];
         }
 
-        return [.. evicted];
+        return evicted;
     }
 }

@@ -9,7 +9,7 @@ namespace FiniteMemory.Memory;
 /// <param name="Tokens">Its tokens as budgeted (calibrated).</param>
 /// <param name="Truncated">Whether <paramref name="Message"/> is a shortened copy with a visible marker.</param>
 /// <param name="Reason">Why it was kept.</param>
-public sealed record WindowMessage(string Id, int Index, ChatMessage Message, int Tokens, bool Truncated, KeepReason Reason)
+public readonly record struct WindowMessage(string Id, int Index, ChatMessage Message, int Tokens, bool Truncated, KeepReason Reason)
 {
     /// <summary>The message's role.</summary>
     public ChatRole Role => Message.Role;

@@ -8,7 +8,7 @@ namespace FiniteMemory.Policies;
 /// <remarks>
 /// Before a policy runs, the engine has already kept the system and pinned messages and the newest user
 /// message; after it, the engine orders the kept messages chronologically. A policy can only add whole
-/// groups that fit (see <see cref="MemoryFrame.TryKeep"/>), so it cannot break the window's invariants.
+/// groups that fit (see <see cref="MemoryFrame.TryKeep(int, KeepReason)"/>), so it cannot break the window's invariants.
 /// A policy that throws or overruns its latency budget is replaced by <see cref="SlidingPolicy"/> for that
 /// turn, and the report says why.
 /// </remarks>

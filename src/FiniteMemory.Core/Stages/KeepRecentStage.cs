@@ -22,7 +22,7 @@ public static class KeepRecentStage
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTurns);
         ArgumentOutOfRangeException.ThrowIfNegative(maxTokens);
 
-        var groups = frame.Transcript.Groups;
+        var transcript = frame.Transcript;
         var query = frame.Query;
         var oldestTurn = query is null || maxTurns == int.MaxValue ? int.MinValue : query.Turn - maxTurns + 1;
         var spent = 0;
@@ -34,14 +34,14 @@ public static class KeepRecentStage
                 continue;
             }
 
-            if (frame.Transcript[groups[g].First].Turn < oldestTurn)
+            if (oldestTurn != int.MinValue && transcript[transcript.GroupAt(g).First].Turn < oldestTurn)
             {
                 break;
             }
 
             var allowance = Math.Min(frame.Remaining, maxTokens - spent);
             var cost = frame.CostOf(g);
-            if (cost <= allowance && frame.TryKeep(g, KeepReason.Recent))
+            if (cost <= allowance && frame.TryKeep(g, KeepReason.Recent, cost))
             {
                 spent += cost;
                 continue;

@@ -9,30 +9,45 @@ namespace FiniteMemory.Stages;
 public static class OrderStage
 {
     /// <summary>The window's messages, chronological.</summary>
-    public static IReadOnlyList<WindowMessage> Run(MemoryFrame frame)
+    public static IReadOnlyList<WindowMessage> Run(MemoryFrame frame) => Order(frame, out _);
+
+    /// <summary>The window's messages, chronological, and their uncalibrated token total.</summary>
+    internal static WindowMessage[] Order(MemoryFrame frame, out int rawTokens)
     {
         ArgumentNullException.ThrowIfNull(frame);
 
-        var indices = new List<(int Index, KeepReason Reason)>(frame.Kept.Count + 4);
+        var transcript = frame.Transcript;
+        var count = 0;
         foreach (var kept in frame.Kept)
         {
-            foreach (var member in frame.Transcript.Groups[kept.Group].Members)
+            count += transcript.GroupAt(kept.Group).MemberArray.Length;
+        }
+
+        // Index and reason packed into one sortable key: one small array, no comparer delegate.
+        var keys = new long[count];
+        var n = 0;
+        foreach (var kept in frame.Kept)
+        {
+            foreach (var member in transcript.GroupAt(kept.Group).MemberArray)
             {
                 if (member < frame.Count)
                 {
-                    indices.Add((member, kept.Reason));
+                    keys[n++] = ((long)member << 8) | (byte)kept.Reason;
                 }
             }
         }
 
-        indices.Sort(static (a, b) => a.Index.CompareTo(b.Index));
-        var messages = new WindowMessage[indices.Count];
-        for (var i = 0; i < indices.Count; i++)
+        Array.Sort(keys, 0, n);
+        var messages = new WindowMessage[n];
+        rawTokens = 0;
+        for (var i = 0; i < n; i++)
         {
-            var (index, reason) = indices[i];
-            var entry = frame.Transcript[index];
+            var index = (int)(keys[i] >> 8);
+            var entry = transcript[index];
             var truncated = frame.TryGetTruncation(index, out var copy);
-            messages[i] = new WindowMessage(entry.Id, index, truncated ? copy : entry.Message, frame.CostOfEntry(index), truncated, reason);
+            var raw = frame.RawCostOfEntry(entry);
+            rawTokens += raw;
+            messages[i] = new WindowMessage(entry.Id, index, truncated ? copy : entry.Message, frame.Calibrate(raw), truncated, (KeepReason)(keys[i] & 0xFF));
         }
 
         return messages;

@@ -16,11 +16,11 @@ public static class PinStage
     {
         ArgumentNullException.ThrowIfNull(frame);
 
-        var mandatory = frame.Transcript.MandatoryGroups;
+        var mandatory = frame.Transcript.MandatoryGroupList;
         for (var i = 0; i < mandatory.Count && mandatory[i] < frame.GroupCount; i++)
         {
             var group = mandatory[i];
-            frame.KeepMandatory(group, frame.Transcript.Groups[group].HasSystem ? KeepReason.System : KeepReason.Pinned);
+            frame.KeepMandatory(group, frame.Transcript.GroupAt(group).HasSystem ? KeepReason.System : KeepReason.Pinned);
         }
 
         if (frame.Used > frame.Budget)

@@ -1,16 +1,54 @@
 namespace FiniteMemory.Stats;
 
-/// <summary>Accumulates <see cref="MemoryStats"/> from builds and model calls; thread-safe.</summary>
+/// <summary>
+/// Accumulates <see cref="MemoryStats"/> from builds and model calls; thread-safe. Recording only adds to
+/// fields; the immutable snapshot is made when someone reads it.
+/// </summary>
 internal sealed class StatsRecorder
 {
     private readonly Lock _gate = new();
-    private MemoryStats _stats = new();
+    private int _policyCalls;
+    private int _turns;
+    private long _tokensSeen;
+    private long _tokensRetained;
+    private long _evictions;
+    private long _truncations;
+    private long _summariesCreated;
+    private long _clustersMerged;
+    private long _importanceEvictions;
+    private TimeSpan _latencyTotal;
+    private TimeSpan _latencyMax;
+    private int _fallbacks;
+    private int _cacheHits;
+    private int _cacheMisses;
+    private long _cachedInputTokens;
+    private long _providerInputTokens;
+    private TurnStats? _lastTurn;
 
     public MemoryStats Snapshot()
     {
         lock (_gate)
         {
-            return _stats;
+            return new MemoryStats
+            {
+                PolicyCalls = _policyCalls,
+                Turns = _turns,
+                TokensSeen = _tokensSeen,
+                TokensRetained = _tokensRetained,
+                Evictions = _evictions,
+                Truncations = _truncations,
+                SummariesCreated = _summariesCreated,
+                ClustersMerged = _clustersMerged,
+                ImportanceEvictions = _importanceEvictions,
+                PolicyLatencyTotal = _latencyTotal,
+                PolicyLatencyMax = _latencyMax,
+                Fallbacks = _fallbacks,
+                CacheHits = _cacheHits,
+                CacheMisses = _cacheMisses,
+                CachedInputTokens = _cachedInputTokens,
+                ProviderInputTokens = _providerInputTokens,
+                LastTurn = _lastTurn,
+            };
         }
     }
 
@@ -18,7 +56,23 @@ internal sealed class StatsRecorder
     {
         lock (_gate)
         {
-            _stats = stats;
+            _policyCalls = stats.PolicyCalls;
+            _turns = stats.Turns;
+            _tokensSeen = stats.TokensSeen;
+            _tokensRetained = stats.TokensRetained;
+            _evictions = stats.Evictions;
+            _truncations = stats.Truncations;
+            _summariesCreated = stats.SummariesCreated;
+            _clustersMerged = stats.ClustersMerged;
+            _importanceEvictions = stats.ImportanceEvictions;
+            _latencyTotal = stats.PolicyLatencyTotal;
+            _latencyMax = stats.PolicyLatencyMax;
+            _fallbacks = stats.Fallbacks;
+            _cacheHits = stats.CacheHits;
+            _cacheMisses = stats.CacheMisses;
+            _cachedInputTokens = stats.CachedInputTokens;
+            _providerInputTokens = stats.ProviderInputTokens;
+            _lastTurn = stats.LastTurn;
         }
     }
 
@@ -26,41 +80,39 @@ internal sealed class StatsRecorder
     {
         lock (_gate)
         {
-            var s = _stats;
-            _stats = s with
+            _policyCalls++;
+            _tokensSeen += turn.TokensSeen;
+            _tokensRetained += turn.TokensRetained;
+            _evictions += turn.NewlyEvicted;
+            _truncations += turn.Truncated;
+            _summariesCreated += turn.SummariesCreated;
+            _clustersMerged += turn.ClustersMerged;
+            _importanceEvictions += turn.ImportanceEvictions;
+            _latencyTotal += turn.PolicyLatency;
+            if (turn.PolicyLatency > _latencyMax)
             {
-                PolicyCalls = s.PolicyCalls + 1,
-                TokensSeen = s.TokensSeen + turn.TokensSeen,
-                TokensRetained = s.TokensRetained + turn.TokensRetained,
-                Evictions = s.Evictions + turn.NewlyEvicted,
-                Truncations = s.Truncations + turn.Truncated,
-                SummariesCreated = s.SummariesCreated + turn.SummariesCreated,
-                ClustersMerged = s.ClustersMerged + turn.ClustersMerged,
-                ImportanceEvictions = s.ImportanceEvictions + turn.ImportanceEvictions,
-                PolicyLatencyTotal = s.PolicyLatencyTotal + turn.PolicyLatency,
-                PolicyLatencyMax = turn.PolicyLatency > s.PolicyLatencyMax ? turn.PolicyLatency : s.PolicyLatencyMax,
-                Fallbacks = s.Fallbacks + (turn.Fallback is null ? 0 : 1),
-                LastTurn = turn,
-            };
+                _latencyMax = turn.PolicyLatency;
+            }
+
+            _fallbacks += turn.Fallback is null ? 0 : 1;
+            _lastTurn = turn;
         }
     }
 
     /// <summary>Records a completed model call and what its provider reported.</summary>
-    public void RecordResponse(long? inputTokens, long? cachedInputTokens, double calibrationRatio)
+    public void RecordResponse(long? inputTokens, long? cachedInputTokens)
     {
         lock (_gate)
         {
-            var s = _stats;
-            _stats = s with
+            _turns++;
+            _providerInputTokens += inputTokens ?? 0;
+            _cachedInputTokens += cachedInputTokens ?? 0;
+            _cacheHits += cachedInputTokens > 0 ? 1 : 0;
+            _cacheMisses += cachedInputTokens == 0 ? 1 : 0;
+            if (_lastTurn is not null)
             {
-                Turns = s.Turns + 1,
-                ProviderInputTokens = s.ProviderInputTokens + (inputTokens ?? 0),
-                CachedInputTokens = s.CachedInputTokens + (cachedInputTokens ?? 0),
-                CacheHits = s.CacheHits + (cachedInputTokens > 0 ? 1 : 0),
-                CacheMisses = s.CacheMisses + (cachedInputTokens == 0 ? 1 : 0),
-                CalibrationRatio = calibrationRatio,
-                LastTurn = s.LastTurn is null ? null : s.LastTurn with { ProviderInputTokens = inputTokens, CachedInputTokens = cachedInputTokens },
-            };
+                _lastTurn = _lastTurn with { ProviderInputTokens = inputTokens, CachedInputTokens = cachedInputTokens };
+            }
         }
     }
 }

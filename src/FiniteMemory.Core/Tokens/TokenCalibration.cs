@@ -30,16 +30,8 @@ public sealed class TokenCalibration
     private int _observations;
 
     /// <summary>The current ratio provider/estimate, 1 until something was observed.</summary>
-    public double Ratio
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _ratio;
-            }
-        }
-    }
+    /// <remarks>Read on every window build, so it is read without the lock (a double is read atomically on 64-bit).</remarks>
+    public double Ratio => Volatile.Read(ref _ratio);
 
     /// <summary>How many provider reports have been learned from.</summary>
     public int Observations
@@ -73,7 +65,7 @@ public sealed class TokenCalibration
         lock (_gate)
         {
             var weight = Math.Max(Smoothing, 1.0 / (_observations + 1));
-            _ratio = Math.Clamp(_ratio + (weight * (observed - _ratio)), MinRatio, MaxRatio);
+            Volatile.Write(ref _ratio, Math.Clamp(_ratio + (weight * (observed - _ratio)), MinRatio, MaxRatio));
             _observations++;
         }
 
@@ -92,7 +84,7 @@ public sealed class TokenCalibration
         ArgumentOutOfRangeException.ThrowIfNegative(observations);
         lock (_gate)
         {
-            _ratio = ratio;
+            Volatile.Write(ref _ratio, ratio);
             _observations = observations;
         }
     }

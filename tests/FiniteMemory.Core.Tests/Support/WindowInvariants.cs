@@ -124,8 +124,12 @@ public static class WindowInvariants
         // 5. The newest user message, truncated only when it could not fit whole.
         if (model.Query >= 0)
         {
-            var query = window.Messages.FirstOrDefault(m => m.Index == model.Query)
-                ?? throw new InvalidOperationException($"the newest user message #{model.Query} is missing");
+            if (!window.Messages.Any(m => m.Index == model.Query))
+            {
+                Fail($"the newest user message #{model.Query} is missing");
+            }
+
+            var query = window.Messages.First(m => m.Index == model.Query);
             if (query.Truncated)
             {
                 var othersTokens = window.Tokens - query.Tokens;
