@@ -85,6 +85,9 @@ internal static class ReplayCommand
             return Fail(error, string.Create(CultureInfo.InvariantCulture, $"--reserve must be at least 0 and smaller than --budget (got reserve {request.Reserve}, budget {request.Budget})."));
         }
 
+        // Loading a vocabulary is the slowest part of a cold start: do it while the transcript is read.
+        var counter = Task.Run(() => TokenCounter.For(preset), cancellationToken);
+
         IReadOnlyList<ChatJsonlMessage> messages;
         try
         {
@@ -113,13 +116,11 @@ internal static class ReplayCommand
             Budget = request.Budget,
             ReserveTokens = request.Reserve,
             Policy = policy,
-            TokenCounter = TokenCounter.For(preset),
+            TokenCounter = await counter.ConfigureAwait(false),
         });
 
-        foreach (var message in messages)
-        {
-            session.Add(message.Message, message.Pinned, message.Id);
-        }
+        // Ids and pins are on the messages (ChatJsonl puts them there).
+        session.AddRange(messages.Select(m => m.Message));
 
         ContextWindow window;
         try

@@ -137,7 +137,13 @@ public static class ChatJsonl
             _ => throw Error(number, "its \"id\" must be a non-empty string or a number"),
         };
 
-        var message = new ChatMessage(role, contents) { AuthorName = string.IsNullOrEmpty(line.Name) ? null : line.Name };
+        // The line's id and pin travel on the message itself, so any FiniteMemory entry point honours them.
+        var message = new ChatMessage(role, contents) { AuthorName = string.IsNullOrEmpty(line.Name) ? null : line.Name, MessageId = id };
+        if (line.Pinned == true)
+        {
+            message.Pin();
+        }
+
         return new ChatJsonlMessage(id, message, line.Pinned ?? false, number);
     }
 

@@ -95,6 +95,55 @@ public sealed class Transcript : IReadOnlyList<MemoryEntry>
         return Add(message, pinned, id, Counter.CountMessage(message));
     }
 
+    /// <summary>
+    /// Appends messages in order, all or none: if one is rejected (a duplicate id), the transcript is left as it
+    /// was. Ids come from each <see cref="ChatMessage.MessageId"/> when free, pins from <see cref="ChatMessagePinning.Pin"/>.
+    /// Token counting, the expensive part, runs in parallel for long histories.
+    /// </summary>
+    /// <returns>The new entries.</returns>
+    public IReadOnlyList<MemoryEntry> AddRange(IEnumerable<ChatMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        for (var i = 0; i < list.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(list[i], nameof(messages));
+        }
+
+        var tokens = new int[list.Count];
+        if (list.Count >= ParallelCountThreshold && Environment.ProcessorCount > 1)
+        {
+            Parallel.For(0, list.Count, i => tokens[i] = Counter.CountMessage(list[i]));
+        }
+        else
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                tokens[i] = Counter.CountMessage(list[i]);
+            }
+        }
+
+        var mark = Count;
+        var added = new MemoryEntry[list.Count];
+        try
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                added[i] = Add(list[i], pinned: false, id: null, tokens[i]);
+            }
+        }
+        catch
+        {
+            TruncateTo(mark);
+            throw;
+        }
+
+        return added;
+    }
+
+    // Below this many messages, starting parallel work costs more than it saves.
+    private const int ParallelCountThreshold = 32;
+
     /// <summary>Appends a message whose token count is already known (cached by the caller).</summary>
     /// <param name="message">The message.</param>
     /// <param name="pinned">Whether to pin it.</param>

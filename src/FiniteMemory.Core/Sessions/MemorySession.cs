@@ -86,6 +86,25 @@ public sealed class MemorySession
         }
     }
 
+    /// <summary>
+    /// Appends a history in order, all or none (ids from <see cref="ChatMessage.MessageId"/> when free, pins from
+    /// <see cref="ChatMessagePinning.Pin"/>); token counting runs in parallel for long histories.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A turn is in progress.</exception>
+    public IReadOnlyList<MemoryEntry> AddRange(IEnumerable<ChatMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        Enter();
+        try
+        {
+            return _transcript.AddRange(messages);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
     /// <summary>Appends a system message (system messages are in every window).</summary>
     public MemoryEntry AddSystem(string text) => Add(new ChatMessage(ChatRole.System, text));
 

@@ -118,3 +118,47 @@ public class TranscriptTests
         await Assert.That(t[0].Tokens).IsEqualTo(TokenCounter.Default.CountMessage(t[0].Message));
     }
 }
+
+public class TranscriptAddRangeTests
+{
+    [Test]
+    public async Task AddRangeCountsLikeAddOneByOneEvenInParallel()
+    {
+        var messages = FiniteMemory.Tests.Support.RandomConversation.Create(7, 60).Select(m => m.Message).ToList();
+        var one = new Transcript(TokenCounter.Default);
+        foreach (var m in messages)
+        {
+            one.Add(m);
+        }
+
+        var range = new Transcript(TokenCounter.Default);
+        var added = range.AddRange(messages);
+
+        await Assert.That(added.Count).IsEqualTo(messages.Count);
+        await Assert.That(range.Select(e => (e.Id, e.Tokens, e.Group, e.Turn))).IsEquivalentTo(one.Select(e => (e.Id, e.Tokens, e.Group, e.Turn)));
+        await Assert.That(range.TotalTokens).IsEqualTo(one.TotalTokens);
+    }
+
+    [Test]
+    public async Task AddRangeTakesIdsAndPinsFromTheMessages()
+    {
+        var t = new Transcript(TokenCounter.Default);
+        var added = t.AddRange([new ChatMessage(ChatRole.User, "a") { MessageId = "x" }, new ChatMessage(ChatRole.User, "b").Pin()]);
+        await Assert.That(added[0].Id).IsEqualTo("x");
+        await Assert.That(added[1].Pinned).IsTrue();
+    }
+
+    [Test]
+    public async Task AddRangeRejectsABatchWithANullMessageWithoutAddingAnyOfIt()
+    {
+        var t = new Transcript(TokenCounter.Default);
+        t.Add(new ChatMessage(ChatRole.User, "first"));
+        var batch = Enumerable.Range(0, 40).Select(i => new ChatMessage(ChatRole.User, $"m {i}")).ToList();
+        batch.Insert(20, null!);
+
+        await Assert.That(() => t.AddRange(batch)).Throws<ArgumentNullException>();
+        await Assert.That(t.Count).IsEqualTo(1);
+        await Assert.That(t.Groups.Count).IsEqualTo(1);
+        await Assert.That(t.Turn).IsEqualTo(1);
+    }
+}
