@@ -51,7 +51,7 @@ public sealed class FiniteMemoryChatClient : DelegatingChatClient
         }
         catch (Exception ex)
         {
-            Complete(turn, ex is OperationCanceledException && cancellationToken.IsCancellationRequested ? ChatOutcome.Cancelled : ChatOutcome.Failed, null, started);
+            Complete(turn, ModelStream.OutcomeOf(ex, cancellationToken), null, started);
             throw;
         }
     }
@@ -65,8 +65,7 @@ public sealed class FiniteMemoryChatClient : DelegatingChatClient
         var started = Engine.Options.TimeProvider.GetTimestamp();
         var turn = 0;
         ContextWindow? window = null;
-        var updates = new List<ChatResponseUpdate>();
-        var outcome = ChatOutcome.Cancelled;
+        var stream = new ModelStream();
         try
         {
             try
@@ -75,45 +74,26 @@ public sealed class FiniteMemoryChatClient : DelegatingChatClient
             }
             catch (Exception ex)
             {
-                outcome = ex is OperationCanceledException && cancellationToken.IsCancellationRequested ? ChatOutcome.Cancelled : ChatOutcome.Failed;
+                stream.Fail(ex, cancellationToken);
                 throw;
             }
 
-            var stream = base.GetStreamingResponseAsync(window.ChatMessages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            await using (stream.ConfigureAwait(false))
+            await foreach (var update in stream.ReadAsync(base.GetStreamingResponseAsync(window.ChatMessages, options, cancellationToken), cancellationToken).ConfigureAwait(false))
             {
-                while (true)
-                {
-                    try
-                    {
-                        if (!await stream.MoveNextAsync().ConfigureAwait(false))
-                        {
-                            break;
-                        }
-                    }
-                    catch (Exception ex)
-                    {
-                        outcome = ex is OperationCanceledException && cancellationToken.IsCancellationRequested ? ChatOutcome.Cancelled : ChatOutcome.Failed;
-                        throw;
-                    }
-
-                    updates.Add(stream.Current);
-                    yield return stream.Current;
-                }
+                yield return update;
             }
-
-            outcome = ChatOutcome.Completed;
         }
         finally
         {
             ChatResponse? response = null;
-            if (outcome == ChatOutcome.Completed)
+            if (stream.Outcome == ChatOutcome.Completed)
             {
-                response = updates.ToChatResponse();
+                response = stream.Updates.ToChatResponse();
                 Engine.ObserveResponse(window!, response, turn);
             }
 
-            Complete(turn, outcome, response, started);
+            // A reader that stopped early cancelled the turn.
+            Complete(turn, stream.Outcome ?? ChatOutcome.Cancelled, response, started);
         }
     }
 

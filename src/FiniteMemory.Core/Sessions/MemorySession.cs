@@ -183,9 +183,7 @@ public sealed class MemorySession
         try
         {
             using var activity = FiniteMemoryTelemetry.ActivitySource.StartActivity(FiniteMemoryTelemetry.ChatActivityName);
-            _transcript.Add(userMessage);
-            turn = _transcript.Turn;
-            _engine.Raise(static (h, e) => h.OnChatStart(e), new ChatStartEvent(turn, _transcript.Count), nameof(IMemoryHooks.OnChatStart));
+            turn = StartTurn(userMessage);
             window = await BuildAsync(chatOptions, cancellationToken).ConfigureAwait(false);
             var response = await client.GetResponseAsync(window.ChatMessages, chatOptions, cancellationToken).ConfigureAwait(false);
             Commit(window, response);
@@ -195,7 +193,7 @@ public sealed class MemorySession
         catch (Exception ex)
         {
             RollBack(mark, window);
-            Complete(turn, IsCancellation(ex, cancellationToken) ? ChatOutcome.Cancelled : ChatOutcome.Failed, null, started);
+            Complete(turn, ModelStream.OutcomeOf(ex, cancellationToken), null, started);
             throw;
         }
         finally
@@ -225,56 +223,32 @@ public sealed class MemorySession
         var started = Options.TimeProvider.GetTimestamp();
         var mark = _transcript.Count;
         var turn = 0;
-        var outcome = StreamOutcome.Stopped;
         ContextWindow? window = null;
-        var updates = new List<ChatResponseUpdate>();
+        var stream = new ModelStream();
         using var activity = FiniteMemoryTelemetry.ActivitySource.StartActivity(FiniteMemoryTelemetry.ChatActivityName);
         try
         {
-            IAsyncEnumerator<ChatResponseUpdate> stream;
             try
             {
-                _transcript.Add(userMessage);
-                turn = _transcript.Turn;
-                _engine.Raise(static (h, e) => h.OnChatStart(e), new ChatStartEvent(turn, _transcript.Count), nameof(IMemoryHooks.OnChatStart));
+                turn = StartTurn(userMessage);
                 window = await BuildAsync(chatOptions, cancellationToken).ConfigureAwait(false);
-                stream = client.GetStreamingResponseAsync(window.ChatMessages, chatOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
             }
             catch (Exception ex)
             {
-                outcome = IsCancellation(ex, cancellationToken) ? StreamOutcome.Cancelled : StreamOutcome.Failed;
+                stream.Fail(ex, cancellationToken);
                 throw;
             }
 
-            await using (stream.ConfigureAwait(false))
+            await foreach (var update in stream.ReadAsync(client.GetStreamingResponseAsync(window.ChatMessages, chatOptions, cancellationToken), cancellationToken).ConfigureAwait(false))
             {
-                while (true)
-                {
-                    try
-                    {
-                        if (!await stream.MoveNextAsync().ConfigureAwait(false))
-                        {
-                            break;
-                        }
-                    }
-                    catch (Exception ex)
-                    {
-                        outcome = IsCancellation(ex, cancellationToken) ? StreamOutcome.Cancelled : StreamOutcome.Failed;
-                        throw;
-                    }
-
-                    updates.Add(stream.Current);
-                    yield return stream.Current;
-                }
+                yield return update;
             }
-
-            outcome = StreamOutcome.Completed;
         }
         finally
         {
             try
             {
-                FinishStream(outcome, window, updates, mark, turn, started);
+                FinishStream(stream, window, mark, turn, started);
             }
             finally
             {
@@ -334,9 +308,6 @@ public sealed class MemorySession
 
     internal MemoryEngine Engine => _engine;
 
-    private static bool IsCancellation(Exception ex, CancellationToken cancellationToken) =>
-        ex is OperationCanceledException && cancellationToken.IsCancellationRequested;
-
     private void SetPinned(string id, bool pinned)
     {
         ArgumentNullException.ThrowIfNull(id);
@@ -349,6 +320,15 @@ public sealed class MemorySession
         {
             Exit();
         }
+    }
+
+    // Appends the user message and announces the turn; returns its number.
+    private int StartTurn(ChatMessage userMessage)
+    {
+        _transcript.Add(userMessage);
+        var turn = _transcript.Turn;
+        _engine.Raise(static (h, e) => h.OnChatStart(e), new ChatStartEvent(turn, _transcript.Count), nameof(IMemoryHooks.OnChatStart));
+        return turn;
     }
 
     private IChatClient RequireClient() =>
@@ -388,65 +368,61 @@ public sealed class MemorySession
         Remember(window);
     }
 
-    private void FinishStream(StreamOutcome outcome, ContextWindow? window, List<ChatResponseUpdate> updates, int mark, int turn, long started)
+    private void FinishStream(ModelStream stream, ContextWindow? window, int mark, int turn, long started)
     {
-        switch (outcome)
+        if (stream.Outcome == ChatOutcome.Completed)
         {
-            case StreamOutcome.Completed:
+            var response = stream.Updates.ToChatResponse();
+            try
             {
-                var response = updates.ToChatResponse();
-                try
-                {
-                    Commit(window!, response);
-                }
-                catch
-                {
-                    RollBack(mark, window);
-                    Complete(turn, ChatOutcome.Failed, null, started);
-                    throw;
-                }
-
-                Complete(turn, ChatOutcome.Completed, response, started);
-                return;
+                Commit(window!, response);
             }
-
-            case StreamOutcome.Cancelled or StreamOutcome.Stopped when window is not null:
+            catch
             {
-                // Only the text survives: a function call cut off before its result would make every later request
-                // carry a call without a result, which providers reject.
-                var kept = updates.ToChatResponse().Messages
-                    .Select(static m => new ChatMessage(m.Role, [.. m.Contents.OfType<TextContent>()])
-                    {
-                        AuthorName = m.AuthorName,
-                        MessageId = m.MessageId,
-                        CreatedAt = m.CreatedAt,
-                        AdditionalProperties = new AdditionalPropertiesDictionary { [IncompleteProperty] = true },
-                    })
-                    .Where(static m => !string.IsNullOrEmpty(m.Text))
-                    .ToList();
-                if (kept.Count == 0)
-                {
-                    RollBack(mark, window);
-                }
-                else
-                {
-                    foreach (var message in kept)
-                    {
-                        _transcript.Add(message);
-                    }
-
-                    Remember(window);
-                }
-
-                Complete(turn, ChatOutcome.Cancelled, null, started);
-                return;
-            }
-
-            default:
                 RollBack(mark, window);
-                Complete(turn, outcome == StreamOutcome.Failed ? ChatOutcome.Failed : ChatOutcome.Cancelled, null, started);
-                return;
+                Complete(turn, ChatOutcome.Failed, null, started);
+                throw;
+            }
+
+            Complete(turn, ChatOutcome.Completed, response, started);
+            return;
         }
+
+        // Cancelled by the caller, or the reader stopped early: keep what the user saw, marked incomplete.
+        if ((stream.Outcome is null or ChatOutcome.Cancelled) && window is not null)
+        {
+            // Only the text survives: a function call cut off before its result would make every later request
+            // carry a call without a result, which providers reject.
+            var kept = stream.Updates.ToChatResponse().Messages
+                .Select(static m => new ChatMessage(m.Role, [.. m.Contents.OfType<TextContent>()])
+                {
+                    AuthorName = m.AuthorName,
+                    MessageId = m.MessageId,
+                    CreatedAt = m.CreatedAt,
+                    AdditionalProperties = new AdditionalPropertiesDictionary { [IncompleteProperty] = true },
+                })
+                .Where(static m => !string.IsNullOrEmpty(m.Text))
+                .ToList();
+            if (kept.Count == 0)
+            {
+                RollBack(mark, window);
+            }
+            else
+            {
+                foreach (var message in kept)
+                {
+                    _transcript.Add(message);
+                }
+
+                Remember(window);
+            }
+
+            Complete(turn, ChatOutcome.Cancelled, null, started);
+            return;
+        }
+
+        RollBack(mark, window);
+        Complete(turn, stream.Outcome ?? ChatOutcome.Cancelled, null, started);
     }
 
     private void Complete(int turn, ChatOutcome outcome, ChatResponse? response, long started) =>
@@ -465,12 +441,4 @@ public sealed class MemorySession
     }
 
     private void Exit() => Volatile.Write(ref _busy, 0);
-
-    private enum StreamOutcome
-    {
-        Stopped,
-        Completed,
-        Cancelled,
-        Failed,
-    }
 }
