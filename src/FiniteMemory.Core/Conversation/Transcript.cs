@@ -16,6 +16,9 @@ namespace FiniteMemory.Conversation;
 /// </remarks>
 public sealed class Transcript : IReadOnlyList<MemoryEntry>
 {
+    // Below this many messages, starting parallel work costs more than it saves.
+    private const int ParallelCountThreshold = 32;
+
     private readonly List<MemoryEntry> _entries = [];
     private readonly List<MessageGroup> _groups = [];
     private readonly Dictionary<string, int> _indexById = new(StringComparer.Ordinal);
@@ -140,9 +143,6 @@ public sealed class Transcript : IReadOnlyList<MemoryEntry>
 
         return added;
     }
-
-    // Below this many messages, starting parallel work costs more than it saves.
-    private const int ParallelCountThreshold = 32;
 
     /// <summary>Appends a message whose token count is already known (cached by the caller).</summary>
     /// <param name="message">The message.</param>

@@ -116,6 +116,7 @@ internal sealed class MemoryEngine
         {
             Raise(static (h, e) => h.OnPolicyExecuted(e), new PolicyExecutedEvent(report, stats), nameof(IMemoryHooks.OnPolicyExecuted));
         }
+
         return window;
     }
 
