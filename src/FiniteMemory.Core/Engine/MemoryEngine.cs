@@ -49,7 +49,7 @@ internal sealed class MemoryEngine
         var ratio = Calibration.Ratio;
         var policy = Options.Policy;
         var framing = Counter.RequestOverhead + toolTokens;
-        var reserved = Options.ReserveTokens + (ratio == 1.0 ? framing : (int)Math.Ceiling(framing * ratio));
+        var reserved = Options.ReserveTokens + (int)TokenCalibration.Scale(framing, ratio);
         if (reserved >= Options.Budget)
         {
             throw new MemoryBudgetException(
@@ -88,7 +88,7 @@ internal sealed class MemoryEngine
 
         var latency = time.GetElapsedTime(started);
         var report = new ReductionReport(transcript.Ids, messages, kept, policy.Name, fallback, latency);
-        var tokensSeen = ratio == 1.0 ? transcript.TotalTokens : (long)Math.Ceiling(transcript.TotalTokens * ratio);
+        var tokensSeen = TokenCalibration.Scale(transcript.TotalTokens, ratio);
         var stats = new TurnStats
         {
             Turn = transcript.Turn,

@@ -99,7 +99,7 @@ public sealed class MemoryFrame
     public bool IsKept(int group) => _keptSet.Contains(group);
 
     /// <summary>Calibrated tokens of a raw count.</summary>
-    public int Calibrate(int rawTokens) => _ratio == 1.0 ? rawTokens : (int)Math.Ceiling(rawTokens * _ratio);
+    public int Calibrate(int rawTokens) => (int)TokenCalibration.Scale(rawTokens, _ratio);
 
     /// <summary>Tokens a transcript entry costs in this window (its truncated copy if one was made).</summary>
     public int CostOfEntry(int index) => Calibrate(RawCostOfEntry(index));

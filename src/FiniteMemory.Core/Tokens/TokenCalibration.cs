@@ -46,11 +46,10 @@ public sealed class TokenCalibration
     }
 
     /// <summary>Scales a raw token estimate by the current ratio (rounding up).</summary>
-    public int Apply(int rawTokens)
-    {
-        var ratio = Ratio;
-        return ratio == 1.0 ? rawTokens : (int)Math.Ceiling(rawTokens * ratio);
-    }
+    public int Apply(int rawTokens) => (int)Scale(rawTokens, Ratio);
+
+    /// <summary>The one rounding rule for calibrated counts: scale by <paramref name="ratio"/>, round up.</summary>
+    internal static long Scale(long rawTokens, double ratio) => ratio == 1.0 ? rawTokens : (long)Math.Ceiling(rawTokens * ratio);
 
     /// <summary>Learns from one request: our raw estimate of its input and the input tokens the provider reported.</summary>
     /// <returns>Whether the observation was used (it is skipped when either number is too small to be meaningful).</returns>
