@@ -19,9 +19,7 @@ internal sealed class MessageTokenCache
 
     public MessageTokenCache(ITokenCounter counter) => _counter = counter;
 
-    public int Count(ChatMessage message) => Count(message, MessageShape.Of(message));
-
-    /// <summary>The count of a message whose <see cref="MessageShape"/> the caller already computed.</summary>
+    /// <summary>The count of a message whose <see cref="MessageShape"/> the caller computed.</summary>
     public int Count(ChatMessage message, long fingerprint)
     {
         if (_counts.TryGetValue(message, out var cached) && cached.Fingerprint == fingerprint)

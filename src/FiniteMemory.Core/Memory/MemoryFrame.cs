@@ -190,9 +190,6 @@ public sealed class MemoryFrame
         return false;
     }
 
-    /// <summary>The transcript indices that have a truncated copy in this window.</summary>
-    public IEnumerable<int> TruncatedEntries => _truncations?.Keys ?? Enumerable.Empty<int>();
-
     // Mandatory groups are kept whatever the budget says; the caller checks the total and reports clearly.
     internal void KeepMandatory(int group, KeepReason reason)
     {
