@@ -14,6 +14,7 @@ public static class FmemApp
         var root = new RootCommand("fmem: keep LLM conversations inside a token budget. Replays transcripts through FiniteMemory's memory policies.")
         {
             ReplayCommand.Create(output, error),
+            PoliciesCommand.Create(output),
         };
 
         var parse = root.Parse(args);

@@ -23,10 +23,9 @@ internal static class ReplayCommand
             Description = $"Memory policy: {string.Join(", ", MemoryPolicies.Names)}.",
             DefaultValueFactory = _ => SlidingPolicy.PolicyName,
         };
-        var budget = new Option<int>("--budget", "-b")
+        var budget = new Option<int?>("--budget", "-b")
         {
-            Description = "Token budget for the request (window messages + reserve + request framing).",
-            Required = true,
+            Description = "Token budget for the request (window messages + reserve + request framing). Defaults to the policy's own budget, when it declares one.",
         };
         var tokenizer = new Option<string>("--tokenizer", "-t")
         {
@@ -65,9 +64,30 @@ internal static class ReplayCommand
 
     internal static async Task<int> RunAsync(ReplayRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        if (!MemoryPolicies.TryGet(request.Policy, out var policy))
+        // Policies resolve only through the generated registries (FiniteMemory.Core's built-ins, plus any
+        // assembly compiled with the generator): no reflection, so this works the same under Native AOT.
+        PolicyRegistration? registration;
+        try
         {
-            return Fail(error, $"unknown policy '{request.Policy}'. Known policies: {string.Join(", ", MemoryPolicies.Names)}.");
+            if (!MemoryPolicies.TryGet(request.Policy, out registration))
+            {
+                return Fail(error, $"unknown policy '{request.Policy}'. Known policies: {string.Join(", ", MemoryPolicies.Names)} (see 'fmem policies').");
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            return Fail(error, ex.Message);
+        }
+
+        var policy = registration.Create();
+        if (request.Budget is null)
+        {
+            if (registration.Budget is not { } declared)
+            {
+                return Fail(error, $"--budget is required: policy '{registration.Name}' declares no budget of its own. Pass --budget N (tokens).");
+            }
+
+            request = request with { Budget = declared };
         }
 
         if (!TokenizerPresets.TryParse(request.Tokenizer, out var preset))
@@ -113,7 +133,7 @@ internal static class ReplayCommand
 
         var session = new MemorySession(new MemoryOptions
         {
-            Budget = request.Budget,
+            Budget = request.TokenBudget,
             ReserveTokens = request.Reserve,
             Policy = policy,
             TokenCounter = await counter.ConfigureAwait(false),
@@ -152,4 +172,8 @@ internal static class ReplayCommand
 }
 
 /// <summary>The arguments of one replay.</summary>
-internal sealed record ReplayRequest(string Path, string Policy, int Budget, string Tokenizer, int Reserve, bool Json);
+internal sealed record ReplayRequest(string Path, string Policy, int? Budget, string Tokenizer, int Reserve, bool Json)
+{
+    /// <summary>The budget after validation (the policy's own when none was given).</summary>
+    public int TokenBudget => Budget ?? throw new InvalidOperationException("The budget has not been resolved.");
+}

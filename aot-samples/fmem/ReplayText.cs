@@ -46,6 +46,7 @@ internal static class ReplayText
         KeepReason.Query => "query",
         KeepReason.Recent => "recent",
         KeepReason.Selected => "selected",
+        KeepReason.Opening => "opening",
         _ => reason.ToString().ToLowerInvariant(),
     };
 

@@ -17,4 +17,7 @@ public enum KeepReason
 
     /// <summary>Chosen by a scoring stage (relevance, importance …) among older messages.</summary>
     Selected,
+
+    /// <summary>Part of the conversation's opening turns, kept by <see cref="Stages.PinStage.KeepOpening"/>.</summary>
+    Opening,
 }

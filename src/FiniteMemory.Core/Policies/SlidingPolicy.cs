@@ -1,5 +1,4 @@
 using FiniteMemory.Memory;
-using FiniteMemory.Stages;
 
 namespace FiniteMemory.Policies;
 
@@ -8,31 +7,27 @@ namespace FiniteMemory.Policies;
 /// messages that fit, with no gaps, never splitting a tool call from its results. Also the fallback for
 /// every other policy, because it needs nothing but token counts and is O(window) per turn.
 /// </summary>
-public sealed class SlidingPolicy : IMemoryPolicy
+/// <remarks>
+/// Declared with the same attributes as any user policy; the source generator writes its
+/// <see cref="IMemoryPolicy"/> members and registers it as <c>sliding</c>.
+/// </remarks>
+[MemoryPolicy(PolicyName, Description = "System and pinned messages, then the newest turns that fit; tool calls stay with their results.")]
+[KeepRecent]
+public sealed partial class SlidingPolicy
 {
     /// <summary>The policy's registered name.</summary>
     public const string PolicyName = "sliding";
 
-    private SlidingPolicy()
-    {
-    }
-
-    /// <summary>The one instance (the policy has no state).</summary>
+    /// <summary>A shared instance (the policy has no state).</summary>
     public static SlidingPolicy Instance { get; } = new();
 
-    /// <inheritdoc />
-    public string Name => PolicyName;
-
-    /// <inheritdoc />
-    public string Description => "System and pinned messages, then the newest turns that fit; tool calls stay with their results.";
-
-    /// <inheritdoc />
-    public ValueTask BuildAsync(MemoryFrame frame, CancellationToken cancellationToken)
+    /// <summary>The synchronous body, used directly for fallbacks: the generated pipeline has no awaits, so it completes at once.</summary>
+    internal static void Build(MemoryFrame frame)
     {
-        Build(frame);
-        return ValueTask.CompletedTask;
+        var pending = Instance.BuildAsync(frame, CancellationToken.None);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            pending.AsTask().GetAwaiter().GetResult();
+        }
     }
-
-    /// <summary>The synchronous body, used directly for fallbacks.</summary>
-    internal static void Build(MemoryFrame frame) => KeepRecentStage.Run(frame);
 }

@@ -16,11 +16,21 @@ public static class KeepRecentStage
     /// Stop at the first group that does not fit (a sliding window: no holes). When false, skip it and keep
     /// looking at older, smaller groups.
     /// </param>
-    public static void Run(MemoryFrame frame, int maxTurns = int.MaxValue, int maxTokens = int.MaxValue, bool contiguous = true)
+    /// <param name="budgetShare">Spend at most this share (0–1] of the frame's budget.</param>
+    public static void Run(MemoryFrame frame, int maxTurns = int.MaxValue, int maxTokens = int.MaxValue, bool contiguous = true, double budgetShare = 1.0)
     {
         ArgumentNullException.ThrowIfNull(frame);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTurns);
         ArgumentOutOfRangeException.ThrowIfNegative(maxTokens);
+        if (!(budgetShare > 0 && budgetShare <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(budgetShare), budgetShare, "The budget share must be greater than 0 and at most 1.");
+        }
+
+        if (budgetShare < 1)
+        {
+            maxTokens = Math.Min(maxTokens, (int)(frame.Budget * budgetShare));
+        }
 
         var transcript = frame.Transcript;
         var query = frame.Query;

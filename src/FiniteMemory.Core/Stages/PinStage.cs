@@ -60,6 +60,32 @@ public static class PinStage
         }
     }
 
+    /// <summary>
+    /// Keeps the opening of the conversation: the groups of the first <paramref name="firstTurns"/> user turns
+    /// (and anything before the first user message), oldest first, skipping a group that does not fit.
+    /// </summary>
+    /// <param name="frame">The frame.</param>
+    /// <param name="firstTurns">How many user turns, counted from the first; 0 keeps nothing.</param>
+    public static void KeepOpening(MemoryFrame frame, int firstTurns = 0)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        ArgumentOutOfRangeException.ThrowIfNegative(firstTurns);
+
+        var transcript = frame.Transcript;
+        for (var g = 0; g < frame.GroupCount && firstTurns > 0; g++)
+        {
+            if (transcript[transcript.GroupAt(g).First].Turn > firstTurns)
+            {
+                break;
+            }
+
+            if (!frame.IsKept(g))
+            {
+                frame.TryKeep(g, KeepReason.Opening);
+            }
+        }
+    }
+
     private static string DescribeBudget(MemoryFrame frame) =>
         frame.Reserved == 0
             ? Format("budget {0}", frame.TotalBudget)

@@ -17,6 +17,38 @@ public static class TruncateStage
     public const string TruncatedProperty = "finitememory.truncated";
 
     /// <summary>
+    /// Spends the tokens left after earlier stages on a shortened copy of the newest group not yet in the window
+    /// (older than the newest user message), so the window ends where the model's memory fades instead of at a
+    /// hard edge. Does nothing when fewer than <paramref name="minTokens"/> tokens remain.
+    /// </summary>
+    /// <returns>Whether a group was added.</returns>
+    public static bool FillRemaining(MemoryFrame frame, int minTokens = 64)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        ArgumentOutOfRangeException.ThrowIfNegative(minTokens);
+
+        var remaining = frame.Remaining;
+        if (remaining < Math.Max(1, minTokens))
+        {
+            return false;
+        }
+
+        var newest = frame.QueryGroup >= 0 ? frame.QueryGroup - 1 : frame.GroupCount - 1;
+        for (var g = newest; g >= 0; g--)
+        {
+            if (frame.IsKept(g))
+            {
+                continue;
+            }
+
+            return frame.TryKeep(g, KeepReason.Recent)
+                || (TryFit(frame, g, remaining) && frame.TryKeep(g, KeepReason.Recent));
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Shortens the members of <paramref name="group"/> (largest text first) until the group costs at most
     /// <paramref name="available"/> tokens.
     /// </summary>

@@ -1,0 +1,204 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using FiniteMemory.Generators.Support;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace FiniteMemory.Generators;
+
+public sealed partial class FiniteMemoryGenerator
+{
+    internal static partial class Parser
+    {
+        private const string SupportedTypes = "Supported types are string, bool, int, long, double, float, decimal, Uri, TimeSpan, enums and their nullable forms; make the property get-only or init-only to leave it out of binding.";
+
+        public static BackendModel ParseBackend(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            var method = (IMethodSymbol)context.TargetSymbol;
+            var syntax = (MethodDeclarationSyntax)context.TargetNode;
+            var attribute = context.Attributes[0];
+            var compilation = context.SemanticModel.Compilation;
+            var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+            var diagnostics = new List<DiagnosticInfo>();
+            var methodName = NestedName(method.ContainingType) + "." + method.Name;
+            var identifier = LocationInfo.From(syntax.Identifier.GetLocation());
+
+            var name = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string ?? string.Empty : string.Empty;
+            var nameLocation = LocationInfo.From((SyntaxNode?)attributeSyntax?.ArgumentList?.Arguments.FirstOrDefault() ?? attributeSyntax);
+            if (!IsValidName(name))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.InvalidBackendName, nameLocation, name, methodName));
+            }
+
+            var description = attribute.NamedArguments.FirstOrDefault(n => n.Key == "Description").Value.Value as string ?? string.Empty;
+
+            var problem = FactoryProblem(method, compilation);
+            var parameter = FactoryParameter.None;
+            var settingsType = string.Empty;
+            var settings = new List<SettingSpec>();
+            if (problem is null && method.Parameters.Length == 1)
+            {
+                var type = method.Parameters[0].Type;
+                if (IsType(type, KnownNames.BackendSettings))
+                {
+                    parameter = FactoryParameter.BackendSettings;
+                }
+                else if (type is INamedTypeSymbol { TypeKind: TypeKind.Class, IsAbstract: false, IsStatic: false } custom
+                    && custom.InstanceConstructors.Any(c => c.Parameters.Length == 0 && compilation.IsSymbolAccessibleWithin(c, compilation.Assembly)))
+                {
+                    parameter = FactoryParameter.Custom;
+                    settingsType = custom.ToDisplayString(FullyQualified);
+                    BindSettings(custom, compilation, name, syntax.ParameterList.Parameters[0], settings, diagnostics, cancellationToken);
+                }
+                else
+                {
+                    problem = $"takes a '{type.ToDisplayString(Short)}', which is neither BackendSettings nor a class with an accessible parameterless constructor";
+                }
+            }
+
+            if (problem is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.InvalidBackendFactory, identifier, methodName, problem));
+            }
+
+            var spec = diagnostics.Count > 0
+                ? null
+                : new BackendSpec(name, description, method.ContainingType.ToDisplayString(FullyQualified), Identifier(method.Name), parameter, settingsType, settings.ToEquatableArray());
+            return new BackendModel(spec, diagnostics.ToEquatableArray(), name, methodName, nameLocation);
+        }
+
+        private static string? FactoryProblem(IMethodSymbol method, Compilation compilation)
+        {
+            if (!method.IsStatic)
+            {
+                return "is not static";
+            }
+
+            if (method.IsGenericMethod || method.ContainingType.IsGenericType)
+            {
+                return "is generic or declared in a generic type";
+            }
+
+            if (!compilation.IsSymbolAccessibleWithin(method, compilation.Assembly))
+            {
+                return "is private, so the generated registry cannot call it; make it internal or public";
+            }
+
+            var chatClient = compilation.GetTypeByMetadataName(KnownNames.ChatClient);
+            if (chatClient is null || !compilation.ClassifyCommonConversion(method.ReturnType, chatClient).IsImplicit)
+            {
+                return $"returns '{method.ReturnType.ToDisplayString(Short)}', which is not an IChatClient";
+            }
+
+            if (method.Parameters.Length > 1)
+            {
+                return $"takes {method.Parameters.Length} parameters";
+            }
+
+            if (method.Parameters.Length == 1 && method.Parameters[0].RefKind != RefKind.None)
+            {
+                return "takes its settings by reference";
+            }
+
+            return null;
+        }
+
+        private static void BindSettings(
+            INamedTypeSymbol type,
+            Compilation compilation,
+            string backend,
+            ParameterSyntax parameterSyntax,
+            List<SettingSpec> settings,
+            List<DiagnosticInfo> diagnostics,
+            CancellationToken cancellationToken)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+            {
+                foreach (var property in current.GetMembers().OfType<IPropertySymbol>())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (property.IsStatic || property.IsIndexer || !seen.Add(property.Name)
+                        || property.SetMethod is not { IsInitOnly: false } setter
+                        || !compilation.IsSymbolAccessibleWithin(setter, compilation.Assembly)
+                        || property.DeclaredAccessibility != Accessibility.Public)
+                    {
+                        continue;
+                    }
+
+                    var (source, parser, hint) = Classify(property);
+                    if (parser is null)
+                    {
+                        var location = property.DeclaringSyntaxReferences.Length > 0
+                            ? LocationInfo.From(property.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is PropertyDeclarationSyntax p ? p.Identifier.GetLocation() : null)
+                            : null;
+                        diagnostics.Add(DiagnosticInfo.Create(
+                            Diagnostics.UnbindableSetting,
+                            location ?? LocationInfo.From(parameterSyntax),
+                            property.Name,
+                            NestedName(type),
+                            property.Type.ToDisplayString(Short),
+                            backend,
+                            hint));
+                        continue;
+                    }
+
+                    settings.Add(new SettingSpec(Identifier(property.Name), NormalizeKey(property.Name), source, parser));
+                }
+            }
+
+            settings.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        }
+
+        private static (SettingSource Source, string? Parser, string Hint) Classify(IPropertySymbol property)
+        {
+            var type = property.Type;
+            var display = type.ToDisplayString();
+            switch (property.Name)
+            {
+                case "Model":
+                    return display is "string" or "string?" ? (SettingSource.Model, string.Empty, string.Empty) : (SettingSource.Model, null, "'Model' receives BackendSettings.Model and must be a string.");
+                case "ApiKey":
+                    return display is "string" or "string?" ? (SettingSource.ApiKey, string.Empty, string.Empty) : (SettingSource.ApiKey, null, "'ApiKey' receives BackendSettings.ApiKey and must be a string.");
+                case "Endpoint":
+                    return display switch
+                    {
+                        "System.Uri" or "System.Uri?" => (SettingSource.EndpointUri, string.Empty, string.Empty),
+                        "string" or "string?" => (SettingSource.EndpointString, string.Empty, string.Empty),
+                        _ => (SettingSource.EndpointUri, null, "'Endpoint' receives BackendSettings.Endpoint and must be a Uri or a string."),
+                    };
+                case "Timeout":
+                    return display is "System.TimeSpan" or "System.TimeSpan?"
+                        ? (SettingSource.Timeout, string.Empty, string.Empty)
+                        : (SettingSource.Timeout, null, "'Timeout' receives BackendSettings.Timeout and must be a TimeSpan.");
+            }
+
+            var underlying = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable
+                ? nullable.TypeArguments[0]
+                : type;
+            var parser = underlying.SpecialType switch
+            {
+                SpecialType.System_String => "ParseString",
+                SpecialType.System_Boolean => "ParseBoolean",
+                SpecialType.System_Int32 => "ParseInt32",
+                SpecialType.System_Int64 => "ParseInt64",
+                SpecialType.System_Double => "ParseDouble",
+                SpecialType.System_Single => "ParseSingle",
+                SpecialType.System_Decimal => "ParseDecimal",
+                _ => null,
+            };
+            parser ??= underlying.ToDisplayString() switch
+            {
+                "System.TimeSpan" => "ParseTimeSpan",
+                "System.Uri" => "ParseUri",
+                _ => underlying.TypeKind == TypeKind.Enum ? "ParseEnum<" + underlying.ToDisplayString(FullyQualified) + ">" : null,
+            };
+            return (SettingSource.Option, parser, SupportedTypes);
+        }
+
+        private static string NormalizeKey(string name) =>
+            new(name.Where(c => c is not ('-' or '_' or ' ')).Select(char.ToLowerInvariant).ToArray());
+    }
+}

@@ -1,0 +1,17 @@
+namespace FiniteMemory.Policies;
+
+/// <summary>
+/// On a <see cref="PolicyStageAttribute"/> class: the public static method the generated pipeline calls for
+/// that stage.
+/// </summary>
+/// <param name="type">The type declaring the method.</param>
+/// <param name="method">The method's name; it must be public and static, and return void, ValueTask or Task.</param>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = true)]
+public sealed class StageImplementationAttribute(Type type, string method) : Attribute
+{
+    /// <summary>The type declaring the method.</summary>
+    public Type Type { get; } = type;
+
+    /// <summary>The method's name.</summary>
+    public string Method { get; } = method;
+}
