@@ -80,13 +80,14 @@ public sealed partial class FiniteMemoryGenerator
                 string? error = null;
                 foreach (var (name, value, positional) in arguments)
                 {
-                    if (!TryFormatConstant(value, out var literal))
+                    if (!TryFormatConstant(value, out _))
                     {
                         error ??= $"argument '{name}' is an array or of a type a generated call cannot pass as a constant.";
                         continue;
                     }
 
-                    display.Add(positional ? literal : name + " = " + literal);
+                    var shown = DisplayConstant(value);
+                    display.Add(positional ? shown : name + " = " + shown);
                 }
 
                 var stageDisplay = display.Count == 0 ? stageName : stageName + "(" + string.Join(", ", display) + ")";
@@ -202,6 +203,8 @@ public sealed partial class FiniteMemoryGenerator
                     }
 
                     TryFormatConstant(argument.Value, out expression);
+                    bound.Add(new ArgumentSpec(Identifier(parameter.Name), expression));
+                    continue;
                 }
                 else if (parameter.IsOptional || parameter.IsParams)
                 {
@@ -215,6 +218,9 @@ public sealed partial class FiniteMemoryGenerator
                     {
                         return null;
                     }
+
+                    bound.Add(new ArgumentSpec(Identifier(parameter.Name), expression));
+                    continue;
                 }
 
                 bound.Add(new ArgumentSpec(byName ? Identifier(parameter.Name) : null, expression!));
@@ -453,6 +459,23 @@ public sealed partial class FiniteMemoryGenerator
                     return literal.Length > 0;
                 default:
                     return false;
+            }
+        }
+
+        /// <summary>A constant as a person reads it in a listing: no suffixes or casts (<c>0.5</c>, <c>Mode.Fast</c>).</summary>
+        internal static string DisplayConstant(TypedConstant constant)
+        {
+            switch (constant.Kind)
+            {
+                case TypedConstantKind.Enum:
+                    var member = constant.Type!.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, constant.Value));
+                    return member is null
+                        ? Convert.ToString(constant.Value, CultureInfo.InvariantCulture) ?? string.Empty
+                        : constant.Type.Name + "." + member.Name;
+                case TypedConstantKind.Primitive when constant.Value is double or float or decimal or long or ulong or uint or short or ushort or byte or sbyte:
+                    return Convert.ToString(constant.Value, CultureInfo.InvariantCulture) ?? string.Empty;
+                default:
+                    return TryFormatConstant(constant, out var literal) ? literal : string.Empty;
             }
         }
 

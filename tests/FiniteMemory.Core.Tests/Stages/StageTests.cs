@@ -136,4 +136,99 @@ public class StageTests
         await Conversation(20, f => kept = f.TryKeep(1, KeepReason.Selected)).PrepareAsync();
         await Assert.That(kept).IsFalse();
     }
+
+    [Test]
+    public async Task KeepRecentWithABudgetShareSpendsAtMostThatShareOfTheBudget()
+    {
+        var spent = -1;
+        var budget = -1;
+        await Conversation(600, f =>
+        {
+            var before = f.Used;
+            KeepRecentStage.Run(f, budgetShare: 0.25);
+            spent = f.Used - before;
+            budget = f.Budget;
+        }, turns: 40).PrepareAsync();
+
+        await Assert.That(spent).IsGreaterThan(0);
+        await Assert.That(spent).IsLessThanOrEqualTo(budget / 4);
+    }
+
+    [Test]
+    public async Task KeepRecentRejectsABudgetShareOutsideZeroToOne()
+    {
+        foreach (var share in new[] { 0.0, -0.5, 1.01, double.NaN })
+        {
+            var window = await Conversation(1000, f => KeepRecentStage.Run(f, budgetShare: share)).PrepareAsync();
+
+            // The policy threw; the engine fell back to sliding and said why.
+            await Assert.That(window.Report.Fallback).Contains("budget share");
+        }
+    }
+
+    [Test]
+    public async Task KeepOpeningKeepsTheFirstTurnsOldestFirstAndNothingForZero()
+    {
+        var window = await Conversation(10_000, f => PinStage.KeepOpening(f, firstTurns: 2), turns: 8).PrepareAsync();
+        await Assert.That(window.Report.Kept).IsEquivalentTo(new[] { "s", "u1", "a1", "u2", "a2", "u8" });
+        await Assert.That(window.Messages.Where(m => m.Id is "u1" or "a2").All(m => m.Reason == KeepReason.Opening)).IsTrue();
+
+        var none = await Conversation(10_000, f => PinStage.KeepOpening(f, firstTurns: 0), turns: 8).PrepareAsync();
+        await Assert.That(none.Report.Kept).IsEquivalentTo(new[] { "s", "u8" });
+    }
+
+    [Test]
+    public async Task KeepOpeningSkipsAGroupThatDoesNotFitAndStaysWithinBudget()
+    {
+        var session = new MemorySession(new MemoryOptions { Budget = 120, Policy = new DelegatePolicy("test", f => PinStage.KeepOpening(f, firstTurns: 1)) });
+        session.Add(new ChatMessage(ChatRole.User, "short opening"), id: "u1");
+        session.Add(new ChatMessage(ChatRole.Assistant, string.Join(" ", Enumerable.Repeat("a very long answer", 60))), id: "a1");
+        session.Add(new ChatMessage(ChatRole.User, "next"), id: "u2");
+        var window = await session.PrepareAsync();
+
+        await Assert.That(window.Report.Kept).IsEquivalentTo(new[] { "u1", "u2" });
+        await Assert.That(window.Tokens).IsLessThanOrEqualTo(window.Available);
+    }
+
+    [Test]
+    public async Task FillRemainingAddsAShortenedCopyOfTheNewestMissingGroup()
+    {
+        var long1 = string.Join(" ", Enumerable.Range(0, 300).Select(i => $"word{i}"));
+        var session = new MemorySession(new MemoryOptions
+        {
+            Budget = 200,
+            Policy = new DelegatePolicy("test", f => TruncateStage.FillRemaining(f, minTokens: 16)),
+        });
+        session.Add(new ChatMessage(ChatRole.User, "first"), id: "u1");
+        session.Add(new ChatMessage(ChatRole.Assistant, long1), id: "a1");
+        session.Add(new ChatMessage(ChatRole.User, "what did you say?"), id: "u2");
+        var window = await session.PrepareAsync();
+
+        await Assert.That(window.Report.Kept).IsEquivalentTo(new[] { "a1", "u2" });
+        await Assert.That(window.Report.Truncated).IsEquivalentTo(new[] { "a1" });
+        var copy = window.Messages.First(m => m.Id == "a1").Message.Text;
+        await Assert.That(copy).Contains("word0");
+        await Assert.That(copy).Contains("word299");
+        await Assert.That(copy).Contains("truncated by FiniteMemory");
+        await Assert.That(window.Tokens).IsLessThanOrEqualTo(window.Available);
+
+        // The transcript keeps the message whole.
+        await Assert.That(session.Transcript[1].Message.Text).IsEqualTo(long1);
+    }
+
+    [Test]
+    public async Task FillRemainingDoesNothingWhenLessThanItsMinimumRemains()
+    {
+        var remaining = -1;
+        var added = true;
+        var window = await Conversation(10_000, f =>
+        {
+            KeepRecentStage.Run(f);
+            remaining = f.Remaining;
+            added = TruncateStage.FillRemaining(f, minTokens: remaining + 1);
+        }).PrepareAsync();
+
+        await Assert.That(added).IsFalse();
+        await Assert.That(window.Report.Truncated).IsEmpty();
+    }
 }
