@@ -58,6 +58,27 @@ public class NativeBinaryTests
     }
 
     [Test]
+    public async Task The_native_binary_lists_the_same_policies_as_the_in_process_program()
+    {
+        var binary = Environment.GetEnvironmentVariable(Variable);
+        Skip.When(string.IsNullOrWhiteSpace(binary), $"{Variable} is not set (set it to a Native AOT build of fmem to run this test)");
+
+        // The registry is filled by generated module initializers; trimming and AOT must not lose any of it.
+        var native = await RunProcessAsync(binary!, ["policies", "--json"]);
+        var managed = await Fmem.RunAsync("policies", "--json");
+
+        await Assert.That(native.ExitCode).IsEqualTo(0).Because(native.ToString());
+        var actual = JsonNode.Parse(native.Stdout)!["policies"]!.AsArray();
+        var expected = JsonNode.Parse(managed.Stdout)!["policies"]!.AsArray();
+        foreach (var policy in expected)
+        {
+            await Assert.That(actual.Any(p => JsonNode.DeepEquals(p, policy))).IsTrue().Because($"native: {actual.ToJsonString()}\nin-process: {policy!.ToJsonString()}");
+        }
+
+        await Assert.That(actual.Any(p => (string?)p!["name"] == "sliding")).IsTrue();
+    }
+
+    [Test]
     public async Task The_native_binary_reports_bad_input_with_exit_code_2()
     {
         var binary = Environment.GetEnvironmentVariable(Variable);
