@@ -1,6 +1,8 @@
 using Microsoft.Extensions.AI;
+using FiniteMemory.Backends;
 using FiniteMemory.Engine;
 using FiniteMemory.Integration;
+using FiniteMemory.Policies;
 using FiniteMemory.Sessions;
 using FiniteMemory.Tests.Fakes;
 
@@ -91,5 +93,36 @@ public class ReadmeExamplesTests
         await Assert.That(reduced.Count).IsLessThan(501);
         await Assert.That(reduced.Count).IsGreaterThan(10);
         await Assert.That(reduced[^1]).IsSameReferenceAs(history[^1]);
+    }
+
+    [Test]
+    public async Task TheDeclaredPolicyAndBackendWorkAsShown()
+    {
+        // --- README: Declaring policies and backends (the uses, as written) ---
+        var session = new MemorySession(new MemoryOptions { Budget = 8000, Policy = MemoryPolicies.Create("support") });
+        var client = ChatBackends.Create("echo", new BackendSettings { Model = "m", Options = new Dictionary<string, string> { ["temperature"] = "0.2" } });
+        // --- end ---
+
+        session.AddSystem("You are a support agent.");
+        session.Add(new ChatMessage(ChatRole.User, "Hello, my parcel never arrived."), id: "opening");
+        session.Add(new ChatMessage(ChatRole.Assistant, "Sorry to hear that. Which order?"));
+        session.Add(new ChatMessage(ChatRole.User, "It is order #48213, placed on 2 May."), id: "order");
+        for (var t = 0; t < 60; t++)
+        {
+            session.Add(new ChatMessage(ChatRole.User, $"Follow-up {t}: " + string.Join(" ", Enumerable.Repeat("still waiting on the courier", 12))));
+            session.Add(new ChatMessage(ChatRole.Assistant, $"Reply {t}: " + string.Join(" ", Enumerable.Repeat("we are checking with the courier", 12))));
+        }
+
+        session.Add(new ChatMessage(ChatRole.User, "Can you refund it?"), id: "now");
+        var window = await session.PrepareAsync();
+
+        await Assert.That(window.Report.Policy).IsEqualTo("support");
+        await Assert.That(window.Report.Kept).Contains("opening");
+        await Assert.That(window.Report.Kept).Contains("order");
+        await Assert.That(window.Report.Kept).Contains("now");
+        await Assert.That(window.Report.EvictedCount).IsGreaterThan(0);
+
+        var answer = await client.GetResponseAsync(window.ChatMessages);
+        await Assert.That(answer.Text).IsEqualTo($"{window.ChatMessages.Count} messages, model m, temperature 0.2");
     }
 }

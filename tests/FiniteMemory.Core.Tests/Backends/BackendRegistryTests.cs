@@ -15,7 +15,7 @@ public class BackendRegistryTests
         FiniteMemoryCoreTestsRegistry.Register();
 
         await Assert.That(ChatBackends.Names).Contains("test-echo");
-        await Assert.That(FiniteMemoryCoreTestsRegistry.BackendNames).IsEquivalentTo(new[] { "test-bare", "test-echo", "test-raw" });
+        await Assert.That(FiniteMemoryCoreTestsRegistry.BackendNames).IsEquivalentTo(new[] { "echo", "test-bare", "test-echo", "test-raw" });
         await Assert.That(ChatBackends.TryGet("TEST-ECHO", out var echo)).IsTrue();
         await Assert.That(echo!.Description).IsEqualTo("Echo with options.");
         await Assert.That(echo.Options).IsEquivalentTo(new[] { "Backoff", "Greeting", "MaxTokens", "Stream", "Temperature", "Tone" });

@@ -15,7 +15,7 @@ public class MemoryPolicyRegistryTests
         await Assert.That(MemoryPolicies.Names[0]).IsEqualTo("sliding");
         await Assert.That(MemoryPolicies.Names).Contains("test-opening");
         await Assert.That(MemoryPolicies.Names).Contains("test-everything");
-        await Assert.That(FiniteMemoryCoreTestsRegistry.PolicyNames).IsEquivalentTo(new[] { "test-cancel", "test-everything", "test-keyword", "test-last-two", "test-opening" });
+        await Assert.That(FiniteMemoryCoreTestsRegistry.PolicyNames).IsEquivalentTo(new[] { "support", "test-cancel", "test-everything", "test-keyword", "test-last-two", "test-opening" });
         await Assert.That(FiniteMemoryCoreRegistry.PolicyNames).IsEquivalentTo(new[] { "sliding" });
     }
 
@@ -79,7 +79,7 @@ public class MemoryPolicyRegistryTests
 
         var error = Assert.Throws<ArgumentException>(() => FiniteMemoryCoreTestsRegistry.CreatePolicy("sliding"));
         await Assert.That(error.Message).Contains("declares no policy 'sliding'");
-        await Assert.That(error.Message).Contains("test-cancel, test-everything, test-keyword, test-last-two, test-opening");
+        await Assert.That(error.Message).Contains("support, test-cancel, test-everything, test-keyword, test-last-two, test-opening");
     }
 
     [Test]
