@@ -76,7 +76,7 @@ public sealed partial class FiniteMemoryGenerator
                 return "is not static";
             }
 
-            if (method.IsGenericMethod || method.ContainingType.IsGenericType)
+            if (method.IsGenericMethod || IsGenericOrInGeneric(method.ContainingType))
             {
                 return "is generic or declared in a generic type";
             }

@@ -237,7 +237,7 @@ public sealed partial class FiniteMemoryGenerator
             {
                 shape = "abstract";
             }
-            else if (type.TypeParameters.Length > 0 || (type.ContainingType?.IsGenericType ?? false))
+            else if (IsGenericOrInGeneric(type))
             {
                 shape = "generic";
             }
@@ -251,6 +251,19 @@ public sealed partial class FiniteMemoryGenerator
             {
                 diagnostics.Add(DiagnosticInfo.Create(Diagnostics.NoParameterlessConstructor, identifier, typeName));
             }
+        }
+
+        private static bool IsGenericOrInGeneric(INamedTypeSymbol type)
+        {
+            for (var current = type; current is not null; current = current.ContainingType)
+            {
+                if (current.TypeParameters.Length > 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static string NestedName(INamedTypeSymbol type)
