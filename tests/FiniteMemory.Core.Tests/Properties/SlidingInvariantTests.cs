@@ -19,38 +19,15 @@ public class SlidingInvariantTests
 {
     private static readonly ITokenCounter Counter = TokenCounter.Default;
 
-    private static readonly Gen<(int Seed, int Turns, int Budget, int ReservePercent)> Cases =
-        Gen.Select(Gen.Int, Gen.Int[1, 40], Gen.Frequency((3, Gen.Int[16, 400]), (5, Gen.Int[400, 4000]), (1, Gen.Int[4000, 20000])), Gen.Int[0, 30]);
+    private static readonly Gen<(int Seed, int Turns, int Budget, int ReservePercent)> Cases = SessionWindowRuns.Cases;
 
     [Test]
     public async Task EverySessionWindowHoldsTheInvariants()
     {
-        var checkedWindows = 0;
-        Cases.Sample(c =>
-        {
-            var messages = RandomConversation.Create(c.Seed, c.Turns);
-            var reserve = c.Budget * c.ReservePercent / 100;
-            var session = new MemorySession(new MemoryOptions { Budget = c.Budget, ReserveTokens = reserve, TokenCounter = Counter });
-            foreach (var m in messages)
-            {
-                session.Add(m.Message, m.Pinned);
-            }
-
-            var expectation = new WindowInvariants.Expectation(messages, c.Budget, reserve, Counter, Sliding: true);
-            try
-            {
-                var window = session.PrepareAsync().GetAwaiter().GetResult();
-                WindowInvariants.Check(expectation, window);
-                Interlocked.Increment(ref checkedWindows);
-            }
-            catch (MemoryBudgetException failure)
-            {
-                WindowInvariants.CheckFailure(expectation, failure);
-            }
-        }, iter: 1500, threads: 1);
+        var (windows, _) = SessionWindowRuns.Check(Counter, policy: null, sliding: true, iterations: 1500);
 
         // Most generated cases must produce a window; a generator that only produced failures would prove nothing.
-        await Assert.That(checkedWindows).IsGreaterThan(1000);
+        await Assert.That(windows).IsGreaterThan(1000);
     }
 
     [Test]
