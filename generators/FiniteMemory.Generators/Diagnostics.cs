@@ -56,7 +56,7 @@ internal static class Diagnostics
         "FM1008",
         Policies,
         "Policy class cannot be instantiated",
-        "Policy class '{0}' is {1}, but the registry creates each policy with 'new {0}()'. Make it a non-generic, non-abstract, non-static class.");
+        "Policy class '{0}' is {1}, but the registry creates each policy with 'new {0}()'. Make it a non-generic, non-abstract, non-static, non-file class its assembly can see, without required members.");
 
     public static readonly DiagnosticDescriptor NoParameterlessConstructor = Error(
         "FM1009",
@@ -108,6 +108,12 @@ internal static class Diagnostics
         "A settings property cannot be bound",
         "Property '{0}' of settings class '{1}' has type '{2}', which backend '{3}' cannot bind from configuration. {4}");
 
+    public static readonly DiagnosticDescriptor DuplicateOptionKey = Error(
+        "FM2005",
+        Backends,
+        "Two settings properties share an option key",
+        "Properties '{0}' and '{1}' of settings class '{2}' are both set by option '{3}' (keys ignore case, '-' and '_'). Rename one of them.");
+
     public static readonly DiagnosticDescriptor InvalidBackendName = Error(
         "FM2004",
         Backends,
@@ -118,7 +124,7 @@ internal static class Diagnostics
     {
         DuplicatePolicyName, PolicyNotPartial, NonPositiveBudget, MissingService, InvalidStageMethod, UnknownStage,
         StageCycle, PolicyShape, NoParameterlessConstructor, InvalidStageAttribute, InvalidPolicyName, AmbiguousService,
-        StageOutsidePolicy, DuplicateBackendName, InvalidBackendFactory, UnbindableSetting, InvalidBackendName,
+        StageOutsidePolicy, DuplicateBackendName, InvalidBackendFactory, UnbindableSetting, InvalidBackendName, DuplicateOptionKey,
     }.ToDictionary(d => d.Id);
 
     public static IEnumerable<DiagnosticDescriptor> Descriptors => All.Values;

@@ -45,8 +45,10 @@ public sealed partial class FiniteMemoryGenerator
                 {
                     parameter = FactoryParameter.BackendSettings;
                 }
-                else if (type is INamedTypeSymbol { TypeKind: TypeKind.Class, IsAbstract: false, IsStatic: false } custom
-                    && custom.InstanceConstructors.Any(c => c.Parameters.Length == 0 && compilation.IsSymbolAccessibleWithin(c, compilation.Assembly)))
+                else if (type is INamedTypeSymbol { TypeKind: TypeKind.Class, IsAbstract: false, IsStatic: false, IsFileLocal: false } custom
+                    && IsVisibleToAssembly(custom)
+                    && HasParameterlessConstructor(custom)
+                    && !HasRequiredMembers(custom))
                 {
                     parameter = FactoryParameter.Custom;
                     settingsType = custom.ToDisplayString(FullyQualified);
@@ -54,7 +56,7 @@ public sealed partial class FiniteMemoryGenerator
                 }
                 else
                 {
-                    problem = $"takes a '{type.ToDisplayString(Short)}', which is neither BackendSettings nor a class with an accessible parameterless constructor";
+                    problem = $"takes a '{type.ToDisplayString(Short)}', which is neither BackendSettings nor a non-abstract class the registry can create with 'new' (visible to the assembly, a parameterless constructor, no required members)";
                 }
             }
 
@@ -150,6 +152,20 @@ public sealed partial class FiniteMemoryGenerator
             }
 
             settings.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+            for (var i = settings.Count - 1; i > 0; i--)
+            {
+                if (settings[i].Source == SettingSource.Option && settings[i - 1].Source == SettingSource.Option && settings[i].Key == settings[i - 1].Key)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        Diagnostics.DuplicateOptionKey,
+                        LocationInfo.From(parameterSyntax),
+                        settings[i - 1].Property.TrimStart('@'),
+                        settings[i].Property.TrimStart('@'),
+                        NestedName(type),
+                        settings[i].Key));
+                    settings.RemoveAt(i);
+                }
+            }
         }
 
         private static (SettingSource Source, string? Parser, string Hint) Classify(IPropertySymbol property)
@@ -175,9 +191,9 @@ public sealed partial class FiniteMemoryGenerator
                         : (SettingSource.Timeout, null, "'Timeout' receives BackendSettings.Timeout and must be a TimeSpan.");
             }
 
-            var underlying = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable
+            var underlying = (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable
                 ? nullable.TypeArguments[0]
-                : type;
+                : type).WithNullableAnnotation(NullableAnnotation.NotAnnotated);
             var parser = underlying.SpecialType switch
             {
                 SpecialType.System_String => "ParseString",

@@ -71,7 +71,7 @@ public sealed partial class FiniteMemoryGenerator
             var containing = new List<ContainingTypeSpec>();
             for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
             {
-                containing.Insert(0, new ContainingTypeSpec(Keyword(outer), outer.Name));
+                containing.Insert(0, new ContainingTypeSpec(Keyword(outer), Identifier(outer.Name)));
             }
 
             var spec = diagnostics.Any(d => Diagnostics.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error)
@@ -80,7 +80,7 @@ public sealed partial class FiniteMemoryGenerator
                     type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(),
                     containing.ToEquatableArray(),
                     Keyword(type),
-                    type.Name,
+                    Identifier(type.Name),
                     type.ToDisplayString(FullyQualified),
                     name,
                     description ?? string.Join(" → ", ordered.Select(s => s.Call.Display)),
@@ -185,8 +185,13 @@ public sealed partial class FiniteMemoryGenerator
             string assemblyName,
             EquatableArray<string> referencedRegistries)
         {
-            var ownPolicies = policies.Where(p => p is not null).Select(p => p!).OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase).ToEquatableArray();
-            var ownBackends = backends.Where(b => b is not null).Select(b => b!).OrderBy(b => b.Name, StringComparer.OrdinalIgnoreCase).ToEquatableArray();
+            // A duplicate name is already an error (FM1001 / FM2001); keep one of each so the registry still compiles.
+            var ownPolicies = policies.Where(p => p is not null).Select(p => p!)
+                .GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase).Select(g => g.OrderBy(p => p.FullyQualifiedName, StringComparer.Ordinal).First())
+                .OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase).ToEquatableArray();
+            var ownBackends = backends.Where(b => b is not null).Select(b => b!)
+                .GroupBy(b => b.Name, StringComparer.OrdinalIgnoreCase).Select(g => g.OrderBy(b => b.ContainingType + "." + b.Method, StringComparer.Ordinal).First())
+                .OrderBy(b => b.Name, StringComparer.OrdinalIgnoreCase).ToEquatableArray();
 
             // FiniteMemory.Core's own registry runs whenever the central registries are touched, so an assembly
             // that declares nothing and references no other registry needs none.
@@ -229,7 +234,15 @@ public sealed partial class FiniteMemoryGenerator
             }
 
             string? shape = null;
-            if (type.IsStatic)
+            if (type.IsFileLocal)
+            {
+                shape = "file-local";
+            }
+            else if (!IsVisibleToAssembly(type))
+            {
+                shape = "private or protected (or nested in such a type)";
+            }
+            else if (type.IsStatic)
             {
                 shape = "static";
             }
@@ -242,15 +255,52 @@ public sealed partial class FiniteMemoryGenerator
                 shape = "generic";
             }
 
+            else if (HasRequiredMembers(type))
+            {
+                shape = "declaring required members";
+            }
+
             if (shape is not null)
             {
                 diagnostics.Add(DiagnosticInfo.Create(Diagnostics.PolicyShape, identifier, typeName, shape));
             }
-            else if (!type.InstanceConstructors.Any(c => c.Parameters.Length == 0
-                && c.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
+            else if (!HasParameterlessConstructor(type))
             {
                 diagnostics.Add(DiagnosticInfo.Create(Diagnostics.NoParameterlessConstructor, identifier, typeName));
             }
+        }
+
+        /// <summary>Whether <c>new T()</c> compiles from elsewhere in the assembly: a constructor callable without arguments.</summary>
+        internal static bool HasParameterlessConstructor(INamedTypeSymbol type) =>
+            type.InstanceConstructors.Any(c => c.Parameters.All(p => p.IsOptional || p.IsParams)
+                && c.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal);
+
+        /// <summary>Whether the type or a base declares <c>required</c> members, which <c>new T()</c> would have to set.</summary>
+        internal static bool HasRequiredMembers(INamedTypeSymbol type)
+        {
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                if (current.GetMembers().Any(m => m is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true }))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Whether code elsewhere in the assembly can name the type (it and its containers are public or internal).</summary>
+        internal static bool IsVisibleToAssembly(INamedTypeSymbol type)
+        {
+            for (var current = type; current is not null; current = current.ContainingType)
+            {
+                if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static bool IsGenericOrInGeneric(INamedTypeSymbol type)

@@ -36,9 +36,9 @@ internal sealed record PolicySpec(
     int Budget,
     EquatableArray<StageCallSpec> Stages)
 {
-    public string HintName => (Namespace.Length == 0 ? string.Empty : Namespace + ".")
+    public string HintName => ((Namespace.Length == 0 ? string.Empty : Namespace + ".")
         + string.Concat(System.Linq.Enumerable.Select(ContainingTypes, t => t.Name + "."))
-        + ClassName + ".MemoryPolicy.g.cs";
+        + ClassName).Replace("@", string.Empty) + ".MemoryPolicy.g.cs";
 }
 
 /// <summary>A parsed policy class: its spec (null when it has errors), its diagnostics, and what the duplicate-name check needs.</summary>

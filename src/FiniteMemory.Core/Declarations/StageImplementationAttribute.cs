@@ -5,7 +5,7 @@ namespace FiniteMemory.Policies;
 /// that stage.
 /// </summary>
 /// <param name="type">The type declaring the method.</param>
-/// <param name="method">The method's name; it must be public and static, and return void, ValueTask or Task.</param>
+/// <param name="method">The method's name; it must be public and static. A returned ValueTask or Task is awaited; any other result is ignored.</param>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = true)]
 public sealed class StageImplementationAttribute(Type type, string method) : Attribute
 {
