@@ -90,6 +90,12 @@ internal static class Diagnostics
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor GeneratedMemberClash = Error(
+        "FM1014",
+        Policies,
+        "A policy class declares a member the generator writes",
+        "Policy class '{0}' declares '{1}', which the generator writes to implement IMemoryPolicy for policy '{2}'. Rename or remove it (set the name and description on [MemoryPolicy]).");
+
     public static readonly DiagnosticDescriptor DuplicateBackendName = Error(
         "FM2001",
         Backends,
@@ -124,7 +130,7 @@ internal static class Diagnostics
     {
         DuplicatePolicyName, PolicyNotPartial, NonPositiveBudget, MissingService, InvalidStageMethod, UnknownStage,
         StageCycle, PolicyShape, NoParameterlessConstructor, InvalidStageAttribute, InvalidPolicyName, AmbiguousService,
-        StageOutsidePolicy, DuplicateBackendName, InvalidBackendFactory, UnbindableSetting, InvalidBackendName, DuplicateOptionKey,
+        StageOutsidePolicy, GeneratedMemberClash, DuplicateBackendName, InvalidBackendFactory, UnbindableSetting, InvalidBackendName, DuplicateOptionKey,
     }.ToDictionary(d => d.Id);
 
     public static IEnumerable<DiagnosticDescriptor> Descriptors => All.Values;

@@ -62,6 +62,22 @@ public sealed partial class FiniteMemoryGenerator
 
             CheckShape(type, syntax, name, typeName, diagnostics);
 
+            foreach (var member in type.GetMembers())
+            {
+                if (member.Name is "Name" or "Description" or "BuildAsync" && !member.IsImplicitlyDeclared)
+                {
+                    var declaration = member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken);
+                    var memberLocation = declaration switch
+                    {
+                        PropertyDeclarationSyntax property => LocationInfo.From(property.Identifier.GetLocation()),
+                        MethodDeclarationSyntax method => LocationInfo.From(method.Identifier.GetLocation()),
+                        VariableDeclaratorSyntax variable => LocationInfo.From(variable.Identifier.GetLocation()),
+                        _ => LocationInfo.From(declaration),
+                    };
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.GeneratedMemberClash, memberLocation ?? nameLocation, typeName, member.Name, name));
+                }
+            }
+
             var stages = new List<StageNode>();
             ParseStageAttributes(type, compilation, name, typeName, attributeSyntax, stages, diagnostics, cancellationToken);
             var attributeStageCount = stages.Count;

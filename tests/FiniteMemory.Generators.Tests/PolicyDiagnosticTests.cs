@@ -180,7 +180,7 @@ public class PolicyDiagnosticTests
                 [{|FM1004:Stamp|}]
                 public partial class MissingServicePolicy
                 {
-                    public string Name { get; } = "not a clock";
+                    public string Label { get; } = "not a clock";
                 }
                 """,
             ["Stage 'Stamp' of policy 'svc-missing' needs a 'IClock' for its parameter 'clock', and 'MissingServicePolicy' has no field or property of that type. Add one, e.g. 'private readonly IClock clock = ...;'."]);
@@ -629,6 +629,46 @@ public class PolicyDiagnosticTests
 
         await Assert.That(run.HintNames).Contains("Sample.Fine.MemoryPolicy.g.cs");
         await Assert.That(run.HintNames.Count).IsEqualTo(2);
+    }
+
+    [Test]
+    public async Task FM1014_AMemberTheGeneratorWritesIsReportedOnTheUsersDeclaration()
+    {
+        const string Fix = "Rename or remove it (set the name and description on [MemoryPolicy]).";
+        var run = await DiagnosticExpectations.AssertExactly(
+            Usings + """
+                [MemoryPolicy("clash-name")]
+                [KeepRecent]
+                public partial class NameClash
+                {
+                    public const string {|FM1014:Name|} = "clash-name";
+                }
+
+                [MemoryPolicy("clash-build")]
+                [KeepRecent]
+                public partial class BuildClash
+                {
+                    public string {|FM1014:Description|} => "mine";
+
+                    public void {|FM1014:BuildAsync|}()
+                    {
+                    }
+                }
+
+                [MemoryPolicy("clash-none")]
+                [KeepRecent]
+                public partial class NoClash
+                {
+                    public const string PolicyName = "clash-none";
+                }
+                """,
+            [
+                "Policy class 'NameClash' declares 'Name', which the generator writes to implement IMemoryPolicy for policy 'clash-name'. " + Fix,
+                "Policy class 'BuildClash' declares 'Description', which the generator writes to implement IMemoryPolicy for policy 'clash-build'. " + Fix,
+                "Policy class 'BuildClash' declares 'BuildAsync', which the generator writes to implement IMemoryPolicy for policy 'clash-build'. " + Fix,
+            ]);
+
+        await Assert.That(run.LoadRegistry().PolicyNames).IsEquivalentTo(["clash-none"]);
     }
 
     [Test]

@@ -19,7 +19,14 @@ public static class SelectStage
         }
 
         var scores = frame.Scores;
-        var candidates = new List<(int Group, double Density)>();
+        // Counted first so the list is allocated once, at its final size.
+        var count = 0;
+        for (var g = 0; g < frame.GroupCount; g++)
+        {
+            count += !frame.IsKept(g) && scores[g] > 0 ? 1 : 0;
+        }
+
+        var candidates = new List<(int Group, double Density)>(count);
         for (var g = 0; g < frame.GroupCount; g++)
         {
             if (!frame.IsKept(g) && scores[g] > 0)
