@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using FiniteMemory.Policies;
 
@@ -51,40 +49,35 @@ internal static class PoliciesCommand
 
     private static void WriteJson(TextWriter output, IReadOnlyList<PolicyRegistration> policies)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        var result = new PoliciesResult
         {
-            writer.WriteStartObject();
-            writer.WriteStartArray("policies");
-            foreach (var policy in policies)
+            Policies = [.. policies.Select(p => new PolicyListing
             {
-                writer.WriteStartObject();
-                writer.WriteString("name", policy.Name);
-                writer.WriteString("description", policy.Description);
-                if (policy.Budget is { } budget)
-                {
-                    writer.WriteNumber("budget", budget);
-                }
-                else
-                {
-                    writer.WriteNull("budget");
-                }
-
-                writer.WriteStartArray("stages");
-                foreach (var stage in policy.Stages)
-                {
-                    writer.WriteStringValue(stage);
-                }
-
-                writer.WriteEndArray();
-                writer.WriteString("assembly", policy.Assembly);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-
-        output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+                Name = p.Name,
+                Description = p.Description,
+                Budget = p.Budget,
+                Stages = p.Stages,
+                Assembly = p.Assembly,
+            })],
+        };
+        output.WriteLine(JsonSerializer.Serialize(result, FmemJsonContext.Default.PoliciesResult));
     }
+}
+
+internal sealed class PoliciesResult
+{
+    public required IReadOnlyList<PolicyListing> Policies { get; init; }
+}
+
+internal sealed class PolicyListing
+{
+    public required string Name { get; init; }
+
+    public required string Description { get; init; }
+
+    public required int? Budget { get; init; }
+
+    public required IReadOnlyList<string> Stages { get; init; }
+
+    public required string Assembly { get; init; }
 }

@@ -44,7 +44,7 @@ internal static class ReplayJson
             },
         };
 
-        output.WriteLine(JsonSerializer.Serialize(result, ReplayJsonContext.Default.ReplayResult));
+        output.WriteLine(JsonSerializer.Serialize(result, FmemJsonContext.Default.ReplayResult));
     }
 }
 
@@ -120,4 +120,5 @@ internal sealed class ReplayStats
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(ReplayResult))]
-internal sealed partial class ReplayJsonContext : JsonSerializerContext;
+[JsonSerializable(typeof(PoliciesResult))]
+internal sealed partial class FmemJsonContext : JsonSerializerContext;
