@@ -160,20 +160,6 @@ public sealed partial class FiniteMemoryGenerator
                 internal static void Initialize() => Register();
                 """);
 
-            if (spec.Backends.Any(b => b.Parameter == FactoryParameter.None))
-            {
-                w.WriteLine();
-                w.WriteLine("""
-                    private static void NoOptions(string backend, global::FiniteMemory.Backends.BackendSettings settings)
-                    {
-                        foreach (var option in settings.Options)
-                        {
-                            throw global::FiniteMemory.Backends.BackendSettingsBinder.Unknown(backend, option.Key, "");
-                        }
-                    }
-                    """);
-            }
-
             for (var i = 0; i < spec.Backends.Count; i++)
             {
                 if (spec.Backends[i].Parameter == FactoryParameter.Custom)
@@ -229,7 +215,7 @@ public sealed partial class FiniteMemoryGenerator
                 var backend = spec.Backends[i];
                 w.WriteLine($"case {Literal(backend.Name.ToLowerInvariant())}:");
                 w.WriteLine(backend.Parameter == FactoryParameter.None
-                    ? $"    NoOptions({Literal(backend.Name)}, settings);\n    return {backend.ContainingType}.{backend.Method}();"
+                    ? $"    {RejectOptions(backend)}\n    return {backend.ContainingType}.{backend.Method}();"
                     : $"    return {CreateBackendCall(backend, i)};");
             }
 
@@ -241,10 +227,13 @@ public sealed partial class FiniteMemoryGenerator
 
         private static string CreateBackendCall(BackendSpec backend, int index) => backend.Parameter switch
         {
-            FactoryParameter.None => $"{{ NoOptions({Literal(backend.Name)}, settings); return {backend.ContainingType}.{backend.Method}(); }}",
+            FactoryParameter.None => $"{{ {RejectOptions(backend)} return {backend.ContainingType}.{backend.Method}(); }}",
             FactoryParameter.BackendSettings => $"{backend.ContainingType}.{backend.Method}(settings)",
             _ => $"{backend.ContainingType}.{backend.Method}(Bind{index.ToString(CultureInfo.InvariantCulture)}(settings))",
         };
+
+        private static string RejectOptions(BackendSpec backend) =>
+            $"global::FiniteMemory.Backends.BackendSettingsBinder.RejectOptions({Literal(backend.Name)}, settings);";
 
         private static string NameList(System.Collections.Generic.IEnumerable<string> names)
         {

@@ -41,6 +41,17 @@ public static class BackendSettingsBinder
             ? $"Backend '{backend}' takes no option '{option}': it accepts only the common settings (model, endpoint, API key, timeout)."
             : $"Backend '{backend}' has no option '{option}'. Known options: {known}.");
 
+    /// <summary>For a factory that takes no settings: any option is one it does not know.</summary>
+    /// <exception cref="BackendConfigurationException"><paramref name="settings"/> has an option.</exception>
+    public static void RejectOptions(string backend, BackendSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Options.Count > 0)
+        {
+            throw Unknown(backend, settings.Options.Keys.First(), string.Empty);
+        }
+    }
+
     /// <summary>Parses text.</summary>
     public static string ParseString(string backend, string option, string value) => value;
 
