@@ -4,15 +4,8 @@
 # and backend created by name, 120 turns through a MemorySession, report and self-checks. Timings from
 # hyperfine, peak RSS from GNU time (`-v`, "Maximum resident set size", median of 5 runs).
 # Usage: bash perf/coldstart-policyminimal.sh [runs]
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/common.sh"
 runs=${1:-30}
-out=artifacts/perf
-mkdir -p "$out"
-
-if ! command -v hyperfine >/dev/null || [ ! -x /usr/bin/time ]; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine time >/dev/null
-fi
 
 dotnet publish aot-samples/PolicyMinimal -c Release -o artifacts/PolicyMinimal >/dev/null
 dotnet build aot-samples/PolicyMinimal -c Release >/dev/null
@@ -27,11 +20,7 @@ hyperfine -N --warmup 3 --runs "$runs" --export-markdown "$out/coldstart-policym
 echo
 for mode in "AOT:$aot" "JIT:$jit"; do
   name=${mode%%:*}; command=${mode#*:}
-  rss=()
-  for _ in 1 2 3 4 5; do
-    rss+=("$(/usr/bin/time -v $command 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ {print $2}')")
-  done
-  sorted=$(printf '%s\n' "${rss[@]}" | sort -n | tr '\n' ' ')
-  echo "$name PolicyMinimal: peak RSS median $(printf '%s\n' "${rss[@]}" | sort -n | sed -n 3p) KiB (5 runs: $sorted)"
+  sorted=($(for _ in 1 2 3 4 5; do peak_rss_kib $command; done | sort -n))
+  echo "$name PolicyMinimal: peak RSS median ${sorted[2]} KiB (5 runs: ${sorted[*]})"
 done
 echo "AOT binary: $(du -h "$aot" | cut -f1)"

@@ -2,15 +2,8 @@
 # Cold start of `fmem replay`: the Native AOT binary against the same command under JIT, on the sample
 # conversation (320 messages) and on a 1,000-message transcript, with hyperfine (installed from Debian if
 # missing) and peak RSS from GNU time. Usage: bash perf/coldstart.sh [runs]
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/common.sh"
 runs=${1:-30}
-out=artifacts/perf
-mkdir -p "$out"
-
-if ! command -v hyperfine >/dev/null || [ ! -x /usr/bin/time ]; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine time >/dev/null
-fi
 
 dotnet publish aot-samples/fmem -c Release -o artifacts/fmem >/dev/null
 dotnet build aot-samples/fmem -c Release >/dev/null
@@ -34,7 +27,7 @@ echo
 for mode in "AOT:$aot" "JIT:$jit"; do
   name=${mode%%:*}; command=${mode#*:}
   for file in "$sample" "$long"; do
-    /usr/bin/time -f "$name $(basename "$file"): peak RSS %M KiB" $command replay "$file" $args >/dev/null
+    echo "$name $(basename "$file"): peak RSS $(peak_rss_kib $command replay "$file" $args) KiB"
   done
 done
 echo "AOT binary: $(du -h "$aot" | cut -f1)"
