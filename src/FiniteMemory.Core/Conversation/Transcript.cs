@@ -24,6 +24,7 @@ public sealed class Transcript : IReadOnlyList<MemoryEntry>
     private readonly Dictionary<string, int> _indexById = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _groupByCallId = new(StringComparer.Ordinal);
     private readonly List<int> _mandatoryGroups = [];
+    private Dictionary<Type, TranscriptState>? _states;
 
     // The generated-id counter as it was before each entry, so that undoing entries also undoes their ids.
     private readonly List<int> _nextIdBefore = [];
@@ -259,6 +260,39 @@ public sealed class Transcript : IReadOnlyList<MemoryEntry>
         RecomputeGroup(entry.Group);
     }
 
+    /// <summary>
+    /// The state of type <typeparamref name="T"/> that stages keep for this conversation, created by
+    /// <paramref name="create"/> on first use.
+    /// </summary>
+    public T GetState<T>(Func<T> create)
+        where T : TranscriptState
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        _states ??= [];
+        if (_states.TryGetValue(typeof(T), out var state))
+        {
+            return (T)state;
+        }
+
+        var created = create();
+        _states.Add(typeof(T), created);
+        return created;
+    }
+
+    /// <summary>The state of type <typeparamref name="T"/>, if a stage created one.</summary>
+    public bool TryGetState<T>([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out T? state)
+        where T : TranscriptState
+    {
+        if (_states is not null && _states.TryGetValue(typeof(T), out var found))
+        {
+            state = (T)found;
+            return true;
+        }
+
+        state = null;
+        return false;
+    }
+
     /// <summary>The ids of the first <see cref="Count"/> entries; stays valid (unchanged) after later appends and undos.</summary>
     internal IdSnapshot Ids => new(_ids, _entries.Count);
 
@@ -300,6 +334,14 @@ public sealed class Transcript : IReadOnlyList<MemoryEntry>
             else
             {
                 RecomputeGroup(entry.Group);
+            }
+        }
+
+        if (_states is not null)
+        {
+            foreach (var state in _states.Values)
+            {
+                state.OnTruncated(count);
             }
         }
 

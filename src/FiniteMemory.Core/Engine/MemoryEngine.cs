@@ -27,7 +27,10 @@ internal sealed class MemoryEngine
         options.Validate();
         Options = options.Clone();
         Counter = Options.TokenCounter ?? TokenCounter.Default;
+        Services = new MemoryServices(Options.Embedder, Options.Summarizer, Options.Importance);
     }
+
+    public MemoryServices Services { get; }
 
     public MemoryOptions Options { get; }
 
@@ -64,13 +67,13 @@ internal sealed class MemoryEngine
                 reserved);
         }
 
-        var frame = new MemoryFrame(transcript, policy.Name, Options.Budget, reserved, ratio);
+        var frame = new MemoryFrame(transcript, policy.Name, Options.Budget, reserved, ratio, Services);
         PinStage.Run(frame);
         var fallback = await RunPolicyAsync(policy, frame, cancellationToken).ConfigureAwait(false);
         if (fallback is not null)
         {
             Options.Logger?.LogWarning("FiniteMemory policy '{Policy}' fell back to sliding: {Reason}", policy.Name, fallback);
-            frame = new MemoryFrame(transcript, policy.Name, Options.Budget, reserved, ratio);
+            frame = new MemoryFrame(transcript, policy.Name, Options.Budget, reserved, ratio, Services);
             PinStage.Run(frame);
             SlidingPolicy.Build(frame);
         }

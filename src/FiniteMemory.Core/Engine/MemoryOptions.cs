@@ -1,4 +1,7 @@
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using FiniteMemory.Importance;
+using FiniteMemory.Summaries;
 using FiniteMemory.Policies;
 using FiniteMemory.Telemetry;
 using FiniteMemory.Tokens;
@@ -19,6 +22,19 @@ public sealed class MemoryOptions
 
     /// <summary>The token counter; the shared o200k counter by default.</summary>
     public ITokenCounter? TokenCounter { get; set; }
+
+    /// <summary>
+    /// Embeds messages for semantic relevance and clustering (e.g. the offline MiniLM embedder in
+    /// FiniteMemory.Onnx, or any provider's embeddings). Null: relevance is lexical (BM25) only.
+    /// Embeddings are computed once per message and cached for the conversation.
+    /// </summary>
+    public IEmbeddingGenerator<string, Embedding<float>>? Embedder { get; set; }
+
+    /// <summary>Writes rolling summaries (e.g. an LLM through any chat client). Null: the extractive summarizer, which needs no model.</summary>
+    public IConversationSummarizer? Summarizer { get; set; }
+
+    /// <summary>A local model's importance signals (attention, logit probes). Null: the importance stage's heuristic alone.</summary>
+    public IImportanceSource? Importance { get; set; }
 
     /// <summary>
     /// Wall-time limit for the policy. A policy still running at the deadline is abandoned (it also sees its
@@ -82,6 +98,9 @@ public sealed class MemoryOptions
             ReserveTokens = ReserveTokens,
             Policy = Policy,
             TokenCounter = TokenCounter,
+            Embedder = Embedder,
+            Summarizer = Summarizer,
+            Importance = Importance,
             LatencyBudget = LatencyBudget,
             CalibrateFromUsage = CalibrateFromUsage,
             Logger = Logger,

@@ -20,4 +20,10 @@ public enum KeepReason
 
     /// <summary>Part of the conversation's opening turns, kept by <see cref="Stages.PinStage.KeepOpening"/>.</summary>
     Opening,
+
+    /// <summary>
+    /// The rolling summary of older, evicted messages: not a transcript message (its index is -1); placed after
+    /// the leading system messages. The report's summarized ids list the messages it covers.
+    /// </summary>
+    Summary,
 }

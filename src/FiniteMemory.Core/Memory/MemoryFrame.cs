@@ -20,10 +20,12 @@ public sealed class MemoryFrame
     private readonly double _ratio;
     private Dictionary<int, Truncation>? _truncations;
     private float[]? _scores;
+    private FrameSummary? _summary;
 
-    internal MemoryFrame(Transcript transcript, string policyName, int totalBudget, int reserved, double calibrationRatio)
+    internal MemoryFrame(Transcript transcript, string policyName, int totalBudget, int reserved, double calibrationRatio, MemoryServices? services = null)
     {
         Transcript = transcript;
+        Services = services ?? MemoryServices.None;
         PolicyName = policyName;
         TotalBudget = totalBudget;
         Reserved = reserved;
@@ -37,6 +39,9 @@ public sealed class MemoryFrame
 
     /// <summary>The conversation. Read entries below <see cref="Count"/> and groups below <see cref="GroupCount"/>.</summary>
     public Transcript Transcript { get; }
+
+    /// <summary>The models stages may use (embedder, summarizer, importance source); each may be absent.</summary>
+    public MemoryServices Services { get; }
 
     /// <summary>Name of the policy building this frame.</summary>
     public string PolicyName { get; }
@@ -94,6 +99,43 @@ public sealed class MemoryFrame
 
     /// <summary>Groups an importance stage evicted in this build that recency alone would have kept.</summary>
     public int ImportanceEvictions { get; set; }
+
+    /// <summary>The summary a summarizing stage placed in this window, if any.</summary>
+    public FrameSummary? Summary => _summary;
+
+    /// <summary>
+    /// Places a summary of older messages in the window (after the leading system messages), charged to the
+    /// budget like any message. Replaces a summary placed earlier in this build.
+    /// </summary>
+    /// <param name="message">The summary as the model will see it (usually a system or user message).</param>
+    /// <param name="covers">Ids of the transcript messages the summary stands for.</param>
+    /// <returns>Whether it fit in what remains.</returns>
+    public bool TrySetSummary(ChatMessage message, IReadOnlyList<string> covers)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(covers);
+        var raw = Counter.CountMessage(message);
+        var cost = Calibrate(raw);
+        var previous = _summary?.Tokens ?? 0;
+        if (cost > Remaining + previous)
+        {
+            return false;
+        }
+
+        Used += cost - previous;
+        _summary = new FrameSummary(message, covers, cost, raw);
+        return true;
+    }
+
+    /// <summary>Removes the summary placed in this build, giving its tokens back.</summary>
+    public void ClearSummary()
+    {
+        if (_summary is { } summary)
+        {
+            Used -= summary.Tokens;
+            _summary = null;
+        }
+    }
 
     /// <summary>Whether a group is in the window so far.</summary>
     public bool IsKept(int group) => _keptSet.Contains(group);
