@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using FiniteMemory.Policies;
 
 namespace FiniteMemory.Cli.Tests;
@@ -16,7 +17,7 @@ public class PoliciesCommandTests
         await Assert.That(result.Stderr).IsEqualTo(string.Empty);
         foreach (var policy in MemoryPolicies.All)
         {
-            await Assert.That(result.Stdout).Contains(policy.Name + "  " + policy.Description);
+            await Assert.That(Regex.IsMatch(result.Stdout, "^" + Regex.Escape(policy.Name) + " {2,}" + Regex.Escape(policy.Description) + "$", RegexOptions.Multiline)).IsTrue().Because(policy.Name);
             await Assert.That(result.Stdout).Contains("stages: " + string.Join(" → ", policy.Stages));
         }
 

@@ -78,19 +78,32 @@ internal sealed class MemoryEngine
             SlidingPolicy.Build(frame);
         }
 
+        if (fallback is null)
+        {
+            PolicyOutcome.Count(frame);
+        }
+
         var messages = OrderStage.Order(frame, out var rawTokens);
-        var kept = new int[messages.Length];
-        int tokens = 0, truncated = 0;
+        var kept = new int[messages.Length - (frame.Summary is null ? 0 : 1)];
+        int tokens = 0, truncated = 0, k = 0;
         for (var i = 0; i < messages.Length; i++)
         {
             ref readonly var m = ref messages[i];
-            kept[i] = m.Index;
+            if (m.Index >= 0)
+            {
+                kept[k++] = m.Index;
+            }
+
             tokens += m.Tokens;
             truncated += m.Truncated ? 1 : 0;
         }
 
         var latency = time.GetElapsedTime(started);
-        var report = new ReductionReport(transcript.Ids, messages, kept, policy.Name, fallback, latency);
+        var report = new ReductionReport(transcript.Ids, messages, kept, policy.Name, fallback, latency)
+        {
+            Summarized = frame.Summary?.Covers ?? [],
+            Notes = frame.Notes,
+        };
         var tokensSeen = TokenCalibration.Scale(transcript.TotalTokens, ratio);
         var stats = new TurnStats
         {
@@ -102,7 +115,7 @@ internal sealed class MemoryEngine
             MessagesRetained = messages.Length,
             TokensRetained = tokens,
             CompressionRatio = tokens == 0 ? 0 : (double)tokensSeen / tokens,
-            Evicted = frame.Count - messages.Length,
+            Evicted = frame.Count - kept.Length,
             NewlyEvicted = previous.CountNewlyEvicted(kept, frame.Count),
             Truncated = truncated,
             SummariesCreated = frame.SummariesCreated,

@@ -21,6 +21,8 @@ public sealed class MemoryFrame
     private Dictionary<int, Truncation>? _truncations;
     private float[]? _scores;
     private FrameSummary? _summary;
+    private List<string>? _notes;
+    private int[]? _clusters;
 
     internal MemoryFrame(Transcript transcript, string policyName, int totalBudget, int reserved, double calibrationRatio, MemoryServices? services = null)
     {
@@ -99,6 +101,34 @@ public sealed class MemoryFrame
 
     /// <summary>Groups an importance stage evicted in this build that recency alone would have kept.</summary>
     public int ImportanceEvictions { get; set; }
+
+    /// <summary>
+    /// Set by a stage that scores importance: after the policy, the engine sets <see cref="ImportanceEvictions"/>
+    /// to the number of groups a sliding window would have kept that this build left out.
+    /// </summary>
+    public bool ImportanceScored { get; set; }
+
+    /// <summary>
+    /// The topic cluster of each group (one slot per group, -1 for none), when a clustering stage assigned them;
+    /// the engine then counts the clusters the window represents by some but not all of their members.
+    /// </summary>
+    public int[]? Clusters
+    {
+        get => _clusters;
+        set => _clusters = value is null || value.Length == GroupCount
+            ? value
+            : throw new ArgumentException($"Cluster assignments need one slot per group ({GroupCount}), not {value.Length}.", nameof(value));
+    }
+
+    /// <summary>What stages noted about this build (a failed embedder, a degraded summary …); the report carries them.</summary>
+    public IReadOnlyList<string> Notes => (IReadOnlyList<string>?)_notes ?? [];
+
+    /// <summary>Records a note for the report.</summary>
+    public void AddNote(string note)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(note);
+        (_notes ??= []).Add(note);
+    }
 
     /// <summary>The summary a summarizing stage placed in this window, if any.</summary>
     public FrameSummary? Summary => _summary;

@@ -29,7 +29,7 @@ public sealed class ReductionReport
     /// <summary>The policy that was asked to build the window (see <see cref="Fallback"/> for what actually did).</summary>
     public string Policy { get; }
 
-    /// <summary>Ids of the messages in the window, in window order.</summary>
+    /// <summary>Ids of the messages in the window, in window order (a summary appears as <see cref="FrameSummary.Id"/>).</summary>
     public IReadOnlyList<string> Kept => _kept ??= Array.ConvertAll(_messages, static m => m.Id);
 
     /// <summary>Ids of the transcript's messages that are not in the window, in transcript order.</summary>
@@ -47,10 +47,19 @@ public sealed class ReductionReport
     /// </summary>
     public string? Fallback { get; }
 
+    /// <summary>
+    /// Ids of the transcript messages the window's summary stands for (its message has id
+    /// <see cref="FrameSummary.Id"/> and index -1), chronological; empty when the window has no summary.
+    /// </summary>
+    public IReadOnlyList<string> Summarized { get; init; } = [];
+
+    /// <summary>What the policy's stages noted: a model that failed and what replaced it, a summary shortened to fit …</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>Wall time of the whole build: mandatory messages, policy (and fallback), ordering.</summary>
     public TimeSpan PolicyLatency { get; }
 
-    /// <summary>Transcript indices of the kept messages, ascending.</summary>
+    /// <summary>Transcript indices of the kept transcript messages, ascending (a summary is not one).</summary>
     internal int[] KeptIndices => _keptIndices;
 
     private string[] ComputeEvicted()

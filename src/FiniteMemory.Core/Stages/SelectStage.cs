@@ -3,48 +3,133 @@ using FiniteMemory.Memory;
 namespace FiniteMemory.Stages;
 
 /// <summary>
-/// Fills what remains of the budget with the best-scoring groups by score per token (greedy knapsack).
-/// Scores come from earlier stages through <see cref="MemoryFrame.Scores"/>; groups scoring zero or less
-/// are never selected.
+/// Fills what remains of the budget with the groups whose scores (from earlier stages, see
+/// <see cref="MemoryFrame.Scores"/>) add up to the most: a 0/1 knapsack over whole groups. Small instances are
+/// solved exactly by dynamic programming over the remaining tokens; larger ones greedily by score per token,
+/// then compared with the single best group that fits (which bounds the greedy answer within a factor of two
+/// of the optimum). Groups scoring zero or less are never selected.
 /// </summary>
 public static class SelectStage
 {
-    /// <summary>Selects groups by score per token until nothing more fits.</summary>
-    public static void Run(MemoryFrame frame)
+    /// <summary>Largest number of candidates solved exactly by default.</summary>
+    public const int DefaultExactLimit = 64;
+
+    // Cells (candidates × (tokens + 1)) the exact solver may use: its decision table is one bit per cell.
+    private const long MaxExactCells = 8_000_000;
+
+    /// <summary>Selects the groups that maximize the total score within the remaining budget.</summary>
+    /// <param name="frame">The frame.</param>
+    /// <param name="exactLimit">Solve exactly when at most this many candidates fit (0: always greedy).</param>
+    public static void Run(MemoryFrame frame, int exactLimit = DefaultExactLimit)
     {
         ArgumentNullException.ThrowIfNull(frame);
+        ArgumentOutOfRangeException.ThrowIfNegative(exactLimit);
         if (!frame.HasScores)
         {
             return;
         }
 
-        var scores = frame.Scores;
-        // Counted first so the list is allocated once, at its final size.
-        var count = 0;
-        for (var g = 0; g < frame.GroupCount; g++)
+        var candidates = Candidates(frame);
+        if (candidates.Count == 0)
         {
-            count += !frame.IsKept(g) && scores[g] > 0 ? 1 : 0;
+            return;
         }
 
-        var candidates = new List<(int Group, double Density)>(count);
-        for (var g = 0; g < frame.GroupCount; g++)
+        var capacity = frame.Remaining;
+        var chosen = candidates.Count <= exactLimit && (long)candidates.Count * (capacity + 1) <= MaxExactCells
+            ? Exact(candidates, capacity)
+            : Greedy(candidates, capacity);
+        foreach (var group in chosen)
         {
-            if (!frame.IsKept(g) && scores[g] > 0)
-            {
-                candidates.Add((g, scores[g] / Math.Max(1, frame.CostOf(g))));
-            }
-        }
-
-        // Densest first; on ties the newer group wins.
-        candidates.Sort(static (a, b) => a.Density != b.Density ? b.Density.CompareTo(a.Density) : b.Group.CompareTo(a.Group));
-        foreach (var (group, _) in candidates)
-        {
-            if (frame.Remaining <= 0)
-            {
-                break;
-            }
-
             frame.TryKeep(group, KeepReason.Selected);
         }
     }
+
+    /// <summary>The groups that could be selected: not kept, positive score, cost within what remains.</summary>
+    internal static List<Candidate> Candidates(MemoryFrame frame)
+    {
+        var scores = frame.Scores;
+        var remaining = frame.Remaining;
+        var candidates = new List<Candidate>();
+        for (var g = 0; g < frame.GroupCount; g++)
+        {
+            if (scores[g] > 0 && !frame.IsKept(g))
+            {
+                var cost = frame.CostOf(g);
+                if (cost <= remaining)
+                {
+                    candidates.Add(new Candidate(g, cost, scores[g]));
+                }
+            }
+        }
+
+        return candidates;
+    }
+
+    /// <summary>Exact 0/1 knapsack by dynamic programming over capacities; ties go to the fewer tokens.</summary>
+    internal static List<int> Exact(IReadOnlyList<Candidate> candidates, int capacity)
+    {
+        var n = candidates.Count;
+        var best = new double[capacity + 1];
+        var take = new System.Collections.BitArray(n * (capacity + 1));
+        for (var i = 0; i < n; i++)
+        {
+            var (_, cost, score) = candidates[i];
+            var row = i * (capacity + 1);
+            for (var c = capacity; c >= cost; c--)
+            {
+                var with = best[c - cost] + score;
+                if (with > best[c])
+                {
+                    best[c] = with;
+                    take[row + c] = true;
+                }
+            }
+        }
+
+        // The best value is at full capacity (values only grow with capacity); walk the decisions back.
+        var chosen = new List<int>();
+        var at = capacity;
+        for (var i = n - 1; i >= 0; i--)
+        {
+            if (take[(i * (capacity + 1)) + at])
+            {
+                chosen.Add(candidates[i].Group);
+                at -= candidates[i].Cost;
+            }
+        }
+
+        return chosen;
+    }
+
+    /// <summary>Greedy by score per token (newer first on ties), or the single best group when that alone scores more.</summary>
+    internal static List<int> Greedy(IReadOnlyList<Candidate> candidates, int capacity)
+    {
+        var order = candidates.ToArray();
+        Array.Sort(order, static (a, b) =>
+        {
+            var da = a.Score / Math.Max(1, a.Cost);
+            var db = b.Score / Math.Max(1, b.Cost);
+            return da != db ? db.CompareTo(da) : b.Group.CompareTo(a.Group);
+        });
+
+        var chosen = new List<int>();
+        var left = capacity;
+        var total = 0.0;
+        foreach (var c in order)
+        {
+            if (c.Cost <= left)
+            {
+                chosen.Add(c.Group);
+                left -= c.Cost;
+                total += c.Score;
+            }
+        }
+
+        var single = candidates.MaxBy(static c => c.Score);
+        return single.Score > total ? [single.Group] : chosen;
+    }
+
+    /// <summary>A group that may be selected.</summary>
+    internal readonly record struct Candidate(int Group, int Cost, double Score);
 }

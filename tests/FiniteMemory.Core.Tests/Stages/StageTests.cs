@@ -70,8 +70,9 @@ public class StageTests
     }
 
     [Test]
-    public async Task SelectPrefersTheMostScorePerTokenWithinTheBudget()
+    public async Task SelectKeepsTheGroupsWhoseScoresAddUpToTheMostWithinTheBudget()
     {
+        // "cheap" has the best score per token, but "pricey" alone is worth more and the two do not fit together.
         var session = new MemorySession(new MemoryOptions
         {
             Budget = 45,
@@ -90,7 +91,7 @@ public class StageTests
         session.Add(new ChatMessage(ChatRole.User, "q"), id: "q");
 
         var window = await session.PrepareAsync();
-        await Assert.That(window.Report.Kept).IsEquivalentTo(new[] { "cheap", "q" });
+        await Assert.That(window.Report.Kept).IsEquivalentTo(new[] { "pricey", "q" });
         await Assert.That(window.Messages[0].Reason).IsEqualTo(KeepReason.Selected);
     }
 

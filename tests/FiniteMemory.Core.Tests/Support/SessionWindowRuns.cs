@@ -19,7 +19,7 @@ public static class SessionWindowRuns
 
     /// <summary>Checks <paramref name="iterations"/> session windows built by <paramref name="policy"/> (null: the default, sliding).</summary>
     /// <returns>How many cases produced a window (the rest failed as the invariants allow), and how many of those fell back to sliding.</returns>
-    public static (int Windows, int Fallbacks) Check(ITokenCounter counter, Func<IMemoryPolicy>? policy, bool sliding, int iterations)
+    public static (int Windows, int Fallbacks) Check(ITokenCounter counter, Func<IMemoryPolicy>? policy, bool sliding, int iterations, Action<MemoryOptions>? configure = null)
     {
         var windows = 0;
         var fallbacks = 0;
@@ -32,6 +32,8 @@ public static class SessionWindowRuns
             {
                 options.Policy = policy();
             }
+
+            configure?.Invoke(options);
 
             var session = new MemorySession(options);
             foreach (var m in messages)

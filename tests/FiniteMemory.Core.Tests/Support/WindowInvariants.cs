@@ -71,11 +71,17 @@ public static class WindowInvariants
             Fail($"window of {recount} tokens exceeds the {model.Available} available (budget {e.Budget}, reserve {e.Reserve})");
         }
 
-        // 2. Chronological, each message once, originals unless truncated.
+        // 2. Chronological, each message once, originals unless truncated; a summary right after the leading system messages.
+        CheckSummary(e, model, window);
         var inWindow = new HashSet<int>();
         var previous = -1;
         foreach (var m in window.Messages)
         {
+            if (m.Index < 0)
+            {
+                continue;
+            }
+
             if (m.Index <= previous)
             {
                 Fail($"window is not chronological at {m.Id}");
@@ -144,6 +150,56 @@ public static class WindowInvariants
         if (e.Sliding)
         {
             CheckSliding(e, model, inWindow, window);
+        }
+    }
+
+    // A summary is one system message standing for older, evicted, non-mandatory messages, placed after the leading system messages.
+    private static void CheckSummary(Expectation e, Model model, ContextWindow window)
+    {
+        var summaries = window.Messages.Where(m => m.Index < 0).ToList();
+        if (summaries.Count == 0)
+        {
+            if (window.Report.Summarized.Count != 0)
+            {
+                Fail("the report lists summarized messages but the window has no summary");
+            }
+
+            return;
+        }
+
+        if (summaries.Count > 1)
+        {
+            Fail($"the window has {summaries.Count} summaries");
+        }
+
+        var summary = summaries[0];
+        if (summary.Id != FrameSummary.Id || summary.Reason != KeepReason.Summary || summary.Message.Role != ChatRole.System || string.IsNullOrWhiteSpace(summary.Message.Text))
+        {
+            Fail($"the summary {summary.Id} is not a non-empty system message with reason Summary");
+        }
+
+        var position = window.Messages.ToList().FindIndex(m => m.Index < 0);
+        var leadingSystem = window.Messages.TakeWhile(m => m.Index >= 0 && m.Message.Role == ChatRole.System).Count();
+        if (position != leadingSystem)
+        {
+            Fail($"the summary is at position {position}, not right after the {leadingSystem} leading system messages");
+        }
+
+        if (window.Report.Summarized.Count == 0)
+        {
+            Fail("the window has a summary but the report lists no summarized messages");
+        }
+
+        // What a summary stands for is older conversation: never a system or pinned message, nor the one being answered.
+        var protectedIds = window.Messages.Where(m => m.Index >= 0 && (model.MandatoryIndices.Contains(m.Index) || m.Index == model.Query)).Select(m => m.Id).ToHashSet();
+        if (window.Report.Summarized.Distinct().Count() != window.Report.Summarized.Count || window.Report.Summarized.Count > e.Messages.Count)
+        {
+            Fail("the summarized ids repeat or outnumber the transcript");
+        }
+
+        if (window.Report.Summarized.FirstOrDefault(protectedIds.Contains) is { } wrong)
+        {
+            Fail($"the summary covers {wrong}, a system, pinned or newest user message");
         }
     }
 

@@ -1,0 +1,111 @@
+using Microsoft.Extensions.AI;
+using FiniteMemory.Conversation;
+using FiniteMemory.Retrieval;
+using FiniteMemory.Text;
+
+namespace FiniteMemory.Importance;
+
+/// <summary>
+/// How much a message is likely to matter later, without a model: computed once per message from what it says
+/// and cached for the conversation (<see cref="Transcript.GetState{T}(Func{T})"/>).
+/// </summary>
+/// <remarks>
+/// The score in [0, 1] is a weighted sum of five features, each in [0, 1]:
+/// <list type="bullet">
+/// <item><b>Facts</b> (0.30): numbers, dates and proper names it states (see <see cref="Facts"/>); 1 − e^(−n/2).</item>
+/// <item><b>Disclosure</b> (0.20): a user (or the user's side) stating something about themselves — first person, not a question.</item>
+/// <item><b>Commitment</b> (0.20): instructions, preferences and constraints ("always", "never", "allergic", "prefer", "remember", "deadline" …).</item>
+/// <item><b>Rarity</b> (0.20): the mean inverse document frequency of its terms when it was first scored, relative to the rarest possible: specific words rather than small talk.</item>
+/// <item><b>Answer</b> (0.10): an assistant message that answers a user question right before it.</item>
+/// </list>
+/// Messages with fewer than three content words ("ok, thanks!") score at most 0.1. Recency is not part of it:
+/// policies add <see cref="Stages.ScoreRecencyStage"/> for that.
+/// </remarks>
+public sealed class ImportanceHeuristic : TranscriptState
+{
+    private static readonly string[] CommitmentWords =
+    [
+        "always", "never", "must", "prefer", "preference", "allergic", "allergy", "remember", "important", "deadline", "favorite",
+        "favourite", "hate", "can't", "cannot", "avoid", "instead", "budget", "requirement", "need", "needs", "rule", "please",
+        "vegetarian", "vegan", "intolerant", "appointment", "birthday", "anniversary", "password", "address", "schedule", "booked",
+    ];
+
+    private static readonly string[] FirstPerson = ["i", "my", "me", "we", "our", "us", "mine", "myself", "ourselves"];
+
+    private readonly List<float> _scores = [];
+
+    /// <summary>The heuristic for <paramref name="transcript"/>, created on first use.</summary>
+    public static ImportanceHeuristic For(Transcript transcript)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        return transcript.GetState(static () => new ImportanceHeuristic());
+    }
+
+    /// <summary>Scores the transcript's entries below <paramref name="count"/> that have no score yet.</summary>
+    public void Update(Transcript transcript, int count)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        if (_scores.Count >= count)
+        {
+            return;
+        }
+
+        var lexical = LexicalIndex.For(transcript);
+        lexical.Update(transcript, count);
+        for (var i = _scores.Count; i < count; i++)
+        {
+            _scores.Add(Score(transcript, i, lexical));
+        }
+    }
+
+    /// <summary>The score of entry <paramref name="index"/> (call <see cref="Update"/> first).</summary>
+    public float this[int index] => _scores[index];
+
+    /// <summary>Scores one message: the features above, from its text and its place in the conversation.</summary>
+    internal static float Score(Transcript transcript, int index, LexicalIndex lexical)
+    {
+        var entry = transcript[index];
+        var message = entry.Message;
+        var text = MessageText.Body(message);
+        var words = Terms.Of(text, keepStopWords: true);
+        var content = Terms.Of(text);
+        if (content.Count < 3)
+        {
+            return 0.1f * MathF.Min(1, content.Count / 3f);
+        }
+
+        var facts = Facts.Extract(text).Count;
+        var factScore = 1 - MathF.Exp(-facts / 2f);
+
+        var isQuestion = text.TrimEnd().EndsWith('?');
+        var firstPerson = words.Count(w => Array.IndexOf(FirstPerson, w) >= 0);
+        var disclosure = message.Role != ChatRole.Assistant && message.Role != ChatRole.Tool && !isQuestion && firstPerson > 0
+            ? MathF.Min(1, firstPerson / 2f)
+            : 0;
+
+        var lower = text.ToLowerInvariant();
+        var commitments = CommitmentWords.Count(w => lower.Contains(w, StringComparison.Ordinal));
+        var commitment = MathF.Min(1, commitments / 2f);
+
+        var maxIdf = MathF.Log(1 + ((lexical.Count - 0.5f) / 1.5f));
+        var rarity = maxIdf > 0 ? MathF.Min(1, content.Average(t => lexical.InverseDocumentFrequency(t)) / maxIdf) : 0;
+
+        var answer = 0f;
+        if (message.Role == ChatRole.Assistant && index > 0 && transcript[index - 1].Role == ChatRole.User
+            && MessageText.Body(transcript[index - 1].Message).TrimEnd().EndsWith('?'))
+        {
+            answer = 1;
+        }
+
+        return (0.30f * factScore) + (0.20f * disclosure) + (0.20f * commitment) + (0.20f * rarity) + (0.10f * answer);
+    }
+
+    /// <inheritdoc />
+    protected internal override void OnTruncated(int count)
+    {
+        if (count < _scores.Count)
+        {
+            _scores.RemoveRange(count, _scores.Count - count);
+        }
+    }
+}

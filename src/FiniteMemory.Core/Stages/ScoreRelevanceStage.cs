@@ -1,0 +1,281 @@
+using Microsoft.Extensions.AI;
+using FiniteMemory.Memory;
+using FiniteMemory.Retrieval;
+using FiniteMemory.Text;
+
+namespace FiniteMemory.Stages;
+
+/// <summary>
+/// Scores every group not yet in the window by its relevance to the newest user message: lexical (BM25 over
+/// term statistics cached per message, see <see cref="LexicalIndex"/>) and semantic (cosine similarity of
+/// embeddings cached per message, see <see cref="EmbeddingIndex"/>) when the frame has an embedder. Adds
+/// <c>weight × relevance</c> to <see cref="MemoryFrame.Scores"/>, for <see cref="SelectStage"/> to choose from.
+/// </summary>
+/// <remarks>
+/// <para>Each signal is scaled to [0, 1] over the candidates (the best candidate scores 1), the two are mixed
+/// by their weights, and the mix is raised to <c>sharpness</c>: selection is a knapsack by score per token, and
+/// a sharper score keeps a long, clearly relevant message ahead of many short, faintly relevant ones.</para>
+/// <para>Without an embedder, or when the embedder fails (the report's notes say so), relevance is lexical only.
+/// Per turn, only messages new since the last build are indexed or embedded; scoring reads the cached
+/// postings and vectors.</para>
+/// </remarks>
+public static class ScoreRelevanceStage
+{
+    /// <summary>Scores groups by relevance to the newest user message.</summary>
+    /// <param name="frame">The frame.</param>
+    /// <param name="cancellationToken">Cancels embedding.</param>
+    /// <param name="weight">Weight of relevance in the group's score.</param>
+    /// <param name="lexicalWeight">Share of BM25 in relevance when embeddings are available.</param>
+    /// <param name="semanticWeight">Share of embedding similarity in relevance.</param>
+    /// <param name="sharpness">Exponent applied to the mixed relevance (1: linear).</param>
+    /// <param name="contextTurns">Also read this many messages before the newest user message as part of the query (at half weight), for follow-ups such as "and the second one?".</param>
+    public static async ValueTask RunAsync(
+        MemoryFrame frame,
+        CancellationToken cancellationToken,
+        double weight = 1.0,
+        double lexicalWeight = 0.4,
+        double semanticWeight = 0.6,
+        double sharpness = 2.0,
+        int contextTurns = 0)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        Validate(weight, lexicalWeight, semanticWeight, sharpness, contextTurns);
+        var query = frame.Query;
+        if (query is null || weight == 0)
+        {
+            return;
+        }
+
+        var candidates = Candidates(frame);
+        if (candidates.Count == 0)
+        {
+            return;
+        }
+
+        var transcript = frame.Transcript;
+        var queryText = MessageText.Body(query.Message);
+        var context = ContextOf(frame, contextTurns);
+
+        // Lexical: BM25 per message, a group scoring as its best member.
+        var lexicalIndex = LexicalIndex.For(transcript);
+        lexicalIndex.Update(transcript, frame.Count);
+        var perEntry = new float[frame.Count];
+        var known = lexicalIndex.Score(queryText, perEntry);
+        if (context.Count > 0)
+        {
+            var contextScores = new float[frame.Count];
+            foreach (var index in context)
+            {
+                lexicalIndex.Score(MessageText.Body(transcript[index].Message), contextScores);
+            }
+
+            for (var i = 0; i < perEntry.Length; i++)
+            {
+                perEntry[i] += 0.5f * contextScores[i];
+            }
+        }
+
+        var lexical = known > 0 || context.Count > 0 ? GroupMax(frame, candidates, perEntry) : null;
+
+        // Semantic: best passage similarity, when an embedder is available and answers.
+        float[]? semantic = null;
+        if (frame.Services.Embedder is { } embedder && semanticWeight > 0)
+        {
+            semantic = await SemanticAsync(frame, embedder, candidates, context, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (lexical is null && semantic is null)
+        {
+            return;
+        }
+
+        Scale(lexical);
+        Scale(semantic);
+        var wl = lexical is null ? 0 : semantic is null ? 1 : lexicalWeight;
+        var ws = semantic is null ? 0 : lexical is null ? 1 : semanticWeight;
+        var total = wl + ws;
+        if (total <= 0)
+        {
+            return;
+        }
+
+        var scores = frame.Scores;
+        for (var c = 0; c < candidates.Count; c++)
+        {
+            var mixed = ((wl * (lexical?[c] ?? 0)) + (ws * (semantic?[c] ?? 0))) / total;
+            scores[candidates[c]] += (float)(weight * Math.Pow(mixed, sharpness));
+        }
+    }
+
+    /// <summary>The groups a scoring stage chooses among: every group of this build not yet in the window.</summary>
+    internal static List<int> Candidates(MemoryFrame frame)
+    {
+        var candidates = new List<int>(Math.Max(0, frame.GroupCount - frame.Kept.Count));
+        for (var g = 0; g < frame.GroupCount; g++)
+        {
+            if (!frame.IsKept(g))
+            {
+                candidates.Add(g);
+            }
+        }
+
+        return candidates;
+    }
+
+    /// <summary>Rescales non-negative values in place so the largest is 1 (all zero: unchanged); NaN becomes 0.</summary>
+    internal static void Scale(float[]? values)
+    {
+        if (values is null)
+        {
+            return;
+        }
+
+        var max = 0f;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (float.IsNaN(values[i]) || values[i] < 0)
+            {
+                values[i] = 0;
+            }
+
+            max = MathF.Max(max, values[i]);
+        }
+
+        if (max > 0)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] /= max;
+            }
+        }
+    }
+
+    private static async ValueTask<float[]?> SemanticAsync(
+        MemoryFrame frame,
+        IEmbeddingGenerator<string, Embedding<float>> embedder,
+        List<int> candidates,
+        List<int> context,
+        CancellationToken cancellationToken)
+    {
+        var transcript = frame.Transcript;
+        var index = EmbeddingIndex.For(transcript);
+        var needed = new List<int>();
+        foreach (var g in candidates)
+        {
+            foreach (var member in transcript.GroupAt(g).MemberArray)
+            {
+                if (member < frame.Count && !index.Has(member))
+                {
+                    needed.Add(member);
+                }
+            }
+        }
+
+        if (!index.Has(frame.QueryIndex))
+        {
+            needed.Add(frame.QueryIndex);
+        }
+
+        needed.AddRange(context.Where(i => !index.Has(i)));
+        try
+        {
+            await index.EnsureAsync(transcript, embedder, needed, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
+        {
+            frame.AddNote($"relevance is lexical only: the embedder failed ({ex.GetType().Name}: {ex.Message})");
+            return null;
+        }
+
+        var query = index.VectorsOf(frame.QueryIndex);
+        var contextVectors = context.SelectMany(index.VectorsOf).ToList();
+        var similarity = new float[candidates.Count];
+        for (var c = 0; c < candidates.Count; c++)
+        {
+            var best = float.NaN;
+            foreach (var member in transcript.GroupAt(candidates[c]).MemberArray)
+            {
+                if (member >= frame.Count)
+                {
+                    continue;
+                }
+
+                var s = index.Similarity(member, query);
+                if (contextVectors.Count > 0)
+                {
+                    s = MathF.Max(s, 0.5f * index.Similarity(member, contextVectors));
+                }
+
+                best = float.IsNaN(best) ? s : MathF.Max(best, s);
+            }
+
+            similarity[c] = best;
+        }
+
+        // Cosine similarities crowd together (unrelated text still scores ~0.1–0.2 with sentence embedders):
+        // measure from the candidates' median, so an average candidate contributes nothing.
+        var sorted = similarity.Where(s => !float.IsNaN(s)).Order().ToArray();
+        if (sorted.Length == 0)
+        {
+            return null;
+        }
+
+        var median = sorted[sorted.Length / 2];
+        for (var c = 0; c < similarity.Length; c++)
+        {
+            similarity[c] = float.IsNaN(similarity[c]) ? 0 : MathF.Max(0, similarity[c] - median);
+        }
+
+        return similarity;
+    }
+
+    private static float[] GroupMax(MemoryFrame frame, List<int> candidates, float[] perEntry)
+    {
+        var transcript = frame.Transcript;
+        var scores = new float[candidates.Count];
+        for (var c = 0; c < candidates.Count; c++)
+        {
+            var best = 0f;
+            foreach (var member in transcript.GroupAt(candidates[c]).MemberArray)
+            {
+                if (member < perEntry.Length)
+                {
+                    best = MathF.Max(best, perEntry[member]);
+                }
+            }
+
+            scores[c] = best;
+        }
+
+        return scores;
+    }
+
+    private static List<int> ContextOf(MemoryFrame frame, int turns)
+    {
+        var context = new List<int>(turns);
+        for (var i = frame.QueryIndex - 1; i >= 0 && context.Count < turns; i--)
+        {
+            if (!frame.Transcript[i].IsSystem)
+            {
+                context.Add(i);
+            }
+        }
+
+        return context;
+    }
+
+    private static void Validate(double weight, double lexicalWeight, double semanticWeight, double sharpness, int contextTurns)
+    {
+        if (!(weight >= 0) || !(lexicalWeight >= 0) || !(semanticWeight >= 0) || lexicalWeight + semanticWeight <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(weight), "Relevance weights must be non-negative, and the lexical and semantic weights must not both be 0.");
+        }
+
+        if (!(sharpness > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(sharpness), sharpness, "The sharpness must be positive (1 is linear).");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(contextTurns);
+    }
+}

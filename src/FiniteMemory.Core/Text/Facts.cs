@@ -1,0 +1,143 @@
+using System.Collections.Frozen;
+
+namespace FiniteMemory.Text;
+
+/// <summary>
+/// The checkable facts of a text — numbers (with codes such as <c>BA249</c> or <c>10:30</c>), dates (month and
+/// weekday names) and proper names — as the summary quality gate and the importance heuristic see them.
+/// </summary>
+/// <remarks>
+/// A capitalized word is a name when it is not the first word of a sentence, or when the same text also uses
+/// it capitalized mid-sentence; "I" and stop words never are. Facts are compared case-insensitively, numbers
+/// without thousands separators.
+/// </remarks>
+public sealed class Facts
+{
+    private static readonly FrozenSet<string> DateWords = FrozenSet.Create(
+        StringComparer.Ordinal,
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday");
+
+    private Facts(HashSet<string> numbers, HashSet<string> dates, HashSet<string> names)
+    {
+        Numbers = numbers;
+        Dates = dates;
+        Names = names;
+    }
+
+    /// <summary>Numbers and codes containing digits, normalized (lower case, no thousands separators).</summary>
+    public IReadOnlySet<string> Numbers { get; }
+
+    /// <summary>Month and weekday names, lower case.</summary>
+    public IReadOnlySet<string> Dates { get; }
+
+    /// <summary>Proper names, lower case.</summary>
+    public IReadOnlySet<string> Names { get; }
+
+    /// <summary>How many facts there are.</summary>
+    public int Count => Numbers.Count + Dates.Count + Names.Count;
+
+    /// <summary>Every fact, numbers first.</summary>
+    public IEnumerable<string> All => Numbers.Concat(Dates).Concat(Names);
+
+    /// <summary>Finds the facts of <paramref name="text"/>.</summary>
+    public static Facts Extract(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var numbers = new HashSet<string>(StringComparer.Ordinal);
+        var dates = new HashSet<string>(StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (word, start) in Words(text))
+        {
+            var lower = word.ToLowerInvariant();
+            if (word.Any(char.IsAsciiDigit))
+            {
+                numbers.Add(Normalize(lower));
+            }
+            else if (DateWords.Contains(lower) && (char.IsUpper(word[0]) || lower.Length > 3))
+            {
+                dates.Add(lower);
+            }
+            else if (char.IsUpper(word[0]) && word.Length > 1 && word != "I" && !StopWords.Contains(lower) && !IsSentenceStart(text, start))
+            {
+                // A sentence's first word is only a name if the text also capitalizes it elsewhere ("Porto is
+                // lovely" counts when it also says "we moved to Porto"): that case lands here for the other use.
+                names.Add(lower);
+            }
+        }
+
+        return new Facts(numbers, dates, names);
+    }
+
+    /// <summary>The normalized words and numbers of <paramref name="text"/>, for checking which facts it states.</summary>
+    public static HashSet<string> Vocabulary(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (word, _) in Words(text))
+        {
+            var lower = word.ToLowerInvariant();
+            words.Add(word.Any(char.IsAsciiDigit) ? Normalize(lower) : lower);
+        }
+
+        return words;
+    }
+
+    /// <summary>The facts of this set that <paramref name="vocabulary"/> (see <see cref="Vocabulary"/>) does not contain.</summary>
+    public List<string> MissingFrom(HashSet<string> vocabulary)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        return [.. All.Where(f => !vocabulary.Contains(f))];
+    }
+
+    // Words are runs of letters and digits; '.', ',', ':', '/' and '-' between two digits stay inside ("3.5", "10:30", "2024-05-01").
+    private static IEnumerable<(string Word, int Start)> Words(string text)
+    {
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var c = i < text.Length ? text[i] : ' ';
+            var inside = char.IsLetterOrDigit(c)
+                || (start >= 0 && c is '.' or ',' or ':' or '/' or '-' && i > 0 && char.IsAsciiDigit(text[i - 1]) && i + 1 < text.Length && char.IsAsciiDigit(text[i + 1]));
+            if (inside)
+            {
+                if (start < 0)
+                {
+                    start = i;
+                }
+
+                continue;
+            }
+
+            if (start >= 0)
+            {
+                yield return (text[start..i], start);
+                start = -1;
+            }
+        }
+    }
+
+    private static string Normalize(string number) => number.Contains(',', StringComparison.Ordinal) ? number.Replace(",", string.Empty, StringComparison.Ordinal) : number;
+
+    private static bool IsSentenceStart(string text, int start)
+    {
+        for (var i = start - 1; i >= 0; i--)
+        {
+            var c = text[i];
+            if (c == '\n')
+            {
+                return true;
+            }
+
+            if (char.IsWhiteSpace(c) || c is '"' or '\'' or '(' or '*' or '-' or '“' or '‘')
+            {
+                continue;
+            }
+
+            return c is '.' or '!' or '?' or ':' or '…';
+        }
+
+        return true;
+    }
+}
