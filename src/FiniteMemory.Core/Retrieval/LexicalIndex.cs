@@ -95,6 +95,11 @@ public sealed class LexicalIndex : TranscriptState
         {
             var postings = _postings[term];
             var df = postings.Count;
+            if (df == 0)
+            {
+                continue;
+            }
+
             var idf = MathF.Log(1 + ((n - df + 0.5f) / (df + 0.5f)));
             for (var p = 0; p < postings.Count; p++)
             {
@@ -121,6 +126,11 @@ public sealed class LexicalIndex : TranscriptState
         }
 
         var df = _postings[id].Count;
+        if (df == 0)
+        {
+            return 0;
+        }
+
         return MathF.Log(1 + ((Count - df + 0.5f) / (df + 0.5f)));
     }
 

@@ -1,8 +1,13 @@
 namespace FiniteMemory.Text;
 
-/// <summary>Splits text into sentences: after <c>.</c>, <c>!</c>, <c>?</c>, <c>…</c> or CJK full stops followed by a space or the end, and at line breaks.</summary>
+/// <summary>
+/// Splits text into sentences: after <c>.</c>, <c>!</c>, <c>?</c>, <c>…</c> or CJK full stops followed by a space or the
+/// end (a period after an abbreviation such as <c>e.g.</c> or <c>Dr.</c> excepted), and at line breaks.
+/// </summary>
 public static class Sentences
 {
+    private static readonly string[] Abbreviations = ["mr", "mrs", "ms", "dr", "st", "vs", "etc", "approx", "no", "jr", "sr", "prof", "inc", "ltd", "co", "ca", "cf"];
+
     /// <summary>The sentences of <paramref name="text"/>, trimmed, empty ones dropped, as ranges into it.</summary>
     public static List<Range> Split(string text)
     {
@@ -20,8 +25,8 @@ public static class Sentences
                 _ => false,
             };
 
-            // "e.g." / "Dr." / "3.5": a period followed by a lower-case letter or digit is not an end.
-            if (end && c == '.' && i + 2 < text.Length && char.IsWhiteSpace(text[i + 1]) && char.IsLower(text[i + 2]))
+            // "e.g. this", "Dr. Okafor", "vs. them": a period after an abbreviation is not an end.
+            if (end && c == '.' && IsAbbreviation(text, i))
             {
                 end = false;
             }
@@ -35,6 +40,37 @@ public static class Sentences
 
         Add(text, sentences, start, text.Length);
         return sentences;
+    }
+
+    // The word before the period at `dot` is a known abbreviation or has a period inside ("e.g", "i.e").
+    private static bool IsAbbreviation(string text, int dot)
+    {
+        var start = dot;
+        while (start > 0 && (char.IsLetter(text[start - 1]) || text[start - 1] == '.'))
+        {
+            start--;
+        }
+
+        var word = text.AsSpan(start, dot - start);
+        if (word.Length == 0)
+        {
+            return false;
+        }
+
+        if (word.Contains('.'))
+        {
+            return true;
+        }
+
+        foreach (var abbreviation in Abbreviations)
+        {
+            if (word.Equals(abbreviation, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void Add(string text, List<Range> sentences, int start, int end)

@@ -2,7 +2,8 @@ namespace FiniteMemory.Text;
 
 /// <summary>
 /// Splits text into the terms lexical relevance compares: lower-case runs of letters and digits, stop words
-/// dropped, English plurals and possessives folded (<c>dogs</c>, <c>dog's</c> → <c>dog</c>). Each CJK ideograph
+/// dropped, English inflections folded (<c>dogs</c>, <c>dog's</c> → <c>dog</c>; <c>painting</c> → <c>paint</c>; see
+/// <see cref="Stem"/>). Each CJK ideograph
 /// or kana is a term of its own, so scripts written without spaces still match.
 /// </summary>
 /// <remarks>
@@ -58,33 +59,144 @@ public static class Terms
         return terms;
     }
 
-    /// <summary>Folds an English plural or a common inflection of a lower-case word in place; returns the new length.</summary>
+    /// <summary>
+    /// Folds English inflections of a lower-case word in place — step 1 of the Porter stemmer: plurals
+    /// (<c>ponies</c> → <c>poni</c>), <c>-ed</c> and <c>-ing</c> (<c>painting</c>, <c>painted</c> → <c>paint</c>,
+    /// <c>hoping</c> → <c>hope</c>) and a final <c>y</c> after a vowel-bearing stem (<c>happy</c> → <c>happi</c>).
+    /// Words with other characters than a–z are left alone.
+    /// </summary>
+    /// <returns>The stem's length.</returns>
     public static int Stem(Span<char> word)
     {
         var n = word.Length;
-        if (n <= 3 || !char.IsAsciiLetterLower(word[n - 1]))
+        if (n <= 2)
         {
             return n;
         }
 
-        if (word.EndsWith("ies") && n > 4)
+        foreach (var c in word)
         {
-            word[n - 3] = 'y';
-            return n - 2;
+            if (!char.IsAsciiLetterLower(c))
+            {
+                return n;
+            }
         }
 
-        if (word.EndsWith("sses") || word.EndsWith("xes") || word.EndsWith("ches") || word.EndsWith("shes"))
+        // Step 1a: plurals.
+        if (word.EndsWith("sses") || word.EndsWith("ies"))
         {
-            return n - 2;
+            n -= 2;
+        }
+        else if (word[..n].EndsWith("s") && !word[..n].EndsWith("ss"))
+        {
+            n--;
         }
 
-        if (word[n - 1] == 's' && word[n - 2] is not ('s' or 'u' or 'i'))
+        // Step 1b: -eed, -ed, -ing.
+        var w = word[..n];
+        var restore = false;
+        if (w.EndsWith("eed"))
         {
-            return n - 1;
+            if (Measure(w[..^3]) > 0)
+            {
+                n--;
+            }
+        }
+        else if (w.EndsWith("ed") && HasVowel(w[..^2]))
+        {
+            n -= 2;
+            restore = true;
+        }
+        else if (w.EndsWith("ing") && HasVowel(w[..^3]))
+        {
+            n -= 3;
+            restore = true;
+        }
+
+        if (restore)
+        {
+            w = word[..n];
+            if (w.EndsWith("at") || w.EndsWith("bl") || w.EndsWith("iz"))
+            {
+                word[n++] = 'e';
+            }
+            else if (n >= 2 && w[^1] == w[^2] && !IsVowel(w, n - 1) && w[^1] is not ('l' or 's' or 'z'))
+            {
+                n--;
+            }
+            else if (Measure(w) == 1 && EndsConsonantVowelConsonant(w))
+            {
+                word[n++] = 'e';
+            }
+        }
+
+        // Step 1c: y → i after a stem with a vowel.
+        if (n > 1 && word[n - 1] == 'y' && HasVowel(word[..(n - 1)]))
+        {
+            word[n - 1] = 'i';
         }
 
         return n;
     }
+
+    // Porter's consonant test: y is a consonant at the start or after a vowel.
+    private static bool IsVowel(ReadOnlySpan<char> w, int i) =>
+        w[i] switch
+        {
+            'a' or 'e' or 'i' or 'o' or 'u' => true,
+            'y' => i > 0 && !IsVowel(w, i - 1),
+            _ => false,
+        };
+
+    private static bool HasVowel(ReadOnlySpan<char> w)
+    {
+        for (var i = 0; i < w.Length; i++)
+        {
+            if (IsVowel(w, i))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // m in [C](VC)^m[V]: the number of vowel-consonant sequences.
+    private static int Measure(ReadOnlySpan<char> w)
+    {
+        var m = 0;
+        var i = 0;
+        while (i < w.Length && !IsVowel(w, i))
+        {
+            i++;
+        }
+
+        while (i < w.Length)
+        {
+            while (i < w.Length && IsVowel(w, i))
+            {
+                i++;
+            }
+
+            if (i >= w.Length)
+            {
+                break;
+            }
+
+            while (i < w.Length && !IsVowel(w, i))
+            {
+                i++;
+            }
+
+            m++;
+        }
+
+        return m;
+    }
+
+    // *o: ends consonant-vowel-consonant, the last not w, x or y ("hop" in "hoping").
+    private static bool EndsConsonantVowelConsonant(ReadOnlySpan<char> w) =>
+        w.Length >= 3 && !IsVowel(w, w.Length - 3) && IsVowel(w, w.Length - 2) && !IsVowel(w, w.Length - 1) && w[^1] is not ('w' or 'x' or 'y');
 
     private static void Flush<TState>(Span<char> buffer, ref int length, TState state, TermAction<TState> onTerm, bool keepStopWords)
     {

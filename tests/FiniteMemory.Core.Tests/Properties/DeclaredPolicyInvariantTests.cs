@@ -1,4 +1,9 @@
+using CsCheck;
+using Microsoft.Extensions.AI;
+using FiniteMemory.Engine;
+using FiniteMemory.Memory;
 using FiniteMemory.Policies;
+using FiniteMemory.Sessions;
 using FiniteMemory.Tests.Fakes;
 using FiniteMemory.Tests.Support;
 using FiniteMemory.Tokens;
@@ -40,5 +45,67 @@ public class DeclaredPolicyInvariantTests
         await Assert.That(windows).IsGreaterThan(250);
         await Assert.That(fallbacks).IsEqualTo(0);
         await Assert.That(embedder.Calls).IsGreaterThan(0);
+    }
+
+    [Test]
+    [Arguments("importance")]
+    [Arguments("semantic")]
+    [Arguments("rolling_summary")]
+    [Arguments("hybrid")]
+    public async Task WindowsAfterEveryUserMessageAndAfterUndoneTurnsHoldTheInvariants(string policyName)
+    {
+        // The smart policies keep per-conversation state (indexes, embeddings, clusters, the running summary)
+        // across turns; turns that fail are undone. Every window along the way must still be valid.
+        var windows = 0;
+        Gen.Select(Gen.Int, Gen.Int[200, 3000]).Sample((seed, budget) =>
+        {
+            var messages = RandomConversation.Create(seed, 20, hugeChance: 0.02);
+            var session = new MemorySession(new MemoryOptions { Budget = budget, Policy = MemoryPolicies.Create(policyName), Embedder = new HashingEmbedder() });
+            var random = new Random(seed);
+            for (var i = 0; i < messages.Count; i++)
+            {
+                session.Add(messages[i].Message, messages[i].Pinned);
+                if (messages[i].Message.Role != ChatRole.User)
+                {
+                    continue;
+                }
+
+                var expectation = new WindowInvariants.Expectation(messages.Take(i + 1).ToList(), budget, 0, TokenCounter.Default, Sliding: false);
+                if (Build(session, expectation))
+                {
+                    windows++;
+                }
+
+                // Now and then the turn fails: undo it and build again, as a retry would.
+                if (random.NextDouble() < 0.2)
+                {
+                    session.Transcript.TruncateTo(session.Transcript.Count - 1);
+                    session.Add(messages[i].Message, messages[i].Pinned);
+                    Build(session, expectation);
+                }
+            }
+        }, iter: 40, threads: 1);
+
+        await Assert.That(windows).IsGreaterThan(300);
+    }
+
+    private static bool Build(MemorySession session, WindowInvariants.Expectation expectation)
+    {
+        try
+        {
+            var window = session.PrepareAsync().GetAwaiter().GetResult();
+            WindowInvariants.Check(expectation, window);
+            if (window.Report.Fallback is not null)
+            {
+                throw new InvalidOperationException("The policy fell back to sliding: " + window.Report.Fallback);
+            }
+
+            return true;
+        }
+        catch (MemoryBudgetException failure)
+        {
+            WindowInvariants.CheckFailure(expectation, failure);
+            return false;
+        }
     }
 }

@@ -16,3 +16,13 @@ public sealed class DelegatePolicy(string name, Action<MemoryFrame> build) : IMe
         return ValueTask.CompletedTask;
     }
 }
+
+/// <summary>A policy whose build is an asynchronous delegate (for stages that await a model).</summary>
+public sealed class AsyncDelegatePolicy(string name, Func<MemoryFrame, CancellationToken, ValueTask> build) : IMemoryPolicy
+{
+    public string Name => name;
+
+    public string Description => "test policy";
+
+    public ValueTask BuildAsync(MemoryFrame frame, CancellationToken cancellationToken) => build(frame, cancellationToken);
+}
