@@ -4,17 +4,19 @@ using FiniteMemory.Stats;
 namespace FiniteMemory.Checkpoints;
 
 /// <summary>
-/// The checkpoint file's shape (format version 1). Everything is nullable so that a damaged or
+/// The checkpoint file's shape (format version 2: version 1 plus the running summary; both are read). Everything is nullable so that a damaged or
 /// hand-edited file is reported field by field instead of failing inside the serializer.
 /// </summary>
 /// <remarks>
-/// Only source data is stored: messages, ids, pins, statistics and calibration. Token counts, turns and
-/// groups are derived when the checkpoint is restored, so they can never disagree with the messages.
+/// Only source data is stored: messages, ids, pins, statistics, calibration and the running summary (which a
+/// model may have written, so it cannot be derived again for free). Token counts, turns and groups are derived
+/// when the checkpoint is restored, so they can never disagree with the messages; caches such as embeddings are
+/// rebuilt on demand.
 /// </remarks>
 internal sealed class CheckpointDocument
 {
     public const string FormatName = "finitememory.checkpoint";
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     [JsonPropertyName("format")]
     public string? Format { get; set; }
@@ -39,6 +41,9 @@ internal sealed class CheckpointDocument
 
     [JsonPropertyName("stats")]
     public MemoryStats? Stats { get; set; }
+
+    [JsonPropertyName("summary")]
+    public SummaryState? Summary { get; set; }
 
     [JsonPropertyName("entries")]
     public List<CheckpointEntry?>? Entries { get; set; }

@@ -5,6 +5,7 @@ using FiniteMemory.Conversation;
 using FiniteMemory.Engine;
 using FiniteMemory.Sessions;
 using FiniteMemory.Stats;
+using FiniteMemory.Summaries;
 using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Checkpoints;
@@ -47,6 +48,7 @@ internal static class SessionCheckpoint
             Budget = session.Options.Budget,
             Calibration = new CalibrationState { Ratio = session.Calibration.Ratio, Observations = session.Calibration.Observations },
             Stats = session.Stats with { LastTurn = null },
+            Summary = CaptureSummary(transcript),
             Entries = entries,
         };
     }
@@ -100,6 +102,11 @@ internal static class SessionCheckpoint
             transcript.Add(message, entry.Pinned, entry.Id, engine.Counter.CountMessage(message), honourPinMark: false);
         }
 
+        if (document.Summary is { } summary)
+        {
+            RestoreSummary(path, summary, transcript);
+        }
+
         if (document.Calibration is { } calibration && string.Equals(document.Tokenizer, engine.Counter.Name, StringComparison.Ordinal))
         {
             // A ratio learned for another vocabulary does not apply to this one, so it is only restored for the same tokenizer.
@@ -118,6 +125,44 @@ internal static class SessionCheckpoint
         }
 
         return transcript;
+    }
+
+    private static SummaryState? CaptureSummary(Transcript transcript)
+    {
+        if (!transcript.TryGetState<RollingSummary>(out var summary) || summary.Text is null || summary.Covered.Count == 0)
+        {
+            return null;
+        }
+
+        return new SummaryState
+        {
+            Text = summary.Text,
+            Covers = [.. summary.Covered.Select(i => transcript[i].Id)],
+            Summarizer = summary.Summarizer,
+            Folds = summary.Folds,
+        };
+    }
+
+    private static void RestoreSummary(string path, SummaryState summary, Transcript transcript)
+    {
+        if (string.IsNullOrWhiteSpace(summary.Text) || summary.Covers is not { Count: > 0 } covers || string.IsNullOrWhiteSpace(summary.Summarizer) || summary.Folds < 1)
+        {
+            throw Invalid(path, "has an incomplete \"summary\" (it needs \"text\", \"covers\", \"summarizer\" and \"folds\" of at least 1)");
+        }
+
+        var indices = new List<int>(covers.Count);
+        foreach (var id in covers)
+        {
+            var entry = id is null ? null : transcript.Find(id);
+            if (entry is null || entry.IsSystem || entry.Pinned)
+            {
+                throw Invalid(path, $"has a \"summary\" covering '{id}', which is not an unpinned, non-system message of the transcript");
+            }
+
+            indices.Add(entry.Index);
+        }
+
+        RollingSummary.For(transcript).Restore(summary.Text, indices, summary.Summarizer, summary.Folds);
     }
 
     private static void Validate(string path, MemoryStats stats)
