@@ -16,12 +16,15 @@ internal static class ReplayJson
             Policy = window.Report.Policy,
             Budget = window.Budget,
             Tokens = window.Tokens,
-            Window = [.. window.Messages.Select(m => new ReplayWindowMessage { Id = m.Id, Role = m.Role.Value, Tokens = m.Tokens, Truncated = m.Truncated })],
+            Window = [.. window.Messages.Select(m => new ReplayWindowMessage { Id = m.Id, Role = m.Role.Value, Tokens = m.Tokens, Truncated = m.Truncated, Reason = ReplayText.Why(m.Reason) })],
             Report = new ReplayReport
             {
                 Kept = window.Report.Kept,
                 Evicted = window.Report.Evicted,
                 Truncated = window.Report.Truncated,
+                Summarized = window.Report.Summarized,
+                Summary = window.Messages.FirstOrDefault(m => m.Index < 0).Message?.Text,
+                Notes = window.Report.Notes,
                 Fallback = window.Report.Fallback,
             },
             Stats = new ReplayStats
@@ -72,6 +75,8 @@ internal sealed class ReplayWindowMessage
     public required int Tokens { get; init; }
 
     public required bool Truncated { get; init; }
+
+    public required string Reason { get; init; }
 }
 
 internal sealed class ReplayReport
@@ -81,6 +86,12 @@ internal sealed class ReplayReport
     public required IReadOnlyList<string> Evicted { get; init; }
 
     public required IReadOnlyList<string> Truncated { get; init; }
+
+    public required IReadOnlyList<string> Summarized { get; init; }
+
+    public required string? Summary { get; init; }
+
+    public required IReadOnlyList<string> Notes { get; init; }
 
     public required string? Fallback { get; init; }
 }

@@ -31,15 +31,28 @@ internal static class ReplayText
         }
 
         output.WriteLine();
-        output.WriteLine(string.Create(c, $"Evicted:   {report.EvictedCount:N0} messages{Ranges(session.Transcript, report)}"));
+        var kept = new HashSet<string>(report.Kept, StringComparer.Ordinal);
+        output.WriteLine(string.Create(c, $"Evicted:   {report.EvictedCount:N0} messages{Ranges(session.Transcript, id => !kept.Contains(id))}"));
+        if (report.Summarized.Count > 0)
+        {
+            var summarized = new HashSet<string>(report.Summarized, StringComparer.Ordinal);
+            output.WriteLine(string.Create(c, $"Summarized: {report.Summarized.Count:N0} messages{Ranges(session.Transcript, summarized.Contains)}"));
+        }
+
         output.WriteLine($"Truncated: {(report.Truncated.Count == 0 ? "none" : string.Join(", ", report.Truncated))}");
         output.WriteLine($"Fallback:  {report.Fallback ?? "none"}");
+        foreach (var note in report.Notes)
+        {
+            output.WriteLine($"Note:      {note}");
+        }
+
         output.WriteLine(string.Create(
             c,
             $"Stats:     {stats.TokensSeen:N0} tokens in the transcript → {stats.TokensRetained:N0} in the window ({stats.CompressionRatio:0.0}× smaller); policy {stats.PolicyLatency.TotalMilliseconds:0.000} ms"));
     }
 
-    private static string Why(KeepReason reason) => reason switch
+    /// <summary>The short word the report uses for why a message is in the window.</summary>
+    internal static string Why(KeepReason reason) => reason switch
     {
         KeepReason.System => "system",
         KeepReason.Pinned => "pinned",
@@ -47,6 +60,7 @@ internal static class ReplayText
         KeepReason.Recent => "recent",
         KeepReason.Selected => "selected",
         KeepReason.Opening => "opening",
+        KeepReason.Summary => "summary",
         _ => reason.ToString().ToLowerInvariant(),
     };
 
@@ -76,20 +90,14 @@ internal static class ReplayText
         return oneLine.Length <= PreviewWidth ? oneLine : string.Concat(oneLine.AsSpan(0, PreviewWidth - 1), "…");
     }
 
-    // Evicted messages as runs of consecutive transcript positions: " (m002–m013, m015–m308)".
-    private static string Ranges(Transcript transcript, ReductionReport report)
+    // The transcript messages matching a test as runs of consecutive positions: " (m002–m013, m015–m308)".
+    private static string Ranges(Transcript transcript, Func<string, bool> included)
     {
-        if (report.EvictedCount == 0)
-        {
-            return string.Empty;
-        }
-
-        var kept = new HashSet<string>(report.Kept, StringComparer.Ordinal);
         var runs = new List<string>();
         var start = -1;
         for (var i = 0; i <= transcript.Count; i++)
         {
-            var evicted = i < transcript.Count && !kept.Contains(transcript[i].Id);
+            var evicted = i < transcript.Count && included(transcript[i].Id);
             if (evicted && start < 0)
             {
                 start = i;
@@ -99,6 +107,11 @@ internal static class ReplayText
                 runs.Add(start == i - 1 ? transcript[start].Id : $"{transcript[start].Id}–{transcript[i - 1].Id}");
                 start = -1;
             }
+        }
+
+        if (runs.Count == 0)
+        {
+            return string.Empty;
         }
 
         const int MaxRuns = 8;

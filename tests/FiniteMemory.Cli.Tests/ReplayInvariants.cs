@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FiniteMemory.Memory;
 
 namespace FiniteMemory.Cli.Tests;
 
@@ -37,7 +38,7 @@ internal static class ReplayInvariants
         await Assert.That(window.Length).IsGreaterThan(0);
         foreach (var m in window)
         {
-            await Assert.That(string.Join(",", m.EnumerateObject().Select(p => p.Name))).IsEqualTo("id,role,tokens,truncated");
+            await Assert.That(string.Join(",", m.EnumerateObject().Select(p => p.Name))).IsEqualTo("id,role,tokens,truncated,reason");
             await Assert.That(m.GetProperty("id").ValueKind).IsEqualTo(JsonValueKind.String);
             await Assert.That(m.GetProperty("role").GetString()).IsNotNull();
             await Assert.That(m.GetProperty("tokens").GetInt32()).IsGreaterThan(0);
@@ -47,8 +48,16 @@ internal static class ReplayInvariants
         await Assert.That(tokens).IsEqualTo(window.Sum(m => m.GetProperty("tokens").GetInt32()));
         await Assert.That(tokens).IsLessThanOrEqualTo(budget);
 
-        // Window order is file order, with no id twice.
-        var windowIds = window.Select(m => m.GetProperty("id").GetString()!).ToArray();
+        // Window order is file order, with no id twice; a summary (not a transcript message) follows the leading system messages.
+        var allWindowIds = window.Select(m => m.GetProperty("id").GetString()!).ToArray();
+        var windowIds = allWindowIds.Where(id => id != FrameSummary.Id).ToArray();
+        var summaryAt = Array.IndexOf(allWindowIds, FrameSummary.Id);
+        if (summaryAt >= 0)
+        {
+            await Assert.That(window.Take(summaryAt).All(m => m.GetProperty("role").GetString() == "system")).IsTrue();
+            await Assert.That(window[summaryAt].GetProperty("reason").GetString()).IsEqualTo("summary");
+        }
+
         var positions = windowIds.Select(id => IndexOf(allIds, id)).ToArray();
         await Assert.That(positions.All(p => p >= 0)).IsTrue().Because($"window ids {string.Join(",", windowIds)} must all be transcript ids");
         for (var i = 1; i < positions.Length; i++)
@@ -58,8 +67,9 @@ internal static class ReplayInvariants
 
         // Report: kept is the window, kept and evicted partition the transcript.
         var report = root.GetProperty("report");
-        await Assert.That(string.Join(",", report.EnumerateObject().Select(p => p.Name))).IsEqualTo("kept,evicted,truncated,fallback");
-        var kept = Strings(report.GetProperty("kept"));
+        await Assert.That(string.Join(",", report.EnumerateObject().Select(p => p.Name))).IsEqualTo("kept,evicted,truncated,summarized,summary,notes,fallback");
+        await Assert.That(string.Join(",", Strings(report.GetProperty("kept")))).IsEqualTo(string.Join(",", allWindowIds));
+        var kept = Strings(report.GetProperty("kept")).Where(id => id != FrameSummary.Id).ToArray();
         var evicted = Strings(report.GetProperty("evicted"));
         var truncated = Strings(report.GetProperty("truncated"));
         await Assert.That(string.Join(",", kept)).IsEqualTo(string.Join(",", windowIds));
@@ -68,6 +78,10 @@ internal static class ReplayInvariants
         await Assert.That(string.Join(",", kept.Concat(evicted).Order(StringComparer.Ordinal))).IsEqualTo(string.Join(",", allIds.Order(StringComparer.Ordinal)));
         await Assert.That(string.Join(",", evicted)).IsEqualTo(string.Join(",", allIds.Where(id => !kept.Contains(id, StringComparer.Ordinal))));
         await Assert.That(report.GetProperty("fallback").ValueKind).IsEqualTo(JsonValueKind.Null);
+        var summarized = Strings(report.GetProperty("summarized"));
+        await Assert.That(summarized.Length > 0).IsEqualTo(summaryAt >= 0);
+        await Assert.That(summarized.All(allIds.Contains)).IsTrue();
+        await Assert.That(report.GetProperty("summary").ValueKind).IsEqualTo(summaryAt >= 0 ? JsonValueKind.String : JsonValueKind.Null);
 
         // Truncation is reported both per message and in the report.
         var truncatedInWindow = window.Where(m => m.GetProperty("truncated").GetBoolean()).Select(m => m.GetProperty("id").GetString()!).ToArray();

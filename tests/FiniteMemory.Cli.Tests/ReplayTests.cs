@@ -245,17 +245,22 @@ public class ReplayTests
     }
 
     [Test]
-    public async Task Replay_of_the_repository_sample_keeps_the_invariants()
+    [Arguments("sliding")]
+    [Arguments("importance")]
+    [Arguments("semantic")]
+    [Arguments("rolling_summary")]
+    [Arguments("hybrid")]
+    public async Task Replay_of_the_repository_sample_keeps_the_invariants(string policy)
     {
         var root = Fmem.RepositoryRoot();
         var sample = root is null ? null : Path.Combine(root, "samples", "trip-planner.jsonl");
         Skip.Unless(sample is not null && File.Exists(sample), "samples/trip-planner.jsonl is not in this checkout");
 
         var (ids, lastUser, system, pinned) = Describe(sample!);
-        var result = await Fmem.RunAsync("replay", sample!, "--budget", "4000", "--json");
+        var result = await Fmem.RunAsync("replay", sample!, "--budget", "4000", "--policy", policy, "--json");
 
         using var document = await ReplayInvariants.ParseSingleObjectAsync(result);
-        await ReplayInvariants.CheckAsync(document.RootElement, ids, lastUser, budget: 4000);
+        await ReplayInvariants.CheckAsync(document.RootElement, ids, lastUser, budget: 4000, policy: policy);
         var kept = ReplayInvariants.Strings(document.RootElement.GetProperty("report").GetProperty("kept"));
         foreach (var id in system.Concat(pinned))
         {
