@@ -2,7 +2,7 @@ using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.Memory;
 
-/// <summary>A summary placed in a window by a summarizing stage (see <see cref="MemoryFrame.TrySetSummary"/>).</summary>
+/// <summary>A summary placed in a window by a summarizing stage (see <see cref="MemoryFrame.TrySetSummary(Microsoft.Extensions.AI.ChatMessage, IReadOnlyList{string})"/>).</summary>
 /// <param name="Message">The summary message the model sees.</param>
 /// <param name="Covers">Ids of the transcript messages it stands for, chronological.</param>
 /// <param name="Tokens">Its cost in this window (calibrated).</param>

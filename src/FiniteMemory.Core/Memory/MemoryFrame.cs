@@ -144,7 +144,12 @@ public sealed class MemoryFrame
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(covers);
-        var raw = Counter.CountMessage(message);
+        return TrySetSummary(message, covers, Counter.CountMessage(message));
+    }
+
+    /// <summary><see cref="TrySetSummary(ChatMessage, IReadOnlyList{string})"/> with the message's raw token count already known.</summary>
+    internal bool TrySetSummary(ChatMessage message, IReadOnlyList<string> covers, int raw)
+    {
         var cost = Calibrate(raw);
         var previous = _summary?.Tokens ?? 0;
         if (cost > Remaining + previous)

@@ -48,7 +48,7 @@ public sealed class TopicClusters : TranscriptState
     /// <param name="maxClusters">Upper bound on k.</param>
     /// <param name="iterations">Mini-batches to run this call.</param>
     /// <param name="batchSize">Points per mini-batch.</param>
-    public int[] Update(IReadOnlyList<(int Id, float[] Vector)> points, string space, int maxClusters = 32, int iterations = 4, int batchSize = 128)
+    public int[] Update(IReadOnlyList<(int Id, float[] Vector)> points, string space, int maxClusters = 32, int iterations = 2, int batchSize = 64)
     {
         ArgumentNullException.ThrowIfNull(points);
         ArgumentNullException.ThrowIfNull(space);
@@ -65,12 +65,12 @@ public sealed class TopicClusters : TranscriptState
 
         var k = ClustersFor(points.Count, maxClusters);
         var cold = _centroids.Count == 0;
-        while (_centroids.Count < k)
+        if (_centroids.Count < k)
         {
-            AddCentroid(points);
+            AddCentroids(points, k);
         }
 
-        for (var round = 0; round < (cold ? iterations * 3 : iterations); round++)
+        for (var round = 0; round < (cold ? Math.Max(10, iterations * 5) : iterations); round++)
         {
             for (var b = 0; b < Math.Min(batchSize, points.Count); b++)
             {
@@ -123,23 +123,31 @@ public sealed class TopicClusters : TranscriptState
         _dimensions = dimensions;
     }
 
-    // k-means++: the next centroid is a point drawn with probability proportional to its squared distance from the nearest centroid.
-    private void AddCentroid(IReadOnlyList<(int Id, float[] Vector)> points)
+    // k-means++: each new centroid is a point drawn with probability proportional to its squared distance from
+    // the nearest centroid so far; the distances are updated with each new centroid, not recomputed.
+    private void AddCentroids(IReadOnlyList<(int Id, float[] Vector)> points, int k)
     {
-        float[] chosen;
         if (_centroids.Count == 0)
         {
-            chosen = points[_random.NextInt(points.Count)].Vector;
+            Add(points[_random.NextInt(points.Count)].Vector);
         }
-        else
+
+        var distances = new double[points.Count];
+        for (var p = 0; p < points.Count; p++)
         {
-            var distances = new double[points.Count];
-            var total = 0.0;
-            for (var p = 0; p < points.Count; p++)
+            distances[p] = double.MaxValue;
+            foreach (var centroid in _centroids)
             {
-                var similarity = TensorPrimitives.Dot(points[p].Vector, _centroids[Nearest(points[p].Vector)]);
-                distances[p] = Math.Max(0, 2 - (2 * similarity));
-                total += distances[p];
+                distances[p] = Math.Min(distances[p], Distance(points[p].Vector, centroid));
+            }
+        }
+
+        while (_centroids.Count < k)
+        {
+            var total = 0.0;
+            foreach (var d in distances)
+            {
+                total += d;
             }
 
             var target = _random.NextDouble() * total;
@@ -149,12 +157,24 @@ public sealed class TopicClusters : TranscriptState
                 at++;
             }
 
-            chosen = points[at].Vector;
+            var added = Add(points[at].Vector);
+            for (var p = 0; p < points.Count; p++)
+            {
+                distances[p] = Math.Min(distances[p], Distance(points[p].Vector, added));
+            }
         }
-
-        _centroids.Add([.. chosen]);
-        _absorbed.Add(1);
     }
+
+    private float[] Add(float[] vector)
+    {
+        float[] centroid = [.. vector];
+        _centroids.Add(centroid);
+        _absorbed.Add(1);
+        return centroid;
+    }
+
+    // Squared Euclidean distance between unit vectors.
+    private static double Distance(float[] a, float[] b) => Math.Max(0, 2 - (2 * TensorPrimitives.Dot(a, b)));
 
     private int Nearest(float[] vector)
     {

@@ -41,36 +41,53 @@ public static class ClusterStage
         var transcript = frame.Transcript;
         var points = new List<(int Id, float[] Vector)>(candidates.Count);
         var groups = new List<int>(candidates.Count);
-        string space;
-        if (frame.Services.Embedder is { } embedder && await TryEmbedAsync(frame, embedder, candidates, cancellationToken).ConfigureAwait(false) is { } index)
+        var embeddings = frame.Services.Embedder is { } embedder
+            ? await TryEmbedAsync(frame, embedder, candidates, cancellationToken).ConfigureAwait(false)
+            : null;
+        var hashed = embeddings is null ? HashedTermVectors.For(transcript) : null;
+        foreach (var g in candidates)
         {
-            space = "embeddings";
-            foreach (var g in candidates)
+            var members = transcript.GroupAt(g).MemberArray;
+            float[]? vector = null;
+            float[]? sum = null;
+            foreach (var m in members)
             {
-                var vector = Mean(transcript.GroupAt(g).MemberArray.Where(m => m < frame.Count).Select(index.Centroid));
-                if (vector is not null)
+                if (m >= frame.Count)
                 {
-                    points.Add((transcript.GroupAt(g).First, vector));
-                    groups.Add(g);
+                    continue;
+                }
+
+                var v = embeddings is not null ? embeddings.Centroid(m) : hashed!.Get(transcript, m);
+                if (v is null)
+                {
+                    continue;
+                }
+
+                if (vector is null)
+                {
+                    vector = v;
+                }
+                else if (v.Length == vector.Length)
+                {
+                    sum ??= [.. vector];
+                    TensorPrimitives.Add(sum, v, sum);
                 }
             }
-        }
-        else
-        {
-            space = "terms";
-            var hashed = HashedTermVectors.For(transcript);
-            foreach (var g in candidates)
+
+            if (sum is not null)
             {
-                var vector = Mean(transcript.GroupAt(g).MemberArray.Where(m => m < frame.Count).Select(m => hashed.Get(transcript, m)));
-                if (vector is not null)
-                {
-                    points.Add((transcript.GroupAt(g).First, vector));
-                    groups.Add(g);
-                }
+                Normalize(sum);
+                vector = sum;
+            }
+
+            if (vector is not null)
+            {
+                points.Add((transcript.GroupAt(g).First, vector));
+                groups.Add(g);
             }
         }
 
-        var assigned = TopicClusters.For(transcript).Update(points, space, maxClusters);
+        var assigned = TopicClusters.For(transcript).Update(points, embeddings is null ? "terms" : "embeddings", maxClusters);
         var clusters = new int[frame.GroupCount];
         Array.Fill(clusters, -1);
         for (var p = 0; p < groups.Count; p++)
@@ -84,14 +101,35 @@ public static class ClusterStage
             return;
         }
 
-        // Rank within each cluster by score (newer first on ties) and discount by rank.
+        // Rank within each cluster by score (newer first on ties) and discount by rank: bucket by cluster, then
+        // sort each bucket.
         var scores = frame.Scores;
-        foreach (var members in groups.GroupBy(g => clusters[g]))
+        var buckets = new List<int>[Math.Max(1, assigned.Length == 0 ? 0 : assigned.Max() + 1)];
+        for (var p = 0; p < groups.Count; p++)
         {
-            var rank = 0;
-            foreach (var g in members.OrderByDescending(g => scores[g]).ThenByDescending(g => g))
+            (buckets[assigned[p]] ??= []).Add(groups[p]);
+        }
+
+        foreach (var bucket in buckets)
+        {
+            if (bucket is not { Count: > 1 })
             {
-                scores[g] *= (float)Math.Pow(diversity, rank++);
+                continue;
+            }
+
+            var members = bucket.ToArray();
+            var keys = new double[members.Length];
+            for (var i = 0; i < members.Length; i++)
+            {
+                keys[i] = scores[members[i]];
+            }
+
+            ScoreOrder.Descending(keys, members);
+            var factor = 1.0f;
+            foreach (var g in members)
+            {
+                scores[g] *= factor;
+                factor *= (float)diversity;
             }
         }
     }
@@ -117,42 +155,12 @@ public static class ClusterStage
         }
     }
 
-    // The normalized mean of a group's vectors; a single vector is returned as it is (already normalized, not copied).
-    private static float[]? Mean(IEnumerable<float[]?> vectors)
+    private static void Normalize(float[] vector)
     {
-        float[]? first = null;
-        float[]? sum = null;
-        foreach (var v in vectors)
-        {
-            if (v is null)
-            {
-                continue;
-            }
-
-            if (first is null)
-            {
-                first = v;
-                continue;
-            }
-
-            if (v.Length == first.Length)
-            {
-                sum ??= [.. first];
-                TensorPrimitives.Add(sum, v, sum);
-            }
-        }
-
-        if (sum is null)
-        {
-            return first;
-        }
-
-        var norm = TensorPrimitives.Norm(sum);
+        var norm = TensorPrimitives.Norm(vector);
         if (norm > 0)
         {
-            TensorPrimitives.Divide(sum, norm, sum);
+            TensorPrimitives.Divide(vector, norm, vector);
         }
-
-        return sum;
     }
 }

@@ -45,21 +45,21 @@ public static class ScoreImportanceStage
         var heuristic = ImportanceHeuristic.For(transcript);
         heuristic.Update(transcript, frame.Count);
 
-        var entries = new List<MemoryEntry>();
-        foreach (var g in candidates)
-        {
-            foreach (var member in transcript.GroupAt(g).MemberArray)
-            {
-                if (member < frame.Count)
-                {
-                    entries.Add(transcript[member]);
-                }
-            }
-        }
-
         float[]? signals = null;
         if (frame.Services.Importance is { } source && sourceShare > 0)
         {
+            var entries = new List<MemoryEntry>();
+            foreach (var g in candidates)
+            {
+                foreach (var member in transcript.GroupAt(g).MemberArray)
+                {
+                    if (member < frame.Count)
+                    {
+                        entries.Add(transcript[member]);
+                    }
+                }
+            }
+
             signals = new float[entries.Count];
             Array.Fill(signals, float.NaN);
             try

@@ -102,22 +102,33 @@ public static class SelectStage
         return chosen;
     }
 
-    /// <summary>Greedy by score per token (newer first on ties), or the single best group when that alone scores more.</summary>
+    /// <summary>Greedy by score per token (newer first on ties; candidates in ascending group order), or the single best group when that alone scores more.</summary>
     internal static List<int> Greedy(IReadOnlyList<Candidate> candidates, int capacity)
     {
-        var order = candidates.ToArray();
-        Array.Sort(order, static (a, b) =>
+        // Candidates come in ascending group order, so among equal densities the larger index is the newer group.
+        var keys = new double[candidates.Count];
+        var order = new int[candidates.Count];
+        for (var i = 0; i < keys.Length; i++)
         {
-            var da = a.Score / Math.Max(1, a.Cost);
-            var db = b.Score / Math.Max(1, b.Cost);
-            return da != db ? db.CompareTo(da) : b.Group.CompareTo(a.Group);
-        });
+            var c = candidates[i];
+            keys[i] = c.Score / Math.Max(1, c.Cost);
+            order[i] = i;
+        }
+
+        ScoreOrder.Descending(keys, order);
 
         var chosen = new List<int>();
         var left = capacity;
         var total = 0.0;
-        foreach (var c in order)
+        var best = 0;
+        foreach (var i in order)
         {
+            var c = candidates[i];
+            if (c.Score > candidates[best].Score)
+            {
+                best = i;
+            }
+
             if (c.Cost <= left)
             {
                 chosen.Add(c.Group);
@@ -126,8 +137,7 @@ public static class SelectStage
             }
         }
 
-        var single = candidates.MaxBy(static c => c.Score);
-        return single.Score > total ? [single.Group] : chosen;
+        return candidates[best].Score > total ? [candidates[best].Group] : chosen;
     }
 
     /// <summary>A group that may be selected.</summary>

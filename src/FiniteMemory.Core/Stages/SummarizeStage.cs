@@ -55,8 +55,7 @@ public static class SummarizeStage
         ArgumentOutOfRangeException.ThrowIfNegative(targetTokens);
         var transcript = frame.Transcript;
         var state = RollingSummary.For(transcript);
-        var header = Header(0, string.Empty, string.Empty);
-        var headerCost = frame.Calibrate(frame.Counter.CountMessage(new ChatMessage(ChatRole.System, header)));
+        var headerCost = frame.Calibrate(HeaderTokens(frame.Counter));
         var limit = (int)(frame.Budget * budgetShare);
         if (targetTokens > 0)
         {
@@ -99,6 +98,12 @@ public static class SummarizeStage
 
         Place(frame, state);
     }
+
+    // The placeholder header's message tokens, per counter (a header costs about the same whatever it names).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ITokenCounter, object> HeaderCosts = [];
+
+    private static int HeaderTokens(ITokenCounter counter) =>
+        (int)HeaderCosts.GetValue(counter, static c => c.CountMessage(new ChatMessage(ChatRole.System, Header(0, string.Empty, string.Empty))));
 
     /// <summary>The header line of the summary message.</summary>
     internal static string Header(int messages, string first, string last) =>
@@ -209,21 +214,20 @@ public static class SummarizeStage
             return;
         }
 
-        var transcript = frame.Transcript;
-        var covered = state.Covered.Where(i => i < frame.Count).ToList();
-        if (covered.Count == 0)
+        var placed = state.GetPlaced(summary =>
+        {
+            var transcript = frame.Transcript;
+            var ids = summary.Covered.Select(i => transcript[i].Id).ToArray();
+            var message = new ChatMessage(ChatRole.System, Header(ids.Length, ids[0], ids[^1]) + "\n" + summary.Text);
+            return new RollingSummary.Placed(message, ids, frame.Counter.CountMessage(message));
+        });
+        if (frame.TrySetSummary(placed.Message, placed.Ids, placed.RawTokens))
         {
             return;
         }
 
-        var ids = covered.ConvertAll(i => transcript[i].Id);
-        var header = Header(ids.Count, ids[0], ids[^1]);
-        var message = new ChatMessage(ChatRole.System, header + "\n" + state.Text);
-        if (frame.TrySetSummary(message, ids))
-        {
-            return;
-        }
-
+        var header = placed.Message.Text[..placed.Message.Text.IndexOf('\n', StringComparison.Ordinal)];
+        var ids = placed.Ids;
         var room = TextTokens(frame, frame.Remaining - frame.Calibrate(frame.Counter.CountMessage(new ChatMessage(ChatRole.System, header))) - 8);
         if (room >= 16)
         {

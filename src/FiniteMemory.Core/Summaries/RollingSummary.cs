@@ -15,6 +15,7 @@ public sealed class RollingSummary : TranscriptState
 {
     private readonly List<int> _covered = [];
     private readonly List<Fold> _history = [];
+    private Placed? _placed;
 
     /// <summary>The summary text, or null before the first fold.</summary>
     public string? Text { get; private set; }
@@ -59,6 +60,7 @@ public sealed class RollingSummary : TranscriptState
 
         Text = text;
         Summarizer = summarizer;
+        _placed = null;
     }
 
     /// <summary>Restores a saved summary (checkpoints). Replaces any current state.</summary>
@@ -75,7 +77,14 @@ public sealed class RollingSummary : TranscriptState
 
         Text = text;
         Summarizer = summarizer;
+        _placed = null;
     }
+
+    /// <summary>
+    /// The summary as a window shows it — the message, the ids it covers and its raw token count — made by
+    /// <paramref name="create"/> once per fold rather than once per turn.
+    /// </summary>
+    internal Placed GetPlaced(Func<RollingSummary, Placed> create) => _placed ??= create(this);
 
     /// <inheritdoc />
     protected internal override void OnTruncated(int count)
@@ -91,8 +100,13 @@ public sealed class RollingSummary : TranscriptState
             {
                 _covered.RemoveAt(_covered.BinarySearch(index));
             }
+
+            _placed = null;
         }
     }
+
+    /// <summary>The summary message of the current fold, what it covers and its raw tokens.</summary>
+    internal sealed record Placed(Microsoft.Extensions.AI.ChatMessage Message, IReadOnlyList<string> Ids, int RawTokens);
 
     private sealed record Fold(string? Text, string? Summarizer, int[] Added);
 }
