@@ -1,6 +1,5 @@
 using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.Tokenizers;
 
 namespace FiniteMemory.Onnx.Embeddings;
 
@@ -44,7 +43,6 @@ public sealed class MiniLmEmbedder : IEmbeddingGenerator<string, Embedding<float
 
     private static readonly Lazy<MiniLmEmbedder> SharedInstance = new(() => new MiniLmEmbedder(new MiniLmEmbedderOptions(), isShared: true));
 
-    private readonly BertTokenizer _tokenizer;
     private readonly int _batchSize;
     private readonly bool _isShared;
     private InferenceSession? _session;
@@ -64,7 +62,6 @@ public sealed class MiniLmEmbedder : IEmbeddingGenerator<string, Embedding<float
         options.Validate();
         _batchSize = options.BatchSize;
         _isShared = isShared;
-        _tokenizer = MiniLmModel.Tokenizer;
 
         using var sessionOptions = new SessionOptions
         {
@@ -153,17 +150,17 @@ public sealed class MiniLmEmbedder : IEmbeddingGenerator<string, Embedding<float
         try
         {
             var texts = values as IReadOnlyList<string> ?? values.ToArray();
-            var tokens = new IReadOnlyList<int>[texts.Count];
+            var tokens = new int[texts.Count][];
             var order = new int[texts.Count];
             var lengths = new int[texts.Count];
             long tokenCount = 0;
             for (var i = 0; i < texts.Count; i++)
             {
                 var text = texts[i] ?? throw new ArgumentException($"The text at index {i} is null; pass an empty string to embed no text.", nameof(values));
-                tokens[i] = _tokenizer.EncodeToIds(text, MaxTokens, addSpecialTokens: true, out _, out _, considerPreTokenization: true, considerNormalization: true);
+                tokens[i] = MiniLmModel.Tokenize(text, MaxTokens);
                 order[i] = i;
-                lengths[i] = tokens[i].Count;
-                tokenCount += tokens[i].Count;
+                lengths[i] = tokens[i].Length;
+                tokenCount += tokens[i].Length;
             }
 
             // Similar lengths in one batch keep padding, which the model computes and the pooling throws away, small.
@@ -195,12 +192,12 @@ public sealed class MiniLmEmbedder : IEmbeddingGenerator<string, Embedding<float
         }
     }
 
-    private static void RunBatch(InferenceSession session, IReadOnlyList<int>[] tokens, ReadOnlySpan<int> batch, float[][] vectors, CancellationToken cancellationToken)
+    private static void RunBatch(InferenceSession session, int[][] tokens, ReadOnlySpan<int> batch, float[][] vectors, CancellationToken cancellationToken)
     {
         var width = 0;
         foreach (var index in batch)
         {
-            width = Math.Max(width, tokens[index].Count);
+            width = Math.Max(width, tokens[index].Length);
         }
 
         // Row-major [rows, width]; padding stays 0 in all three, and token types are 0 for a single segment.
@@ -210,7 +207,7 @@ public sealed class MiniLmEmbedder : IEmbeddingGenerator<string, Embedding<float
         for (var row = 0; row < batch.Length; row++)
         {
             var sequence = tokens[batch[row]];
-            for (var t = 0; t < sequence.Count; t++)
+            for (var t = 0; t < sequence.Length; t++)
             {
                 ids[(row * width) + t] = sequence[t];
                 mask[(row * width) + t] = 1;
@@ -241,7 +238,7 @@ public sealed class MiniLmEmbedder : IEmbeddingGenerator<string, Embedding<float
             for (var row = 0; row < batch.Length; row++)
             {
                 var vector = new float[Dimensions];
-                MeanPooling.PoolAndNormalize(hidden, row, width, tokens[batch[row]].Count, vector);
+                MeanPooling.PoolAndNormalize(hidden, row, width, tokens[batch[row]].Length, vector);
                 vectors[batch[row]] = vector;
             }
         }
