@@ -1,0 +1,33 @@
+namespace FiniteMemory.Onnx.Embeddings;
+
+/// <summary>How a <see cref="MiniLmEmbedder"/> runs the model.</summary>
+public sealed class MiniLmEmbedderOptions
+{
+    /// <summary>The default <see cref="BatchSize"/>.</summary>
+    public const int DefaultBatchSize = 32;
+
+    /// <summary>
+    /// How many texts go through the model in one run (at least 1; 32 by default). Each batch is padded to its own
+    /// longest text, and texts are sorted by length within a call, so larger batches cost little padding.
+    /// </summary>
+    public int BatchSize { get; init; } = DefaultBatchSize;
+
+    /// <summary>
+    /// The threads ONNX Runtime uses inside one model run; 0 (the default) lets ONNX Runtime choose (one per
+    /// physical core). Set 1 to leave the other cores to concurrent callers.
+    /// </summary>
+    public int IntraOpThreads { get; init; }
+
+    internal void Validate()
+    {
+        if (BatchSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"{nameof(MiniLmEmbedderOptions)}.{nameof(BatchSize)} must be at least 1 (the default is {DefaultBatchSize}).");
+        }
+
+        if (IntraOpThreads < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(IntraOpThreads), IntraOpThreads, $"{nameof(MiniLmEmbedderOptions)}.{nameof(IntraOpThreads)} must be 0 (ONNX Runtime chooses) or a positive thread count.");
+        }
+    }
+}
