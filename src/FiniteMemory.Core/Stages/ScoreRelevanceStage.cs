@@ -29,6 +29,8 @@ public static class ScoreRelevanceStage
     /// <param name="semanticWeight">Share of embedding similarity in relevance.</param>
     /// <param name="sharpness">Exponent applied to the mixed relevance (1: linear).</param>
     /// <param name="contextTurns">Also read this many messages before the newest user message as part of the query (at half weight), for follow-ups such as "and the second one?".</param>
+    /// <param name="neighbors">A message scores at least this share of its adjacent messages' relevance (0: off): the other half of a question and its answer.</param>
+    /// <param name="feedback">Weight of a second lexical query made of the best few candidates (pseudo-relevance feedback, 0: off), which finds what they refer to.</param>
     public static async ValueTask RunAsync(
         MemoryFrame frame,
         CancellationToken cancellationToken,
@@ -36,10 +38,17 @@ public static class ScoreRelevanceStage
         double lexicalWeight = 0.4,
         double semanticWeight = 0.6,
         double sharpness = 2.0,
-        int contextTurns = 0)
+        int contextTurns = 0,
+        double neighbors = 0,
+        double feedback = 0)
     {
         ArgumentNullException.ThrowIfNull(frame);
         Validate(weight, lexicalWeight, semanticWeight, sharpness, contextTurns);
+        if (!(neighbors >= 0 && neighbors <= 1) || !(feedback >= 0 && feedback <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(neighbors), "neighbors and feedback must be between 0 and 1.");
+        }
+
         var query = frame.Query;
         if (query is null || weight == 0)
         {
@@ -99,12 +108,88 @@ public static class ScoreRelevanceStage
             return;
         }
 
+        var relevance = new double[candidates.Count];
+        for (var c = 0; c < candidates.Count; c++)
+        {
+            relevance[c] = ((wl * (lexical?[c] ?? 0)) + (ws * (semantic?[c] ?? 0))) / total;
+        }
+
+        if (feedback > 0)
+        {
+            await FeedbackAsync(frame, candidates, relevance, lexicalIndex, feedback, wl / total, ws / total).ConfigureAwait(false);
+        }
+
+        if (neighbors > 0)
+        {
+            Spread(candidates, relevance, neighbors);
+        }
+
         var scores = frame.Scores;
         for (var c = 0; c < candidates.Count; c++)
         {
-            var mixed = ((wl * (lexical?[c] ?? 0)) + (ws * (semantic?[c] ?? 0))) / total;
-            scores[candidates[c]] += (float)(weight * Math.Pow(mixed, sharpness));
+            scores[candidates[c]] += (float)(weight * Math.Pow(relevance[c], sharpness));
         }
+    }
+
+    // A message next to a relevant one is often its other half (a question and its answer): it scores at least
+    // `share` of its best neighbour's relevance.
+    private static void Spread(List<int> candidates, double[] relevance, double share)
+    {
+        var original = (double[])relevance.Clone();
+        for (var c = 0; c < candidates.Count; c++)
+        {
+            var best = 0.0;
+            if (c > 0 && candidates[c - 1] == candidates[c] - 1)
+            {
+                best = original[c - 1];
+            }
+
+            if (c + 1 < candidates.Count && candidates[c + 1] == candidates[c] + 1)
+            {
+                best = Math.Max(best, original[c + 1]);
+            }
+
+            relevance[c] = Math.Max(relevance[c], share * best);
+        }
+    }
+
+    // Pseudo-relevance feedback: the best few candidates, read as a second query, find what they point to (the
+    // second half of a two-step fact). Their lexical score is mixed in with weight `share`.
+    private static ValueTask FeedbackAsync(MemoryFrame frame, List<int> candidates, double[] relevance, LexicalIndex index, double share, double lexicalShare, double semanticShare)
+    {
+        const int Top = 3;
+        var top = Enumerable.Range(0, candidates.Count).OrderByDescending(c => relevance[c]).Take(Top).Where(c => relevance[c] > 0).ToList();
+        if (top.Count == 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var transcript = frame.Transcript;
+        var perEntry = new float[frame.Count];
+        foreach (var c in top)
+        {
+            foreach (var member in transcript.GroupAt(candidates[c]).MemberArray)
+            {
+                if (member < frame.Count)
+                {
+                    index.Score(MessageText.Body(transcript[member].Message), perEntry);
+                }
+            }
+        }
+
+        var second = GroupMax(frame, candidates, perEntry);
+        foreach (var c in top)
+        {
+            second[c] = 0;
+        }
+
+        Scale(second);
+        for (var c = 0; c < candidates.Count; c++)
+        {
+            relevance[c] = ((1 - share) * relevance[c]) + (share * second[c]);
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>The groups a scoring stage chooses among: every group of this build not yet in the window.</summary>
