@@ -11,9 +11,10 @@ public static class FmemApp
     /// <summary>Runs fmem with <paramref name="args"/>, writing to the given streams; returns the exit code.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand("fmem: keep LLM conversations inside a token budget. Replays transcripts through FiniteMemory's memory policies.")
+        var root = new RootCommand("fmem: keep LLM conversations inside a token budget. Replays transcripts through FiniteMemory's memory policies and measures what they keep.")
         {
             ReplayCommand.Create(output, error),
+            EvalCommand.Create(output, error),
             PoliciesCommand.Create(output),
         };
 
