@@ -88,18 +88,38 @@ public static class EvaluationDatasetFile
     private static string Describe(JsonException ex)
     {
         var where = ex.LineNumber is long line
-            ? $"line {line + 1}, byte position {ex.BytePositionInLine + 1}"
-            : "an unknown position";
-        var path = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? string.Empty : $" (at {ex.Path})";
+            ? $"{line + 1}, byte position {ex.BytePositionInLine + 1}"
+            : "unknown";
+        if (!string.IsNullOrEmpty(ex.Path) && ex.Path != "$")
+        {
+            // Well-formed JSON of the wrong shape: name the field.
+            if (ex.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+            {
+                return $"{ex.Path} (line {where}) has the wrong type: ids, speaker, role, text, question and answer are strings, session is a number, evidence is a list of turn ids.";
+            }
 
-        return $"invalid JSON at {where}{path}: {FirstSentence(ex.Message)}.";
+            if (ex.Message.Contains("null", StringComparison.OrdinalIgnoreCase) && ex.InnerException is null && ex.Message.Contains("nullability", StringComparison.OrdinalIgnoreCase))
+            {
+                return $"{ex.Path} (line {where}) is null; give it a value or leave the field out.";
+            }
+        }
+
+        var at = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? string.Empty : $" (at {ex.Path})";
+        return $"invalid JSON at line {where}{at}: {Problem(ex.Message)}.";
     }
 
-    private static string FirstSentence(string message)
+    // The reader's message without the position suffix it appends ("Path: … | LineNumber: … | BytePositionInLine: …").
+    private static string Problem(string message)
     {
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        var sentence = end < 0 ? message : message[..end];
-        var marker = sentence.IndexOf(" Path:", StringComparison.Ordinal);
-        return (marker < 0 ? sentence : sentence[..marker]).TrimEnd('.');
+        foreach (var marker in (string[])[" Path: ", " LineNumber: "])
+        {
+            var at = message.IndexOf(marker, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                message = message[..at];
+            }
+        }
+
+        return message.TrimEnd().TrimEnd('.');
     }
 }

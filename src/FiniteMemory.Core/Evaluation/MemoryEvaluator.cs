@@ -205,31 +205,11 @@ public static class MemoryEvaluator
             }
 
             var evidence = _evidence[q];
-            var kept = 0;
-            var words = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var message in window.Messages)
-            {
-                if (message.Index == question.Index)
-                {
-                    continue;
-                }
-
-                if (message.Index >= 0 && !message.Truncated)
-                {
-                    kept += Array.BinarySearch(evidence, message.Index) >= 0 ? 1 : 0;
-                    words.UnionWith(WordsOfTurn(message.Index));
-                }
-                else
-                {
-                    // A summary (index -1) or a truncated copy: its text counts for answers, never as evidence.
-                    ContentWords.AddWords(message.Message.Text, words);
-                }
-            }
-
+            var score = WindowScore.Of(window.Messages, question.Index, evidence, _answerWords[q], WordsOfTurn);
             tally.Questions++;
-            tally.AllEvidence += kept == evidence.Length ? 1 : 0;
-            tally.EvidenceShare += (double)kept / evidence.Length;
-            tally.Answers += _answerWords[q].TrueForAll(words.Contains) ? 1 : 0;
+            tally.AllEvidence += score.EvidenceKept == evidence.Length ? 1 : 0;
+            tally.EvidenceShare += (double)score.EvidenceKept / evidence.Length;
+            tally.Answers += score.AnswerFound ? 1 : 0;
             tally.Built++;
             tally.WindowTokens += window.Tokens;
             tally.PolicyMs += window.Stats.PolicyLatency.TotalMilliseconds;

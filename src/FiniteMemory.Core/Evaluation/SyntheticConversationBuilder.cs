@@ -364,7 +364,8 @@ internal sealed class SyntheticConversationBuilder
                     ItemKind.Mention => _random.Pick(item.Fact.Kind.Mentions),
                     _ => item.Template!,
                 };
-                var sentence = Expand(template, item.Fact);
+                // An updated fact is first stated with its old value.
+                var sentence = Expand(template, item.Fact, original: item.Kind == ItemKind.Statement);
                 if (_random.Chance(0.5))
                 {
                     text = Join(prefix, sentence, body);
@@ -431,16 +432,34 @@ internal sealed class SyntheticConversationBuilder
         return string.Join(' ', chosen.Select(i => Expand(topic.Sentences[i])));
     }
 
-    private string Expand(string template, Fact? fact = null) => SyntheticTemplate.Expand(template, _random, slot => slot switch
+    private string Expand(string template, Fact? fact = null, bool original = false) => Articles(SyntheticTemplate.Expand(template, _random, slot => slot switch
     {
-        "value" => fact!.Value,
+        "value" => original ? fact!.Old ?? fact.Value : fact!.Value,
         "old" => fact!.Old ?? throw new InvalidOperationException($"Template uses {{old}} for a fact that was not updated: {template}"),
         "aux" => fact!.Aux ?? throw new InvalidOperationException($"Template uses {{aux}} but its kind draws none: {template}"),
         "base" => fact!.BaseFact!.Value,
         "other" => DrawValue(fact!.Kind.Draw, distractor: true),
         "person" => DrawValue(r => r.Pick(SyntheticVocabulary.BystanderNames), distractor: true),
         _ => throw new InvalidOperationException($"Unknown slot {{{slot}}} in template: {template}"),
-    });
+    }));
+
+    // "a Opel Astra" → "an Opel Astra": slots are filled after the template's article was written. Words starting
+    // with "u" or "one" are left alone ("a UX researcher", "a one-to-one").
+    private static string Articles(string text)
+    {
+        var builder = new System.Text.StringBuilder(text.Length + 8);
+        for (var i = 0; i < text.Length; i++)
+        {
+            builder.Append(text[i]);
+            var isArticle = (text[i] == 'a' || text[i] == 'A') && (i == 0 || !char.IsLetter(text[i - 1])) && i + 2 < text.Length && text[i + 1] == ' ';
+            if (isArticle && "aeioAEIO".Contains(text[i + 2], StringComparison.Ordinal) && !text.AsSpan(i + 2).StartsWith("one", StringComparison.OrdinalIgnoreCase))
+            {
+                builder.Append('n');
+            }
+        }
+
+        return builder.ToString();
+    }
 
     // Answers (and everything else a fact fixes: names, aux values) use words no other value of the conversation
     // uses, bar the shared ones (months, units, ...); distractors' values may repeat among themselves but never use

@@ -268,8 +268,8 @@ internal static class SyntheticFacts
             Questions = ["What's my apartment number?", "Which flat number do we have?", "What number is our flat?"],
             Distractors =
             [
-                "The courier keeps delivering our parcels to flat {other} instead.",
-                "{person} is in apartment {other} in the same building and [hosts great parties|has a huge dog].",
+                "The courier keeps delivering our parcels to flat {other} instead, as if apartment numbers were a suggestion.",
+                "{person} lives in flat {other}, the apartment above ours, and [hosts great parties|has a huge dog].",
             ],
             Acknowledgements = ["Noted.", "Good to have that written down."],
         },

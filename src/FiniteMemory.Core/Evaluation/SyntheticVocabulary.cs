@@ -49,10 +49,10 @@ internal static class SyntheticVocabulary
 
     public static readonly string[] PetNames =
     [
-        "Biscuit", "Pepper", "Mochi", "Waffles", "Bramblewick", "Noodle", "Pickles", "Bramble", "Ziggy", "Clementine",
+        "Biscuit", "Pipsqueak", "Mochi", "Waffles", "Bramblewick", "Noodle", "Pickles", "Bramble", "Ziggy", "Clementine",
         "Marmalade", "Toffee", "Pretzel", "Sprocket", "Dumpling", "Nutmeg", "Rascal", "Gizmo", "Truffle", "Bagel",
         "Peanut", "Muffin", "Cinder", "Domino", "Fudge", "Hazel", "Kipper", "Lentil", "Mango", "Olive", "Pippin",
-        "Quincy", "Rolo", "Sherbet", "Tofu", "Wasabi",
+        "Quincy", "Rolo", "Sherbet", "Tiramisu", "Wasabi",
     ];
 
     public static readonly string[] DogBreeds =
@@ -190,7 +190,7 @@ internal static class SyntheticVocabulary
 
     public static readonly string[] Codenames =
     [
-        "Bluejay", "Falcon", "Manatee", "Nebula", "Pelican", "Quasar", "Sundial", "Tortoise", "Umbrella", "Vortex",
+        "Bluejay", "Falcon", "Manatee", "Nebula", "Pelican", "Quasar", "Sundial", "Tortoise", "Ultraviolet", "Vortex",
         "Walrus", "Yeti", "Anchovy", "Basilisk", "Cormorant", "Dragonfly", "Emberglow", "Firefly", "Gondola",
     ];
 
@@ -258,9 +258,10 @@ internal static class SyntheticVocabulary
     public static string Flight(SyntheticRandom random) =>
         random.Pick(["TP", "LH", "KL", "SK", "IB", "AZ", "EI", "LX", "OS", "AY"]) + random.Between(1020, 9870).ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>"KL58 ZRT"; consonants only, so the letters never spell a word.</summary>
     public static string Plate(SyntheticRandom random)
     {
-        const string Letters = "ABCDEFGHJKLMNPRSTVWXY";
+        const string Letters = "BCDFGHJKLMNPRSTVWXZ";
         Span<char> plate = stackalloc char[8];
         plate[0] = Letters[random.Next(Letters.Length)];
         plate[1] = Letters[random.Next(Letters.Length)];
