@@ -308,6 +308,10 @@ internal static class SyntheticFacts
                 "The new café {other} opened [near the office|across the road]; the coffee is good but the queue is huge.",
             ],
             Acknowledgements = ["A good café is a great office.", "Nothing beats a regular spot."],
+            UpdatesNamingOld = ["I've stopped going to {old}; {value} is my new favourite café for working.", "Goodbye {old}: I work from {value} now, the café with the big tables."],
+            UpdatesNew = ["New favourite café for working: {value}, and the coffee is better too.", "I've found a new café to work from, {value}, and I'm not going back."],
+            CurrentQuestions = ["Which café do I work from these days?", "What's my favourite café now?"],
+            OldQuestions = ["Which café did I use to work from?", "What was my favourite café before I switched?"],
         },
         new()
         {
@@ -334,7 +338,7 @@ internal static class SyntheticFacts
             Statements =
             [
                 "I'm allergic to {value}, so [I always check labels|restaurants are a bit of a minefield].",
-                "Remember I have a {value} allergy, so please flag anything risky.",
+                "Remember my allergy: {value}. Please flag anything risky in recipes.",
             ],
             Questions = ["What am I allergic to?", "Remind me what I'm allergic to?", "What is it that I'm allergic to?"],
             Distractors =
@@ -537,6 +541,10 @@ internal static class SyntheticFacts
                 "I was learning {other} at school, but I've forgotten all of that language.",
             ],
             Acknowledgements = ["Good luck with it!", "That's a great skill to pick up."],
+            UpdatesNamingOld = ["I've dropped {old} and started learning {value} instead.", "Switching languages: no more {old}, it's {value} from now on."],
+            UpdatesNew = ["New language project: I'm learning {value} now.", "I've signed up for {value} classes; that's my language for this year."],
+            CurrentQuestions = ["Which language am I learning now?", "What language am I studying these days?"],
+            OldQuestions = ["Which language did I drop?", "What language was I learning before I switched?"],
         },
         new()
         {
@@ -631,7 +639,7 @@ internal static class SyntheticFacts
             Statements =
             [
                 "I've been {value} for [about three years|a long time] now, so cooking for friends is always a negotiation.",
-                "As a {value}, I find the canteen at work pretty limited.",
+                "Since I'm {value}, I find the canteen at work pretty limited.",
             ],
             Questions = ["What kind of diet do I follow?", "What's my diet?", "Which diet do I stick to?"],
             Distractors =
