@@ -85,13 +85,13 @@ internal static class EvalCommand
     {
         if (CheckSource(request) is { } usage)
         {
-            return Fail(error, usage);
+            return FmemApp.Fail(error, usage);
         }
 
         var policies = Split(request.Policies);
         if (policies.Count == 0)
         {
-            return Fail(error, $"--policy names no policy. Known policies: {string.Join(", ", MemoryPolicies.Names)}.");
+            return FmemApp.Fail(error, $"--policy names no policy. Known policies: {string.Join(", ", MemoryPolicies.Names)}.");
         }
 
         try
@@ -100,13 +100,13 @@ internal static class EvalCommand
             {
                 if (!MemoryPolicies.TryGet(name, out _))
                 {
-                    return Fail(error, $"unknown policy '{name}'. Known policies: {string.Join(", ", MemoryPolicies.Names)} (see 'fmem policies').");
+                    return FmemApp.Fail(error, $"unknown policy '{name}'. Known policies: {string.Join(", ", MemoryPolicies.Names)} (see 'fmem policies').");
                 }
             }
         }
         catch (InvalidOperationException ex)
         {
-            return Fail(error, ex.Message);
+            return FmemApp.Fail(error, ex.Message);
         }
 
         var budgets = new List<EvaluationBudget>();
@@ -114,7 +114,7 @@ internal static class EvalCommand
         {
             if (!EvaluationBudget.TryParse(text, out var parsed, out var problem))
             {
-                return Fail(error, $"--budget: {problem}");
+                return FmemApp.Fail(error, $"--budget: {problem}");
             }
 
             budgets.Add(parsed);
@@ -122,17 +122,17 @@ internal static class EvalCommand
 
         if (budgets.Count == 0)
         {
-            return Fail(error, "--budget names no budget; give tokens (4000) or a percentage of each conversation (10%).");
+            return FmemApp.Fail(error, "--budget names no budget; give tokens (4000) or a percentage of each conversation (10%).");
         }
 
         if (!TokenizerPresets.TryParse(request.Tokenizer, out var preset))
         {
-            return Fail(error, $"unknown tokenizer '{request.Tokenizer}'. Known tokenizers: {string.Join(", ", TokenizerPresets.Names)}.");
+            return FmemApp.Fail(error, $"unknown tokenizer '{request.Tokenizer}'. Known tokenizers: {string.Join(", ", TokenizerPresets.Names)}.");
         }
 
         if (!Embedders.TryCreate(request.Embedder, out var embedder, out var embedderProblem))
         {
-            return Fail(error, embedderProblem);
+            return FmemApp.Fail(error, embedderProblem);
         }
 
         // Loading a vocabulary is slow: do it while the dataset is read or generated.
@@ -153,7 +153,7 @@ internal static class EvalCommand
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    return Fail(error, $"cannot write the dataset to '{path}': {ex.Message}");
+                    return FmemApp.Fail(error, $"cannot write the dataset to '{path}': {ex.Message}");
                 }
             }
         }
@@ -166,15 +166,15 @@ internal static class EvalCommand
             }
             catch (FileNotFoundException)
             {
-                return Fail(error, $"dataset '{source}' does not exist.");
+                return FmemApp.Fail(error, $"dataset '{source}' does not exist.");
             }
             catch (FormatException ex)
             {
-                return Fail(error, $"{source}: {ex.Message}");
+                return FmemApp.Fail(error, $"{source}: {ex.Message}");
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                return Fail(error, $"cannot read dataset '{source}': {ex.Message}");
+                return FmemApp.Fail(error, $"cannot read dataset '{source}': {ex.Message}");
             }
         }
 
@@ -235,12 +235,6 @@ internal static class EvalCommand
 
     private static List<string> Split(IEnumerable<string> values) =>
         [.. values.SelectMany(static v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
-
-    private static int Fail(TextWriter error, string message)
-    {
-        error.WriteLine($"fmem: error: {message}");
-        return FmemApp.InputError;
-    }
 }
 
 /// <summary>The arguments of one evaluation.</summary>

@@ -23,21 +23,11 @@ internal static class EvalDatasets
           {"id":"q1","question":"What am I allergic to?","answer":"sesame","evidence":["D1:1"]}]}]}
         """;
 
-    /// <summary>Writes a small generated dataset (two short conversations) and returns its path.</summary>
-    public static string WriteSmallSynthetic(TempDirectory dir, long seed = 4)
+    /// <summary>Writes a generated dataset of two conversations and returns its path.</summary>
+    public static string WriteSynthetic(TempDirectory dir, long seed = 4)
     {
-        var dataset = SyntheticDataset.Generate(seed, new SyntheticDatasetOptions
-        {
-            Conversations = 2,
-            MinSessions = 4,
-            MaxSessions = 5,
-            MinTurnsPerSession = 12,
-            MaxTurnsPerSession = 14,
-            MinFacts = 5,
-            MaxFacts = 6,
-        });
-        var path = System.IO.Path.Combine(dir.Path, "small.json");
-        EvaluationDatasetFile.Write(path, dataset);
+        var path = System.IO.Path.Combine(dir.Path, "synthetic.json");
+        EvaluationDatasetFile.Write(path, SyntheticDataset.Generate(seed, new SyntheticDatasetOptions { Conversations = 2 }));
         return path;
     }
 

@@ -12,7 +12,7 @@ public class EvalTests
     public async Task Eval_text_shows_policies_by_budgets_with_sliding_as_the_baseline()
     {
         using var dir = new TempDirectory();
-        var path = EvalDatasets.WriteSmallSynthetic(dir);
+        var path = EvalDatasets.WriteSynthetic(dir);
 
         var result = await Fmem.RunAsync("eval", path, "--policy", "sliding", "--budget", "10%,2000");
 

@@ -115,16 +115,7 @@ public class MemoryEvaluatorTests
     [Test]
     public async Task ResultsDoNotDependOnHowManyConversationsRunAtOnce()
     {
-        var dataset = SyntheticDataset.Generate(seed: 7, new SyntheticDatasetOptions
-        {
-            Conversations = 4,
-            MinSessions = 3,
-            MaxSessions = 4,
-            MinTurnsPerSession = 12,
-            MaxTurnsPerSession = 14,
-            MinFacts = 4,
-            MaxFacts = 5,
-        });
+        var dataset = SyntheticDataset.Generate(seed: 7, EvaluationDatasets.Small);
         EvaluationOptions Options(int parallelism) => new()
         {
             Policies = ["sliding"],
