@@ -8,12 +8,20 @@ public static class FmemApp
     /// <summary>Exit code for bad input or usage (missing file, malformed line, unknown policy, bad budget).</summary>
     public const int InputError = 2;
 
+    /// <summary>Reports bad input: one line on <paramref name="error"/>, exit code <see cref="InputError"/>.</summary>
+    internal static int Fail(TextWriter error, string message)
+    {
+        error.WriteLine($"fmem: error: {message}");
+        return InputError;
+    }
+
     /// <summary>Runs fmem with <paramref name="args"/>, writing to the given streams; returns the exit code.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand("fmem: keep LLM conversations inside a token budget. Replays transcripts through FiniteMemory's memory policies.")
+        var root = new RootCommand("fmem: keep LLM conversations inside a token budget. Replays transcripts through FiniteMemory's memory policies and measures what they keep.")
         {
             ReplayCommand.Create(output, error),
+            EvalCommand.Create(output, error),
             PoliciesCommand.Create(output),
         };
 

@@ -71,12 +71,12 @@ internal static class ReplayCommand
         {
             if (!MemoryPolicies.TryGet(request.Policy, out registration))
             {
-                return Fail(error, $"unknown policy '{request.Policy}'. Known policies: {string.Join(", ", MemoryPolicies.Names)} (see 'fmem policies').");
+                return FmemApp.Fail(error, $"unknown policy '{request.Policy}'. Known policies: {string.Join(", ", MemoryPolicies.Names)} (see 'fmem policies').");
             }
         }
         catch (InvalidOperationException ex)
         {
-            return Fail(error, ex.Message);
+            return FmemApp.Fail(error, ex.Message);
         }
 
         var policy = registration.Create();
@@ -84,7 +84,7 @@ internal static class ReplayCommand
         {
             if (registration.Budget is not { } declared)
             {
-                return Fail(error, $"--budget is required: policy '{registration.Name}' declares no budget of its own. Pass --budget N (tokens).");
+                return FmemApp.Fail(error, $"--budget is required: policy '{registration.Name}' declares no budget of its own. Pass --budget N (tokens).");
             }
 
             request = request with { Budget = declared };
@@ -92,17 +92,17 @@ internal static class ReplayCommand
 
         if (!TokenizerPresets.TryParse(request.Tokenizer, out var preset))
         {
-            return Fail(error, $"unknown tokenizer '{request.Tokenizer}'. Known tokenizers: {string.Join(", ", TokenizerPresets.Names)}.");
+            return FmemApp.Fail(error, $"unknown tokenizer '{request.Tokenizer}'. Known tokenizers: {string.Join(", ", TokenizerPresets.Names)}.");
         }
 
         if (request.Budget <= 0)
         {
-            return Fail(error, string.Create(CultureInfo.InvariantCulture, $"--budget must be a positive number of tokens (got {request.Budget})."));
+            return FmemApp.Fail(error, string.Create(CultureInfo.InvariantCulture, $"--budget must be a positive number of tokens (got {request.Budget})."));
         }
 
         if (request.Reserve < 0 || request.Reserve >= request.Budget)
         {
-            return Fail(error, string.Create(CultureInfo.InvariantCulture, $"--reserve must be at least 0 and smaller than --budget (got reserve {request.Reserve}, budget {request.Budget})."));
+            return FmemApp.Fail(error, string.Create(CultureInfo.InvariantCulture, $"--reserve must be at least 0 and smaller than --budget (got reserve {request.Reserve}, budget {request.Budget})."));
         }
 
         // Loading a vocabulary is the slowest part of a cold start: do it while the transcript is read.
@@ -115,20 +115,20 @@ internal static class ReplayCommand
         }
         catch (FileNotFoundException)
         {
-            return Fail(error, $"transcript '{request.Path}' does not exist.");
+            return FmemApp.Fail(error, $"transcript '{request.Path}' does not exist.");
         }
         catch (FormatException ex)
         {
-            return Fail(error, $"{request.Path}: {ex.Message}");
+            return FmemApp.Fail(error, $"{request.Path}: {ex.Message}");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return Fail(error, $"cannot read transcript '{request.Path}': {ex.Message}");
+            return FmemApp.Fail(error, $"cannot read transcript '{request.Path}': {ex.Message}");
         }
 
         if (!messages.Any(m => m.Message.Role == Microsoft.Extensions.AI.ChatRole.User))
         {
-            return Fail(error, $"{request.Path}: the transcript has no user message; its last user message is the turn being prepared.");
+            return FmemApp.Fail(error, $"{request.Path}: the transcript has no user message; its last user message is the turn being prepared.");
         }
 
         var session = new MemorySession(new MemoryOptions
@@ -149,7 +149,7 @@ internal static class ReplayCommand
         }
         catch (MemoryBudgetException ex)
         {
-            return Fail(error, ex.Message);
+            return FmemApp.Fail(error, ex.Message);
         }
 
         if (request.Json)
@@ -162,12 +162,6 @@ internal static class ReplayCommand
         }
 
         return 0;
-    }
-
-    private static int Fail(TextWriter error, string message)
-    {
-        error.WriteLine($"fmem: error: {message}");
-        return FmemApp.InputError;
     }
 }
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using FiniteMemory.Memory;
 using FiniteMemory.Sessions;
 
@@ -128,8 +127,3 @@ internal sealed class ReplayStats
 
     public required int Fallbacks { get; init; }
 }
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
-[JsonSerializable(typeof(ReplayResult))]
-[JsonSerializable(typeof(PoliciesResult))]
-internal sealed partial class FmemJsonContext : JsonSerializerContext;

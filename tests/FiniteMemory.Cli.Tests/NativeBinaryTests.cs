@@ -79,6 +79,32 @@ public class NativeBinaryTests
     }
 
     [Test]
+    public async Task The_native_binary_evaluates_and_generates_datasets_like_the_in_process_program()
+    {
+        var binary = Environment.GetEnvironmentVariable(Variable);
+        Skip.When(string.IsNullOrWhiteSpace(binary), $"{Variable} is not set (set it to a Native AOT build of fmem to run this test)");
+
+        // The dataset model and the results are written with source-generated JSON; trimming must not lose any of it.
+        using var dir = new TempDirectory();
+        var nativeFile = Path.Combine(dir.Path, "native.json");
+        var managedFile = Path.Combine(dir.Path, "managed.json");
+        string[] Args(string write) => ["eval", "--synthetic", "--seed", "2", "--conversations", "1", "--write", write, "--policy", "sliding", "--budget", "10%,3000", "--json"];
+
+        var native = await RunProcessAsync(binary!, Args(nativeFile));
+        var managed = await Fmem.RunAsync(Args(managedFile));
+
+        await Assert.That(native.ExitCode).IsEqualTo(0).Because(native.ToString());
+        await Assert.That(managed.ExitCode).IsEqualTo(0).Because(managed.ToString());
+        await Assert.That(EvalDatasets.WithoutTiming(native.Stdout)).IsEqualTo(EvalDatasets.WithoutTiming(managed.Stdout));
+        await Assert.That(File.ReadAllBytes(nativeFile)).IsEquivalentTo(File.ReadAllBytes(managedFile));
+
+        var read = await RunProcessAsync(binary!, ["eval", nativeFile, "--policy", "sliding", "--budget", "10%,3000", "--json"]);
+        await Assert.That(read.ExitCode).IsEqualTo(0).Because(read.ToString());
+        await Assert.That(EvalDatasets.WithoutTiming(JsonNode.Parse(read.Stdout)!["results"]!.ToJsonString()))
+            .IsEqualTo(EvalDatasets.WithoutTiming(JsonNode.Parse(managed.Stdout)!["results"]!.ToJsonString()));
+    }
+
+    [Test]
     public async Task The_native_binary_reports_bad_input_with_exit_code_2()
     {
         var binary = Environment.GetEnvironmentVariable(Variable);

@@ -15,6 +15,7 @@ public class PoliciesCommandTests
 
         await Assert.That(result.ExitCode).IsEqualTo(0).Because(result.ToString());
         await Assert.That(result.Stderr).IsEqualTo(string.Empty);
+        // Names are padded to the longest one (another test of this class registers a longer name, in either order).
         foreach (var policy in MemoryPolicies.All)
         {
             await Assert.That(Regex.IsMatch(result.Stdout, "^" + Regex.Escape(policy.Name) + " {2,}" + Regex.Escape(policy.Description) + "$", RegexOptions.Multiline)).IsTrue().Because(policy.Name);
