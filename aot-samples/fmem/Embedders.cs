@@ -1,12 +1,12 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.AI;
+using FiniteMemory.Onnx.Embeddings;
 
 namespace FiniteMemory.Cli;
 
 /// <summary>
 /// The embedders fmem can hand to memory policies, by the name <c>--embedder</c> takes. An entry without a factory
-/// is known but not part of this build (it needs a package fmem does not reference yet); asking for it is a clear
-/// error rather than an unknown name.
+/// would be known but not part of this build; asking for it is a clear error rather than an unknown name.
 /// </summary>
 internal static class Embedders
 {
@@ -16,7 +16,7 @@ internal static class Embedders
     private static readonly Embedder[] Known =
     [
         new(None, "no embedder: policies score relevance lexically (BM25)", static () => null),
-        new("minilm", "all-MiniLM-L6-v2 sentence embeddings, offline through ONNX Runtime (FiniteMemory.Onnx)", Create: null),
+        new("minilm", "all-MiniLM-L6-v2 sentence embeddings, offline through ONNX Runtime (FiniteMemory.Onnx)", static () => MiniLmEmbedder.Shared),
     ];
 
     /// <summary>Every known name, in the order <c>--help</c> lists them.</summary>
@@ -42,6 +42,35 @@ internal static class Embedders
         embedder = entry.Create();
         error = null;
         return true;
+    }
+
+    /// <summary>
+    /// Creates the embedder named <paramref name="name"/> and checks that it works (a model that cannot load, or an
+    /// ONNX Runtime library missing beside fmem, fails here with a clear error rather than quietly leaving the
+    /// policies lexical).
+    /// </summary>
+    public static async Task<(IEmbeddingGenerator<string, Embedding<float>>? Embedder, string? Error)> StartAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!TryCreate(name, out var embedder, out var error))
+        {
+            return (null, error);
+        }
+
+        if (embedder is null)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            await embedder.GenerateAsync(["fmem"], cancellationToken: cancellationToken).ConfigureAwait(false);
+            return (embedder, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var cause = ex is TypeInitializationException { InnerException: { } inner } ? inner : ex;
+            return (null, $"embedder '{name.Trim()}' could not start ({cause.GetType().Name}: {cause.Message}). Its ONNX Runtime libraries (libonnxruntime.so) must be next to fmem; publish fmem with 'dotnet publish aot-samples/fmem', or use --embedder {None}.");
+        }
     }
 
     /// <summary>One named embedder: a null <paramref name="Create"/> means it is not in this build.</summary>

@@ -130,13 +130,14 @@ internal static class EvalCommand
             return FmemApp.Fail(error, $"unknown tokenizer '{request.Tokenizer}'. Known tokenizers: {string.Join(", ", TokenizerPresets.Names)}.");
         }
 
-        if (!Embedders.TryCreate(request.Embedder, out var embedder, out var embedderProblem))
+        if (!Embedders.TryCreate(request.Embedder, out _, out var embedderProblem))
         {
             return FmemApp.Fail(error, embedderProblem);
         }
 
-        // Loading a vocabulary is slow: do it while the dataset is read or generated.
+        // Loading a vocabulary (and a model) is slow: do it while the dataset is read or generated.
         var counter = Task.Run(() => TokenCounter.For(preset), cancellationToken);
+        var starting = Embedders.StartAsync(request.Embedder, cancellationToken);
 
         EvaluationDataset data;
         string source;
@@ -176,6 +177,12 @@ internal static class EvalCommand
             {
                 return FmemApp.Fail(error, $"cannot read dataset '{source}': {ex.Message}");
             }
+        }
+
+        var (embedder, embedderFailure) = await starting.ConfigureAwait(false);
+        if (embedderFailure is not null)
+        {
+            return FmemApp.Fail(error, embedderFailure);
         }
 
         var report = await MemoryEvaluator.EvaluateAsync(

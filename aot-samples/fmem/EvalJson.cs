@@ -20,6 +20,7 @@ internal static class EvalJson
             Turns = report.Turns,
             Questions = report.Questions,
             TranscriptTokens = report.TranscriptTokens,
+            EmbeddingSeconds = Math.Round(report.EmbeddingTime.TotalSeconds, 3),
             Results = [.. report.Results.Select(static r => new EvalResultJson
             {
                 Policy = r.Policy,
@@ -65,6 +66,9 @@ internal sealed class EvalOutput
 
     [JsonPropertyName("transcript_tokens")]
     public required long TranscriptTokens { get; init; }
+
+    [JsonPropertyName("embedding_seconds")]
+    public required double EmbeddingSeconds { get; init; }
 
     [JsonPropertyName("results")]
     public required IReadOnlyList<EvalResultJson> Results { get; init; }

@@ -103,15 +103,6 @@ public class EvalErrorTests
     }
 
     [Test]
-    public async Task The_minilm_embedder_is_reported_as_not_in_this_build()
-    {
-        using var dir = new TempDirectory();
-        var path = dir.Write("valid.json", [EvalDatasets.Valid]);
-
-        await AssertInputErrorAsync(["eval", path, "--policy", "sliding", "--budget", "10%", "--embedder", "minilm"], "embedder 'minilm'", "not available in this build", "--embedder none");
-    }
-
-    [Test]
     public async Task An_unknown_embedder_exits_with_2_and_lists_the_known_ones()
     {
         using var dir = new TempDirectory();

@@ -29,6 +29,42 @@ public class EvalTests
     }
 
     [Test]
+    public async Task With_the_minilm_embedder_the_semantic_policy_keeps_evidence_that_shares_no_word_with_the_question()
+    {
+        // The evidence says "beagle puppy"; the question asks about "breed" and "dog": no content word in common.
+        string[] filler =
+        [
+            "The weather has been grey and windy all week.", "I tried a lentil soup with cumin and lemon last night.",
+            "Work was hectic; the quarterly report went out late.", "The gym was packed so I ran along the river instead.",
+            "I'm reading a long novel about a lighthouse keeper.", "Our kitchen tap keeps dripping at night.",
+            "The train was late again this morning.", "I need to renew my library card soon.",
+        ];
+        var turns = new List<string>();
+        for (var i = 0; i < 24; i++)
+        {
+            var text = i == 3 ? "We adopted a beagle puppy last spring and he already chews everything." : filler[i % filler.Length];
+            var role = i % 2 == 0 ? "user" : "assistant";
+            turns.Add("{\"id\":\"t" + i + "\",\"speaker\":\"Ann\",\"role\":\"" + role + "\",\"text\":\"" + text + "\"}");
+        }
+
+        var dataset = "{\"conversations\":[{\"id\":\"c1\",\"turns\":[" + string.Join(",", turns)
+            + "],\"questions\":[{\"id\":\"q1\",\"question\":\"Which breed is our dog?\",\"answer\":\"beagle\",\"evidence\":[\"t3\"]}]}]}";
+        using var dir = new TempDirectory();
+        var path = dir.Write("paraphrase.json", [dataset]);
+
+        var lexical = await Fmem.RunAsync("eval", path, "--policy", "semantic", "--budget", "30%", "--json");
+        var semantic = await Fmem.RunAsync("eval", path, "--policy", "semantic", "--budget", "30%", "--embedder", "minilm", "--json");
+
+        using var lexicalJson = await ParseSingleObjectAsync(lexical);
+        using var semanticJson = await ParseSingleObjectAsync(semantic);
+        await Assert.That(lexicalJson.RootElement.GetProperty("results")[0].GetProperty("all_evidence_recall").GetDouble()).IsEqualTo(0.0);
+        await Assert.That(semanticJson.RootElement.GetProperty("results")[0].GetProperty("all_evidence_recall").GetDouble()).IsEqualTo(1.0);
+        await Assert.That(semanticJson.RootElement.GetProperty("embedder").GetString()).IsEqualTo("minilm");
+        await Assert.That(semanticJson.RootElement.GetProperty("embedding_seconds").GetDouble()).IsGreaterThan(0.0);
+        await Assert.That(lexicalJson.RootElement.GetProperty("embedding_seconds").GetDouble()).IsEqualTo(0.0);
+    }
+
+    [Test]
     public async Task Eval_json_is_one_object_with_one_result_per_policy_and_budget()
     {
         using var dir = new TempDirectory();
@@ -39,7 +75,7 @@ public class EvalTests
         using var document = await ParseSingleObjectAsync(result);
         var root = document.RootElement;
         await Assert.That(string.Join(",", root.EnumerateObject().Select(p => p.Name)))
-            .IsEqualTo("dataset,seed,tokenizer,embedder,conversations,turns,questions,transcript_tokens,results");
+            .IsEqualTo("dataset,seed,tokenizer,embedder,conversations,turns,questions,transcript_tokens,embedding_seconds,results");
         await Assert.That(root.GetProperty("dataset").GetString()).IsEqualTo(path);
         await Assert.That(root.GetProperty("seed").ValueKind).IsEqualTo(JsonValueKind.Null);
         await Assert.That(root.GetProperty("conversations").GetInt32()).IsEqualTo(2);

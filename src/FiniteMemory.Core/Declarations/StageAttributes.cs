@@ -54,16 +54,22 @@ public sealed class ScoreRelevanceAttribute : PolicyStageAttribute
     public double Weight { get; set; } = 1.0;
 
     /// <summary>Share of BM25 in relevance when embeddings are available.</summary>
-    public double LexicalWeight { get; set; } = 0.4;
+    public double LexicalWeight { get; set; } = 0.5;
 
     /// <summary>Share of embedding similarity in relevance.</summary>
-    public double SemanticWeight { get; set; } = 0.6;
+    public double SemanticWeight { get; set; } = 0.5;
 
     /// <summary>Exponent applied to relevance: higher favours a few clearly relevant messages over many faint ones.</summary>
     public double Sharpness { get; set; } = 2.0;
 
     /// <summary>Messages before the newest user message also read as part of the query (at half weight).</summary>
     public int ContextTurns { get; set; }
+
+    /// <summary>A message scores at least this share of its adjacent messages' relevance (0: off).</summary>
+    public double Neighbors { get; set; }
+
+    /// <summary>Weight of a second query made of the best few candidates (pseudo-relevance feedback; 0: off).</summary>
+    public double Feedback { get; set; }
 }
 
 /// <summary>

@@ -30,4 +30,10 @@ public sealed class EvaluationReport
 
     /// <summary>The token counter's name.</summary>
     public string Tokenizer { get; }
+
+    /// <summary>
+    /// Wall time spent embedding the conversations' turns before any window was timed (zero without an embedder).
+    /// Policy times then show a turn's cost with warm caches: only the new question is embedded while timed.
+    /// </summary>
+    public TimeSpan EmbeddingTime { get; init; }
 }

@@ -3,6 +3,8 @@ using FiniteMemory.Conversation;
 using FiniteMemory.Engine;
 using FiniteMemory.Memory;
 using FiniteMemory.Policies;
+using FiniteMemory.Retrieval;
+using FiniteMemory.Text;
 using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Evaluation;
@@ -13,10 +15,11 @@ namespace FiniteMemory.Evaluation;
 /// builds the window, and the window is scored against the question's evidence turns and answer.
 /// </summary>
 /// <remarks>
-/// Each conversation becomes one <see cref="Transcript"/>; each question is appended, its window built and the
-/// question removed again, so per-message work (token counts, and the embeddings and term statistics policies
-/// keep in <see cref="TranscriptState"/>s) is done once per conversation, not once per question. Each (conversation,
-/// policy, budget) gets its own engine and policy instance. Conversations are evaluated in parallel and their
+/// Each (conversation, policy, budget) gets its own <see cref="Transcript"/>, engine and policy instance, so state a
+/// policy keeps for a conversation (a running summary sized by the budget, clusters, indexes) never leaks between
+/// them; token counts are computed once per conversation and embeddings once per text (a per-conversation memo in
+/// front of the embedder). Each question is appended, its window built and the question removed again, so a
+/// policy's per-message work is done once per conversation, not once per question. Conversations are evaluated in parallel and their
 /// numbers summed in dataset order, so results do not depend on the parallelism (timings aside).
 /// </remarks>
 public static class MemoryEvaluator
@@ -42,6 +45,7 @@ public static class MemoryEvaluator
         var conversations = dataset.Conversations;
         var tallies = new Tally[conversations.Count][];
         var transcriptTokens = new long[conversations.Count];
+        var embeddingTicks = 0L;
         var parallel = new ParallelOptions
         {
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
@@ -51,7 +55,13 @@ public static class MemoryEvaluator
         {
             var evaluation = new ConversationEvaluation(conversations[c], counter);
             transcriptTokens[c] = evaluation.TranscriptTokens;
-            tallies[c] = await evaluation.RunAsync(combinations, options.Embedder, ct).ConfigureAwait(false);
+            using var memo = options.Embedder is null ? null : new EmbeddingMemo(options.Embedder);
+            if (memo is not null)
+            {
+                Interlocked.Add(ref embeddingTicks, (await evaluation.EmbedTurnsAsync(memo, ct).ConfigureAwait(false)).Ticks);
+            }
+
+            tallies[c] = await evaluation.RunAsync(combinations, memo, ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
 
         var results = new EvaluationResult[combinations.Length];
@@ -66,7 +76,10 @@ public static class MemoryEvaluator
             results[k] = total.ToResult(combinations[k], conversations.Count);
         }
 
-        return new EvaluationReport(results, conversations.Count, dataset.TurnCount, dataset.QuestionCount, transcriptTokens.Sum(), counter.Name);
+        return new EvaluationReport(results, conversations.Count, dataset.TurnCount, dataset.QuestionCount, transcriptTokens.Sum(), counter.Name)
+        {
+            EmbeddingTime = TimeSpan.FromTicks(embeddingTicks),
+        };
     }
 
     // One untimed build per policy, so that the first conversation's timings do not include loading and JIT
@@ -119,7 +132,10 @@ public static class MemoryEvaluator
     private sealed class ConversationEvaluation
     {
         private readonly EvaluationConversation _conversation;
-        private readonly Transcript _transcript;
+        private readonly ITokenCounter _counter;
+        private readonly ChatMessage[] _messages;
+        private readonly int[] _tokens;
+        private Transcript _transcript;
         private readonly int[][] _evidence;
         private readonly List<string>[] _answerWords;
         private readonly string[] _questionIds;
@@ -128,12 +144,15 @@ public static class MemoryEvaluator
         public ConversationEvaluation(EvaluationConversation conversation, ITokenCounter counter)
         {
             _conversation = conversation;
+            _counter = counter;
             _transcript = new Transcript(counter);
             _transcript.AddRange(conversation.Turns.Select(static t => new ChatMessage(t.IsUser ? ChatRole.User : ChatRole.Assistant, t.Text)
             {
                 AuthorName = AuthorNames.Sanitize(t.Speaker),
                 MessageId = t.Id,
             }));
+            _messages = [.. _transcript.Select(static e => e.Message)];
+            _tokens = [.. _transcript.Select(static e => e.Tokens)];
             TranscriptTokens = _transcript.TotalTokens;
             _turnWords = new HashSet<string>?[_transcript.Count];
 
@@ -165,11 +184,12 @@ public static class MemoryEvaluator
             {
                 var (policy, budget) = combinations[k];
                 var tokens = budget.TokensFor(TranscriptTokens);
+                _transcript = FreshTranscript();
                 var engine = new MemoryEngine(new MemoryOptions
                 {
                     Budget = tokens,
                     Policy = MemoryPolicies.Create(policy),
-                    TokenCounter = _transcript.Counter,
+                    TokenCounter = _counter,
                     Embedder = embedder,
                 });
                 var tally = new Tally { BudgetTokens = tokens };
@@ -214,6 +234,27 @@ public static class MemoryEvaluator
             tally.WindowTokens += window.Tokens;
             tally.PolicyMs += window.Stats.PolicyLatency.TotalMilliseconds;
             tally.Fallbacks += window.Report.Fallback is null ? 0 : 1;
+        }
+
+        // Embeds every turn's passages the way the relevance stage asks for them, so windows are timed with warm caches.
+        public async Task<TimeSpan> EmbedTurnsAsync(EmbeddingMemo embedder, CancellationToken cancellationToken)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var passages = _messages.SelectMany(static m => EmbeddingIndex.Passages(MessageText.Of(m))).ToList();
+            await embedder.GenerateAsync(passages, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        }
+
+        // The conversation's turns again, with the token counts already known (same ids, so same indices).
+        private Transcript FreshTranscript()
+        {
+            var transcript = new Transcript(_counter);
+            for (var i = 0; i < _messages.Length; i++)
+            {
+                transcript.Add(_messages[i], pinned: false, id: null, _tokens[i]);
+            }
+
+            return transcript;
         }
 
         private HashSet<string> WordsOfTurn(int index)

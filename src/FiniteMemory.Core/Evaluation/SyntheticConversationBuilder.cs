@@ -347,7 +347,8 @@ internal sealed class SyntheticConversationBuilder
             string? lead = null;
             if (item is null)
             {
-                text = Join(prefix, body);
+                // Everyday details carry numbers and names too, so facts do not stand out by having them.
+                text = _random.Chance(0.4) ? Join(prefix, body, Expand(_random.Pick(SyntheticTopics.Details))) : Join(prefix, body);
             }
             else if (item.Kind == ItemKind.Distractor && item.Template!.Split("||") is [var ask, var answer])
             {
@@ -440,6 +441,11 @@ internal sealed class SyntheticConversationBuilder
         "base" => fact!.BaseFact!.Value,
         "other" => DrawValue(fact!.Kind.Draw, distractor: true),
         "person" => DrawValue(r => r.Pick(SyntheticVocabulary.BystanderNames), distractor: true),
+        "friend" => _random.Pick(SyntheticVocabulary.FillerNames),
+        "minutes" => SyntheticVocabulary.FillerNumber(_random, 50, 95),
+        "count" => SyntheticVocabulary.FillerNumber(_random, 51, 480),
+        "price" => SyntheticVocabulary.FillerNumber(_random, 55, 99),
+        "steps" => SyntheticVocabulary.FillerNumber(_random, 5_050, 12_900),
         _ => throw new InvalidOperationException($"Unknown slot {{{slot}}} in template: {template}"),
     }));
 

@@ -1,9 +1,11 @@
 namespace FiniteMemory.Evaluation;
 
 /// <summary>
-/// The filler catalogue: everyday topics, and the generic words around them (greetings, thanks, the assistant's
-/// openings and closings). Filler never contains digits, month or weekday names, or any word of the fact pools, so
-/// it can never answer a question by accident.
+/// The filler catalogue: everyday topics, the generic words around them (greetings, thanks, the assistant's
+/// openings and closings), and everyday details with numbers and names of their own (<see cref="Details"/>), so
+/// that a planted fact is not the only message with a number or a name in it. Filler never contains month or
+/// weekday names, a number a fact can draw, or any word of the fact pools, so it can never answer a question by
+/// accident.
 /// </summary>
 internal static class SyntheticTopics
 {
@@ -43,6 +45,27 @@ internal static class SyntheticTopics
         "If you tell me a bit more, I can be more specific.",
         "",
         "",
+    ];
+
+    /// <summary>
+    /// Everyday details a user adds to a filler message: numbers (50 and up, never a round hundred: facts draw
+    /// 1–48, hours, minutes and hundreds) and names from <see cref="SyntheticVocabulary.FillerNames"/>, which no
+    /// fact uses. Slots: <c>{friend}</c>, <c>{minutes}</c>, <c>{count}</c>, <c>{price}</c>, <c>{steps}</c>.
+    /// </summary>
+    public static readonly string[] Details =
+    [
+        "[It took me|Took me] {minutes} minutes to get [home|to the office|through the queue] [today|yesterday|this morning].",
+        "{friend} [says|reckons] the [bakery|gym|library] round the corner [opens|closes] earlier now.",
+        "The [train|bus|tram] was {minutes} minutes late [again|this morning|on the way back].",
+        "[My phone says|The app says] I did {steps} steps [today|yesterday].",
+        "[Our|The] [team chat|group chat] had {count} unread messages [after lunch|by the time I looked].",
+        "{friend} [came over|dropped by] [for tea|for a quick dinner|to watch the match] [last night|yesterday].",
+        "I'm {count} pages into a [thriller|biography|cookbook] {friend} lent me.",
+        "The [shop|market stall] wanted £{price} for [a bag of coffee|a desk lamp|new headphones], which felt steep.",
+        "{friend} and I [spent|wasted] {minutes} minutes [looking for parking|on hold with the bank|waiting for a table].",
+        "[Apparently|Funny enough,] {count} people [signed up for|turned up to] the [quiz night|book swap|charity run] {friend} organised.",
+        "I [finally|just] [sorted|cleared] {count} old photos [off my laptop|into albums].",
+        "{friend} [sent|forwarded] me a [podcast|video|article] that's {minutes} minutes long; [no idea when I'll watch it|maybe on the commute].",
     ];
 
     /// <summary>What a user says before slipping in something personal.</summary>

@@ -20,6 +20,29 @@ internal static class SyntheticVocabulary
         "Ferreira", "Kowalczyk", "Adeyemi", "Sorensen", "Marchetti", "Delacroix", "Abernathy",
     ];
 
+    /// <summary>People who only appear in everyday filler details (<see cref="SyntheticTopics.Details"/>); no fact uses them.</summary>
+    public static readonly string[] FillerNames =
+    [
+        "Ravi", "Gemma", "Hugo", "Bea", "Arjun", "Lotte", "Mina", "Pablo", "Nell", "Otis", "Wren", "Zeke", "Ada", "Bruno",
+        "Cleo", "Dev", "Edie", "Finn", "Gus", "Iris", "Jude", "Kit", "Lou", "Milo",
+    ];
+
+    /// <summary>
+    /// A number for filler details: at least 50, never a round hundred and never a number in a car model's name, so
+    /// it is never a word of a fact's value.
+    /// </summary>
+    public static string FillerNumber(SyntheticRandom random, int min, int max)
+    {
+        int n;
+        do
+        {
+            n = random.Between(Math.Max(50, min), max);
+        }
+        while (n % 100 == 0 || ModelNumbers.Value.Contains(n));
+
+        return n.ToString(CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Women's names for the people in the user's life (answers: sister, daughter, neighbour …).</summary>
     public static readonly string[] FemaleNames =
     [
@@ -221,6 +244,10 @@ internal static class SyntheticVocabulary
         [.. Months.Select(static m => m.ToLowerInvariant()), "euros", "km", "street", "road", "lane", "avenue", "primary",
          "00", "15", "30", "45", "the", "of"],
         StringComparer.Ordinal);
+
+    // Numbers that car model names contain ("Peugeot 308"), computed once from the pool.
+    private static readonly Lazy<HashSet<int>> ModelNumbers = new(static () =>
+        [.. CarModels.SelectMany(static m => m.Split(' ', '-')).Where(static w => w.All(char.IsAsciiDigit)).Select(static w => int.Parse(w, CultureInfo.InvariantCulture))]);
 
     public static string Street(SyntheticRandom random) => random.Pick(StreetNames) + " " + random.Pick(StreetKinds);
 

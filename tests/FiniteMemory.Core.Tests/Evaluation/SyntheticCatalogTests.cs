@@ -19,7 +19,7 @@ public class SyntheticCatalogTests
 
     private static IEnumerable<string> FillerTemplates() =>
         SyntheticTopics.All.SelectMany(t => t.Openers.Concat(t.FollowUps).Concat(t.Sentences))
-            .Concat(SyntheticTopics.Greetings).Concat(SyntheticTopics.Thanks).Concat(SyntheticTopics.ReplyOpenings).Concat(SyntheticTopics.ReplyClosings).Concat(SyntheticTopics.Asides);
+            .Concat(SyntheticTopics.Greetings).Concat(SyntheticTopics.Thanks).Concat(SyntheticTopics.ReplyOpenings).Concat(SyntheticTopics.ReplyClosings).Concat(SyntheticTopics.Asides).Concat(SyntheticTopics.Details);
 
     [Test]
     public async Task EveryQuestionOfAKindSharesAContentWordWithEveryDistractorOfThatKind()
@@ -48,6 +48,35 @@ public class SyntheticCatalogTests
             await Assert.That(text.Any(char.IsDigit)).IsFalse().Because(text);
             await Assert.That(ContentWords.Words(text).Where(Calendar.Contains)).IsEmpty().Because(text);
         }
+    }
+
+    [Test]
+    public async Task FillerDetailNumbersAndNamesAreNeverWordsOfAValue()
+    {
+        // Filler details carry numbers and names so that facts are not the only messages with them; none of those
+        // may be a word a fact's value can contain.
+        var valueWords = new HashSet<string>(StringComparer.Ordinal);
+        var random = new SyntheticRandom(5);
+        foreach (var draw in SyntheticFacts.All.SelectMany(k => new[] { k.Draw, k.DrawAux }).OfType<Func<SyntheticRandom, string>>())
+        {
+            for (var i = 0; i < 2000; i++)
+            {
+                valueWords.UnionWith(ContentWords.Words(draw(random)));
+            }
+        }
+
+        var details = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (min, max) in new[] { (50, 95), (51, 480), (55, 99), (5_050, 12_900) })
+        {
+            for (var i = 0; i < 3000; i++)
+            {
+                details.Add(SyntheticVocabulary.FillerNumber(random, min, max));
+            }
+        }
+
+        details.UnionWith(SyntheticVocabulary.FillerNames.Select(n => n.ToLowerInvariant()));
+        await Assert.That(details.Where(valueWords.Contains)).IsEmpty();
+        await Assert.That(details.Where(Calendar.Contains)).IsEmpty();
     }
 
     [Test]

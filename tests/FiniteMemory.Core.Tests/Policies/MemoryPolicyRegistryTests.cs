@@ -4,6 +4,8 @@ using FiniteMemory.Policies;
 namespace FiniteMemory.Tests.Policies;
 
 /// <summary>The central registry, fed by the generated registries of FiniteMemory.Core and of this assembly.</summary>
+// These tests change and count the process-wide registry: run them one at a time.
+[NotInParallel("policy-registry")]
 public class MemoryPolicyRegistryTests
 {
     [Test]
