@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Microsoft.Extensions.AI;
 using FiniteMemory.Conversation;
 using FiniteMemory.Retrieval;
@@ -23,14 +24,14 @@ namespace FiniteMemory.Importance;
 /// </remarks>
 public sealed class ImportanceHeuristic : TranscriptState
 {
-    private static readonly string[] CommitmentWords =
-    [
-        "always", "never", "must", "prefer", "preference", "allergic", "allergy", "remember", "important", "deadline", "favorite",
-        "favourite", "hate", "can't", "cannot", "avoid", "instead", "budget", "requirement", "need", "needs", "rule", "please",
-        "vegetarian", "vegan", "intolerant", "appointment", "birthday", "anniversary", "password", "address", "schedule", "booked",
-    ];
+    // Words that mark instructions, preferences and constraints, as terms (stemmed the way Terms stems them).
+    private static readonly FrozenSet<string> CommitmentTerms = Terms.Of(
+        "always never must prefer preference allergic allergy remember important deadline favorite favourite hate cannot avoid " +
+        "instead budget requirement need rule please vegetarian vegan intolerant appointment birthday anniversary password " +
+        "address schedule scheduled booked", keepStopWords: true).ToFrozenSet(StringComparer.Ordinal);
 
-    private static readonly string[] FirstPerson = ["i", "my", "me", "we", "our", "us", "mine", "myself", "ourselves"];
+    // First-person words (all stop words, so never stemmed).
+    private static readonly FrozenSet<string> FirstPersonWords = FrozenSet.Create(StringComparer.Ordinal, "i", "my", "me", "we", "our", "us", "mine", "myself", "ourselves");
 
     private readonly List<float> _scores = [];
 
@@ -67,28 +68,23 @@ public sealed class ImportanceHeuristic : TranscriptState
         var entry = transcript[index];
         var message = entry.Message;
         var text = MessageText.Body(message);
-        var words = Terms.Of(text, keepStopWords: true);
-        var content = Terms.Of(text);
-        if (content.Count < 3)
+
+        // One pass over the words: first-person words, content terms, commitment terms and rarity.
+        var counts = new WordCounts(lexical);
+        Terms.Split(text, counts, static (term, c) => c.Add(term), keepStopWords: true);
+        if (counts.Content < 3)
         {
-            return 0.1f * MathF.Min(1, content.Count / 3f);
+            return 0.1f * MathF.Min(1, counts.Content / 3f);
         }
 
-        var facts = Facts.Extract(text).Count;
-        var factScore = 1 - MathF.Exp(-facts / 2f);
-
+        var factScore = 1 - MathF.Exp(-Facts.CountIn(text) / 2f);
         var isQuestion = text.TrimEnd().EndsWith('?');
-        var firstPerson = words.Count(w => Array.IndexOf(FirstPerson, w) >= 0);
-        var disclosure = message.Role != ChatRole.Assistant && message.Role != ChatRole.Tool && !isQuestion && firstPerson > 0
-            ? MathF.Min(1, firstPerson / 2f)
+        var disclosure = message.Role != ChatRole.Assistant && message.Role != ChatRole.Tool && !isQuestion && counts.FirstPerson > 0
+            ? MathF.Min(1, counts.FirstPerson / 2f)
             : 0;
-
-        var lower = text.ToLowerInvariant();
-        var commitments = CommitmentWords.Count(w => lower.Contains(w, StringComparison.Ordinal));
-        var commitment = MathF.Min(1, commitments / 2f);
-
+        var commitment = MathF.Min(1, counts.Commitments / 2f);
         var maxIdf = MathF.Log(1 + ((lexical.Count - 0.5f) / 1.5f));
-        var rarity = maxIdf > 0 ? MathF.Min(1, content.Average(t => lexical.InverseDocumentFrequency(t)) / maxIdf) : 0;
+        var rarity = maxIdf > 0 ? MathF.Min(1, counts.Idf / counts.Content / maxIdf) : 0;
 
         var answer = 0f;
         if (message.Role == ChatRole.Assistant && index > 0 && transcript[index - 1].Role == ChatRole.User
@@ -106,6 +102,40 @@ public sealed class ImportanceHeuristic : TranscriptState
         if (count < _scores.Count)
         {
             _scores.RemoveRange(count, _scores.Count - count);
+        }
+    }
+
+    // Tallies for one message's words (stop words included: "I", "my" and "we" are stop words).
+    private sealed class WordCounts(LexicalIndex lexical)
+    {
+        private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Commitment = CommitmentTerms.GetAlternateLookup<ReadOnlySpan<char>>();
+        private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Person = FirstPersonWords.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public int FirstPerson { get; private set; }
+
+        public int Content { get; private set; }
+
+        public int Commitments { get; private set; }
+
+        public float Idf { get; private set; }
+
+        public void Add(ReadOnlySpan<char> term)
+        {
+            if (Person.Contains(term))
+            {
+                FirstPerson++;
+            }
+
+            if (Commitment.Contains(term))
+            {
+                Commitments++;
+            }
+
+            if (!StopWords.Contains(term))
+            {
+                Content++;
+                Idf += lexical.InverseDocumentFrequency(term);
+            }
         }
     }
 }

@@ -66,47 +66,107 @@ public sealed class ExtractiveSummarizer : IConversationSummarizer
             return string.Empty;
         }
 
-        // Term frequencies over the whole input: what the conversation repeats is what it is about.
-        var frequency = new Dictionary<string, int>(StringComparer.Ordinal);
-        var unitTerms = new List<HashSet<string>>(units.Count);
-        foreach (var unit in units)
+        // Term frequencies over the whole input: what the conversation repeats is what it is about. Terms are
+        // numbered once (no string per occurrence), each unit keeping its distinct term ids, sorted.
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lookup = ids.GetAlternateLookup<ReadOnlySpan<char>>();
+        var frequency = new List<int>();
+        var unitTerms = new int[units.Count][];
+        var scratch = new List<int>();
+        for (var u = 0; u < units.Count; u++)
         {
-            var terms = new HashSet<string>(Terms.Of(unit.Text), StringComparer.Ordinal);
-            unitTerms.Add(terms);
-            foreach (var term in terms)
+            scratch.Clear();
+            Terms.Split(units[u].Text, (lookup, scratch), static (term, s) =>
             {
-                frequency[term] = frequency.GetValueOrDefault(term) + 1;
+                if (!s.lookup.TryGetValue(term, out var id))
+                {
+                    id = s.lookup.Dictionary.Count;
+                    s.lookup[term] = id;
+                }
+
+                s.scratch.Add(id);
+            });
+            scratch.Sort();
+            var distinct = new List<int>(scratch.Count);
+            foreach (var id in scratch)
+            {
+                if (distinct.Count == 0 || distinct[^1] != id)
+                {
+                    distinct.Add(id);
+                }
+            }
+
+            unitTerms[u] = [.. distinct];
+            foreach (var id in distinct)
+            {
+                while (frequency.Count <= id)
+                {
+                    frequency.Add(0);
+                }
+
+                frequency[id]++;
             }
         }
 
+        var speakerTokens = new Dictionary<string, int>(StringComparer.Ordinal);
         var scored = new List<(int Unit, double Score, int Tokens)>(units.Count);
         for (var u = 0; u < units.Count; u++)
         {
             var unit = units[u];
             var terms = unitTerms[u];
-            var facts = Facts.Extract(unit.Text).Count;
-            var salience = terms.Count == 0 ? 0 : terms.Average(t => Math.Log(1 + frequency[t]));
-            var score = (1.5 * (1 - Math.Exp(-facts / 2.0))) + salience + (unit.Carried ? 0.25 : 0);
-            if (terms.Count < 3)
+            var facts = Facts.CountIn(unit.Text);
+            var salience = 0.0;
+            foreach (var id in terms)
             {
-                score *= 0.3;
+                salience += Math.Log(1 + frequency[id]);
             }
 
-            scored.Add((u, score, request.Counter.CountTokens(Render(unit)) + 1));
+            salience = terms.Length == 0 ? 0 : salience / terms.Length;
+            var score = (1.5 * (1 - Math.Exp(-facts / 2.0))) + salience + (unit.Carried ? 0.25 : 0);
+            if (terms.Length < 3 && facts == 0)
+            {
+                // "Haha yes.", "Thanks!": nothing to remember.
+                continue;
+            }
+
+            // Ranking only needs an estimate of a sentence's length; the exact count is taken for the sentences the
+            // greedy pass actually considers, and the composed summary is measured exactly below.
+            scored.Add((u, score, EstimateTokens(unit)));
         }
 
-        // Best score per token first; skip a sentence that mostly repeats one already chosen.
+        // Best score per square root of tokens first — a long sentence pays for its length, but less than in
+        // proportion, or "Anyway, nice." would beat every sentence that says something; skip a sentence that mostly
+        // repeats one already chosen.
         scored.Sort(static (a, b) =>
         {
-            var da = a.Score / a.Tokens;
-            var db = b.Score / b.Tokens;
+            var da = a.Score / Math.Sqrt(a.Tokens);
+            var db = b.Score / Math.Sqrt(b.Tokens);
             return da != db ? db.CompareTo(da) : a.Unit.CompareTo(b.Unit);
         });
 
         var chosen = new List<int>();
         var left = request.TargetTokens;
-        foreach (var (u, _, tokens) in scored)
+        foreach (var (u, _, estimate) in scored)
         {
+            if (left < 4)
+            {
+                break;
+            }
+
+            // "- speaker: text\n": the text's tokens, the speaker's (counted once per speaker) and about three for the rest.
+            if (estimate > 2 * left)
+            {
+                continue;
+            }
+
+            var unit = units[u];
+            if (!speakerTokens.TryGetValue(unit.Speaker, out var speaker))
+            {
+                speaker = request.Counter.CountTokens(unit.Speaker);
+                speakerTokens[unit.Speaker] = speaker;
+            }
+
+            var tokens = request.Counter.CountTokens(unit.Text) + speaker + 3;
             if (tokens > left || chosen.Exists(c => Overlap(unitTerms[c], unitTerms[u]) > 0.7))
             {
                 continue;
@@ -144,17 +204,49 @@ public sealed class ExtractiveSummarizer : IConversationSummarizer
         return summary.ToString().TrimEnd('\n');
     }
 
+    // About four characters a token for Latin text, one and a half for other scripts; at least one.
+    private static int EstimateTokens(Unit unit)
+    {
+        var ascii = 0;
+        foreach (var c in unit.Text)
+        {
+            ascii += c < 128 ? 1 : 0;
+        }
+
+        var other = unit.Text.Length - ascii;
+        return Math.Max(1, (ascii / 4) + (int)(other / 1.5) + 4);
+    }
+
     private static string Render(Unit unit) => unit.Speaker.Length > 0 ? $"- {unit.Speaker}: {unit.Text}" : $"- {unit.Text}";
 
-    private static double Overlap(HashSet<string> a, HashSet<string> b)
+    // Shared terms over the smaller unit's terms (both sorted).
+    private static double Overlap(int[] a, int[] b)
     {
-        if (a.Count == 0 || b.Count == 0)
+        if (a.Length == 0 || b.Length == 0)
         {
             return 0;
         }
 
-        var shared = a.Count(b.Contains);
-        return (double)shared / Math.Min(a.Count, b.Count);
+        int i = 0, j = 0, shared = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            if (a[i] == b[j])
+            {
+                shared++;
+                i++;
+                j++;
+            }
+            else if (a[i] < b[j])
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+
+        return (double)shared / Math.Min(a.Length, b.Length);
     }
 
     private sealed record Unit(string Speaker, string Text, int Order, bool Carried);

@@ -19,6 +19,8 @@ public sealed class Facts
         "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday");
 
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> DateLookup = DateWords.GetAlternateLookup<ReadOnlySpan<char>>();
+
     private Facts(HashSet<string> numbers, HashSet<string> dates, HashSet<string> names)
     {
         Numbers = numbers;
@@ -70,6 +72,45 @@ public sealed class Facts
         return new Facts(numbers, dates, names);
     }
 
+    /// <summary>How many fact words (numbers, dates, names, as <see cref="Extract"/> finds them, repeats included) <paramref name="text"/> has, without collecting them.</summary>
+    public static int CountIn(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        Span<char> lower = stackalloc char[Terms.MaxTermLength];
+        var count = 0;
+        var at = 0;
+        while (NextWord(text, ref at, out var start, out var length))
+        {
+            var word = text.AsSpan(start, length);
+            if (word.ContainsAnyInRange('0', '9'))
+            {
+                count++;
+                continue;
+            }
+
+            if (!char.IsUpper(word[0]) && word.Length <= lower.Length)
+            {
+                // Lower-case date words count only when long ("monday", not "mar").
+                count += word.Length > 3 && DateLookup.Contains(word) ? 1 : 0;
+                continue;
+            }
+
+            if (word.Length > lower.Length)
+            {
+                continue;
+            }
+
+            var folded = lower[..word.ToLowerInvariant(lower)];
+            if (DateLookup.Contains(folded)
+                || (word.Length > 1 && !word.SequenceEqual("I") && !StopWords.Contains(folded) && !IsSentenceStart(text, start)))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
     /// <summary>The normalized words and numbers of <paramref name="text"/>, for checking which facts it states.</summary>
     public static HashSet<string> Vocabulary(string text)
     {
@@ -91,11 +132,21 @@ public sealed class Facts
         return [.. All.Where(f => !vocabulary.Contains(f))];
     }
 
-    // Words are runs of letters and digits; '.', ',', ':', '/' and '-' between two digits stay inside ("3.5", "10:30", "2024-05-01").
     private static IEnumerable<(string Word, int Start)> Words(string text)
     {
-        var start = -1;
-        for (var i = 0; i <= text.Length; i++)
+        var at = 0;
+        while (NextWord(text, ref at, out var start, out var length))
+        {
+            yield return (text.Substring(start, length), start);
+        }
+    }
+
+    // Words are runs of letters and digits; '.', ',', ':', '/' and '-' between two digits stay inside ("3.5",
+    // "10:30", "2024-05-01"). Finds the next word at or after `at` and moves `at` past it.
+    private static bool NextWord(string text, ref int at, out int start, out int length)
+    {
+        start = -1;
+        for (var i = at; i <= text.Length; i++)
         {
             var c = i < text.Length ? text[i] : ' ';
             var inside = char.IsLetterOrDigit(c)
@@ -112,10 +163,15 @@ public sealed class Facts
 
             if (start >= 0)
             {
-                yield return (text[start..i], start);
-                start = -1;
+                length = i - start;
+                at = i;
+                return true;
             }
         }
+
+        at = text.Length;
+        length = 0;
+        return false;
     }
 
     private static string Normalize(string number) => number.Contains(',', StringComparison.Ordinal) ? number.Replace(",", string.Empty, StringComparison.Ordinal) : number;

@@ -15,7 +15,7 @@ public static class Terms
     /// <summary>The longest term kept; longer runs (hashes, base64) are cut to this.</summary>
     public const int MaxTermLength = 40;
 
-    /// <summary>Calls <paramref name="onTerm"/> with each term of <paramref name="text"/>, in order.</summary>
+    /// <summary>Calls <paramref name="onTerm"/> with each term of <paramref name="text"/>, in order (stop words, when kept, unstemmed).</summary>
     /// <param name="text">The text.</param>
     /// <param name="state">Passed to <paramref name="onTerm"/>.</param>
     /// <param name="onTerm">Receives each term (a span valid only during the call) and <paramref name="state"/>.</param>
@@ -207,8 +207,14 @@ public static class Terms
 
         var word = buffer[..length];
         length = 0;
-        if (!keepStopWords && StopWords.Contains(word))
+        if (StopWords.Contains(word))
         {
+            // Function words are never stemmed ("was" is not "wa"); most callers drop them.
+            if (keepStopWords)
+            {
+                onTerm(word, state);
+            }
+
             return;
         }
 
