@@ -15,7 +15,7 @@ internal static class EvalText
         var results = report.Results;
         var perConversation = report.Conversations == 0 ? 0 : report.TranscriptTokens / report.Conversations;
         output.WriteLine($"fmem eval {run.Source}");
-        output.WriteLine(string.Create(C, $"{report.Conversations:N0} conversations · {report.Turns:N0} turns · {report.Questions:N0} questions · {report.TranscriptTokens:N0} transcript tokens ({perConversation:N0} per conversation) · tokenizer {report.Tokenizer} · embedder {run.Embedder}{(report.EmbeddingTime > TimeSpan.Zero ? $" (turns embedded in {report.EmbeddingTime.TotalSeconds:0.0} s, before timing)" : string.Empty)}"));
+        output.WriteLine(string.Create(C, $"{report.Conversations:N0} conversations · {report.Turns:N0} turns · {report.Questions:N0} questions · {report.TranscriptTokens:N0} transcript tokens ({perConversation:N0} per conversation) · tokenizer {report.Tokenizer} · embedder {run.Embedder}{(report.EmbeddingTime > TimeSpan.Zero ? $" (embedding the turns took {report.EmbeddingTime.TotalSeconds:0.0} s, summed over conversations, before timing)" : string.Empty)}"));
         output.WriteLine();
 
         var policies = results.Select(static r => r.Policy).Distinct().ToList();

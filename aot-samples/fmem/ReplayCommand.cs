@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.AI;
 using FiniteMemory.Conversation;
 using FiniteMemory.Engine;
 using FiniteMemory.Memory;
@@ -37,6 +38,11 @@ internal static class ReplayCommand
             Description = "Tokens held back from the budget for the model's reply.",
             DefaultValueFactory = _ => 0,
         };
+        var embedder = new Option<string>("--embedder", "-e")
+        {
+            Description = $"Embedder handed to the policy (semantic relevance, clustering): {string.Join(", ", Embedders.Names)}.",
+            DefaultValueFactory = _ => Embedders.None,
+        };
         var json = new Option<bool>("--json")
         {
             Description = "Print exactly one JSON object (window, report, stats) instead of the readable report.",
@@ -44,7 +50,7 @@ internal static class ReplayCommand
 
         var command = new Command("replay", "Build the window a memory policy keeps for the last user message of a transcript, and report what it kept, evicted and truncated.")
         {
-            transcript, policy, budget, tokenizer, reserve, json,
+            transcript, policy, budget, tokenizer, reserve, embedder, json,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -55,7 +61,10 @@ internal static class ReplayCommand
                 parse.GetValue(budget),
                 parse.GetValue(tokenizer)!,
                 parse.GetValue(reserve),
-                parse.GetValue(json));
+                parse.GetValue(json))
+            {
+                Embedder = parse.GetValue(embedder)!,
+            };
             return await RunAsync(request, output, error, cancellationToken).ConfigureAwait(false);
         });
 
@@ -105,8 +114,14 @@ internal static class ReplayCommand
             return FmemApp.Fail(error, string.Create(CultureInfo.InvariantCulture, $"--reserve must be at least 0 and smaller than --budget (got reserve {request.Reserve}, budget {request.Budget})."));
         }
 
-        // Loading a vocabulary is the slowest part of a cold start: do it while the transcript is read.
+        if (!Embedders.TryCreate(request.Embedder, out _, out var embedderProblem))
+        {
+            return FmemApp.Fail(error, embedderProblem);
+        }
+
+        // Loading a vocabulary (and a model) is the slowest part of a cold start: do it while the transcript is read.
         var counter = Task.Run(() => TokenCounter.For(preset), cancellationToken);
+        var starting = request.Embedder == Embedders.None ? null : Embedders.StartAsync(request.Embedder, cancellationToken);
 
         IReadOnlyList<ChatJsonlMessage> messages;
         try
@@ -126,9 +141,19 @@ internal static class ReplayCommand
             return FmemApp.Fail(error, $"cannot read transcript '{request.Path}': {ex.Message}");
         }
 
-        if (!messages.Any(m => m.Message.Role == Microsoft.Extensions.AI.ChatRole.User))
+        if (!messages.Any(m => m.Message.Role == ChatRole.User))
         {
             return FmemApp.Fail(error, $"{request.Path}: the transcript has no user message; its last user message is the turn being prepared.");
+        }
+
+        IEmbeddingGenerator<string, Embedding<float>>? model = null;
+        if (starting is not null)
+        {
+            (model, var failure) = await starting.ConfigureAwait(false);
+            if (failure is not null)
+            {
+                return FmemApp.Fail(error, failure);
+            }
         }
 
         var session = new MemorySession(new MemoryOptions
@@ -137,6 +162,7 @@ internal static class ReplayCommand
             ReserveTokens = request.Reserve,
             Policy = policy,
             TokenCounter = await counter.ConfigureAwait(false),
+            Embedder = model,
         });
 
         // Ids and pins are on the messages (ChatJsonl puts them there).
@@ -168,6 +194,9 @@ internal static class ReplayCommand
 /// <summary>The arguments of one replay.</summary>
 internal sealed record ReplayRequest(string Path, string Policy, int? Budget, string Tokenizer, int Reserve, bool Json)
 {
+    /// <summary>The embedder's name (<c>none</c> by default).</summary>
+    public string Embedder { get; init; } = Embedders.None;
+
     /// <summary>The budget after validation (the policy's own when none was given).</summary>
     public int TokenBudget => Budget ?? throw new InvalidOperationException("The budget has not been resolved.");
 }

@@ -32,7 +32,8 @@ public sealed class EvaluationReport
     public string Tokenizer { get; }
 
     /// <summary>
-    /// Wall time spent embedding the conversations' turns before any window was timed (zero without an embedder).
+    /// Time spent embedding the conversations' turns before any window was timed, summed over conversations (which
+    /// run in parallel, so it can exceed the wall time); zero without an embedder.
     /// Policy times then show a turn's cost with warm caches: only the new question is embedded while timed.
     /// </summary>
     public TimeSpan EmbeddingTime { get; init; }
