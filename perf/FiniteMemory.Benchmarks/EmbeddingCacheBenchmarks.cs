@@ -10,7 +10,7 @@ namespace FiniteMemory.Benchmarks;
 
 /// <summary>
 /// What the per-message embedding cache buys the semantic policy with the offline MiniLM embedder, on a
-/// 1,000-message conversation and a 4,000-token budget. "First turn" builds a window over a fresh transcript, so
+/// 200-message conversation from the sample (long messages: ~33,000 tokens) and a 4,000-token budget. "First turn" builds a window over a fresh transcript, so
 /// every message is embedded (as on the first turn of a restored or new session); "next turn" is the turn after,
 /// on the same session, where only the new question is embedded. Baseline: the first turn. Monitoring strategy
 /// (each operation is long, and must not be averaged with warm runs of itself).
@@ -26,7 +26,7 @@ public class EmbeddingCacheBenchmarks
     private ChatMessage _query = null!;
     private int _count;
 
-    [Params(1_000)]
+    [Params(200)]
     public int Messages { get; set; }
 
     [GlobalSetup]

@@ -42,7 +42,7 @@ public static class ClusterStage
         var points = new List<(int Id, float[] Vector)>(candidates.Count);
         var groups = new List<int>(candidates.Count);
         var embeddings = frame.Services.Embedder is { } embedder
-            ? await TryEmbedAsync(frame, embedder, candidates, cancellationToken).ConfigureAwait(false)
+            ? await StageEmbeddings.TryEnsureAsync(frame, embedder, candidates, [], "clustering used term vectors", cancellationToken).ConfigureAwait(false)
             : null;
         var hashed = embeddings is null ? HashedTermVectors.For(transcript) : null;
         foreach (var g in candidates)
@@ -131,27 +131,6 @@ public static class ClusterStage
                 scores[g] *= factor;
                 factor *= (float)diversity;
             }
-        }
-    }
-
-    private static async ValueTask<EmbeddingIndex?> TryEmbedAsync(
-        MemoryFrame frame,
-        IEmbeddingGenerator<string, Embedding<float>> embedder,
-        List<int> candidates,
-        CancellationToken cancellationToken)
-    {
-        var transcript = frame.Transcript;
-        var index = EmbeddingIndex.For(transcript);
-        var needed = candidates.SelectMany(g => transcript.GroupAt(g).MemberArray).Where(m => m < frame.Count && !index.Has(m)).ToList();
-        try
-        {
-            await index.EnsureAsync(transcript, embedder, needed, cancellationToken).ConfigureAwait(false);
-            return index;
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
-        {
-            frame.AddNote($"clustering used term vectors: the embedder failed ({ex.GetType().Name}: {ex.Message})");
-            return null;
         }
     }
 

@@ -243,32 +243,9 @@ public static class ScoreRelevanceStage
         CancellationToken cancellationToken)
     {
         var transcript = frame.Transcript;
-        var index = EmbeddingIndex.For(transcript);
-        var needed = new List<int>();
-        foreach (var g in candidates)
+        var index = await StageEmbeddings.TryEnsureAsync(frame, embedder, candidates, context.Append(frame.QueryIndex), "relevance is lexical only", cancellationToken).ConfigureAwait(false);
+        if (index is null)
         {
-            foreach (var member in transcript.GroupAt(g).MemberArray)
-            {
-                if (member < frame.Count && !index.Has(member))
-                {
-                    needed.Add(member);
-                }
-            }
-        }
-
-        if (!index.Has(frame.QueryIndex))
-        {
-            needed.Add(frame.QueryIndex);
-        }
-
-        needed.AddRange(context.Where(i => !index.Has(i)));
-        try
-        {
-            await index.EnsureAsync(transcript, embedder, needed, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
-        {
-            frame.AddNote($"relevance is lexical only: the embedder failed ({ex.GetType().Name}: {ex.Message})");
             return null;
         }
 

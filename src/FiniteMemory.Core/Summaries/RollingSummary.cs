@@ -14,6 +14,9 @@ namespace FiniteMemory.Summaries;
 public sealed class RollingSummary : TranscriptState
 {
     private readonly List<int> _covered = [];
+
+    // _covered as flags by transcript index, so the summarize stage's scan of older messages is O(1) a message.
+    private readonly System.Collections.BitArray _flags = new(0);
     private readonly List<Fold> _history = [];
     private Placed? _placed;
 
@@ -37,7 +40,7 @@ public sealed class RollingSummary : TranscriptState
     }
 
     /// <summary>Whether transcript entry <paramref name="index"/> is covered.</summary>
-    public bool Covers(int index) => _covered.BinarySearch(index) >= 0;
+    public bool Covers(int index) => index < _flags.Length && _flags[index];
 
     /// <summary>Replaces the text and adds <paramref name="newlyCovered"/> (transcript indices) to what it covers.</summary>
     public void Apply(string text, IEnumerable<int> newlyCovered, string summarizer)
@@ -53,6 +56,7 @@ public sealed class RollingSummary : TranscriptState
             {
                 _covered.Insert(~at, index);
                 added.Add(index);
+                Flag(index, true);
             }
         }
 
@@ -68,6 +72,12 @@ public sealed class RollingSummary : TranscriptState
     {
         _covered.Clear();
         _covered.AddRange(covered.Order().Distinct());
+        _flags.SetAll(false);
+        foreach (var index in _covered)
+        {
+            Flag(index, true);
+        }
+
         _history.Clear();
         for (var i = 0; i < folds; i++)
         {
@@ -99,10 +109,21 @@ public sealed class RollingSummary : TranscriptState
             foreach (var index in fold.Added)
             {
                 _covered.RemoveAt(_covered.BinarySearch(index));
+                Flag(index, false);
             }
 
             _placed = null;
         }
+    }
+
+    private void Flag(int index, bool covered)
+    {
+        if (index >= _flags.Length)
+        {
+            _flags.Length = Math.Max(index + 1, _flags.Length * 2);
+        }
+
+        _flags[index] = covered;
     }
 
     /// <summary>The summary message of the current fold, what it covers and its raw tokens.</summary>
