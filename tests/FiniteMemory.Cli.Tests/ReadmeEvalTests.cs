@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace FiniteMemory.Cli.Tests;
 
@@ -37,6 +38,25 @@ public class ReadmeEvalTests
         await Assert.That(section).Contains(string.Create(CultureInfo.InvariantCulture, $"| turns | {root.GetProperty("turns").GetInt32():N0} ("));
         await Assert.That(section).Contains(string.Create(CultureInfo.InvariantCulture, $"| questions | {root.GetProperty("questions").GetInt32():N0} ("));
         await Assert.That(section).Contains(string.Create(CultureInfo.InvariantCulture, $"\"turns\":{root.GetProperty("turns").GetInt32()},"));
+    }
+
+    [Test]
+    public async Task The_readme_table_of_every_policy_on_the_default_dataset_is_what_fmem_eval_measures()
+    {
+        var section = EvalSection();
+        string[] policies = ["sliding", "semantic", "hybrid", "importance", "rolling_summary"];
+
+        var result = await Fmem.RunAsync("eval", "--synthetic", "--policy", string.Join(",", policies), "--budget", "5%,10%,20%");
+
+        // The text output's first table: one row per policy, its recall at 5%, 10% and 20%, as printed.
+        await Assert.That(result.ExitCode).IsEqualTo(0).Because(result.ToString());
+        foreach (var policy in policies)
+        {
+            var name = policy == "sliding" ? "sliding (baseline)" : policy;
+            var row = Regex.Match(result.Stdout, "^  " + Regex.Escape(name) + @"\s+([\d.]+%)\s+([\d.]+%)\s+([\d.]+%)$", RegexOptions.Multiline);
+            await Assert.That(row.Success).IsTrue().Because(result.Stdout);
+            await Assert.That(section).Contains($"| {name} | {row.Groups[1].Value} | {row.Groups[2].Value} | {row.Groups[3].Value} |");
+        }
     }
 
     private static string EvalSection()
