@@ -293,6 +293,13 @@ public sealed class Transcript : IReadOnlyList<MemoryEntry>
         return false;
     }
 
+    /// <summary>
+    /// The policy build running on this conversation under a latency budget, if any: one abandoned at the deadline
+    /// may still be finishing, and it uses the conversation's <see cref="TranscriptState"/>s. The engine waits for
+    /// it before the next policy build, and undoing messages waits for it before their state is forgotten.
+    /// </summary>
+    internal Task? RunningPolicy { get; set; }
+
     /// <summary>The ids of the first <see cref="Count"/> entries; stays valid (unchanged) after later appends and undos.</summary>
     internal IdSnapshot Ids => new(_ids, _entries.Count);
 
@@ -339,6 +346,12 @@ public sealed class Transcript : IReadOnlyList<MemoryEntry>
 
         if (_states is not null)
         {
+            // An abandoned policy still finishing must not see its caches change under it.
+            if (RunningPolicy is { IsCompleted: false } running)
+            {
+                ((IAsyncResult)running).AsyncWaitHandle.WaitOne();
+            }
+
             foreach (var state in _states.Values)
             {
                 state.OnTruncated(count);

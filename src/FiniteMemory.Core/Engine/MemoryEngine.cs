@@ -69,7 +69,8 @@ internal sealed class MemoryEngine
 
         var frame = new MemoryFrame(transcript, policy.Name, Options.Budget, reserved, ratio, Services);
         PinStage.Run(frame);
-        var fallback = await RunPolicyAsync(policy, frame, cancellationToken).ConfigureAwait(false);
+        var fallback = await WaitForAbandonedPolicyAsync(transcript, cancellationToken).ConfigureAwait(false)
+            ?? await RunPolicyAsync(policy, frame, cancellationToken).ConfigureAwait(false);
         if (fallback is not null)
         {
             Options.Logger?.LogWarning("FiniteMemory policy '{Policy}' fell back to sliding: {Reason}", policy.Name, fallback);
@@ -184,6 +185,32 @@ internal sealed class MemoryEngine
         }
     }
 
+    // A policy abandoned at its latency budget may still be running (cancelled, but CPU-bound code notices only at
+    // its next check), and it reads and writes the conversation's caches. The next policy build waits for it, up
+    // to the latency budget; if it is still running then, this build falls back to sliding, which uses no cache.
+    private async ValueTask<string?> WaitForAbandonedPolicyAsync(Transcript transcript, CancellationToken cancellationToken)
+    {
+        if (transcript.RunningPolicy is not { IsCompleted: false } previous)
+        {
+            return null;
+        }
+
+        try
+        {
+            await previous.WaitAsync(Options.LatencyBudget ?? Timeout.InfiniteTimeSpan, Options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return "busy: the previous build of this conversation overran its latency budget and has not stopped yet";
+        }
+        catch (Exception) when (previous.IsCompleted && !cancellationToken.IsCancellationRequested)
+        {
+            // It failed or was cancelled: either way it no longer touches the conversation.
+        }
+
+        return null;
+    }
+
     // Runs the policy; returns null on success or the reason to fall back. Caller cancellation propagates.
     private async ValueTask<string?> RunPolicyAsync(IMemoryPolicy policy, MemoryFrame frame, CancellationToken cancellationToken)
     {
@@ -211,6 +238,7 @@ internal sealed class MemoryEngine
             CancellationToken.None,
             TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach,
             TaskScheduler.Default).Unwrap();
+        frame.Transcript.RunningPolicy = run;
         try
         {
             await run.WaitAsync(budget, Options.TimeProvider, cancellationToken).ConfigureAwait(false);

@@ -147,6 +147,36 @@ public class LatencyBudgetTests
     }
 
     [Test]
+    [NotInParallel("spinning-policy")]
+    public async Task WhileAnAbandonedPolicyIsStillRunningTheConversationIsBuiltWithSlidingAndThenThePolicyRunsAgain()
+    {
+        // An abandoned policy may still be using the conversation's caches: the next build must not run a policy
+        // over them at the same time.
+        using var policy = new SpinningPolicy();
+        var session = NewSession(policy, FiftyMilliseconds);
+        Fill(session);
+
+        var first = await session.PrepareAsync();
+        var second = await session.PrepareAsync();
+
+        await Assert.That(first.Report.Fallback!).StartsWith("timeout:");
+        await Assert.That(second.Report.Fallback!).StartsWith("busy:");
+        await Assert.That(Ids(second)).IsEqualTo(Ids(await SlidingWindowAsync()));
+
+        policy.Release();
+        var watch = Stopwatch.StartNew();
+        while (!policy.Finished && watch.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(10);
+        }
+
+        await Task.Delay(50);
+        var third = await session.PrepareAsync();
+        await Assert.That(third.Report.Fallback).IsNull();
+        await Assert.That(session.Stats.Fallbacks).IsEqualTo(2);
+    }
+
+    [Test]
     public async Task APolicyThatAwaitsPastItsLatencyBudgetIsReplacedBySlidingAndSeesItsTokenCancelled()
     {
         var policy = new WaitingPolicy(TimeSpan.FromSeconds(30));
