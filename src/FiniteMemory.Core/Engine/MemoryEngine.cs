@@ -287,6 +287,21 @@ internal sealed class MemoryEngine
             FiniteMemoryTelemetry.Fallbacks.Add(1, tag);
         }
 
+        if (stats.SummariesCreated > 0)
+        {
+            FiniteMemoryTelemetry.Summaries.Add(stats.SummariesCreated, tag);
+        }
+
+        if (stats.ClustersMerged > 0)
+        {
+            FiniteMemoryTelemetry.ClustersMerged.Add(stats.ClustersMerged, tag);
+        }
+
+        if (stats.ImportanceEvictions > 0)
+        {
+            FiniteMemoryTelemetry.ImportanceEvictions.Add(stats.ImportanceEvictions, tag);
+        }
+
         FiniteMemoryTelemetry.PolicyDuration.Record(stats.PolicyLatency.TotalSeconds, tag);
         FiniteMemoryTelemetry.WindowTokens.Record(stats.TokensRetained, tag);
 
@@ -301,6 +316,9 @@ internal sealed class MemoryEngine
             activity.SetTag("finitememory.tokens.retained", stats.TokensRetained);
             activity.SetTag("finitememory.evicted", stats.Evicted);
             activity.SetTag("finitememory.truncated", stats.Truncated);
+            activity.SetTag("finitememory.summaries", stats.SummariesCreated);
+            activity.SetTag("finitememory.clusters.merged", stats.ClustersMerged);
+            activity.SetTag("finitememory.importance.evictions", stats.ImportanceEvictions);
             if (stats.Fallback is not null)
             {
                 activity.SetTag("finitememory.fallback", stats.Fallback);

@@ -1,5 +1,7 @@
 using FiniteMemory.Engine;
 using FiniteMemory.Integration;
+using FiniteMemory.Memory;
+using FiniteMemory.Policies;
 using FiniteMemory.Sessions;
 using FiniteMemory.Stats;
 using FiniteMemory.Telemetry;
@@ -164,4 +166,43 @@ public class TelemetryTests
     }
 
     private static long Tag(System.Diagnostics.Activity activity, string name) => Convert.ToInt64(activity.GetTagItem(name), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The hybrid policy's stages under a name unique to one test.</summary>
+    private sealed class UniquelyNamedHybrid : IMemoryPolicy
+    {
+        private readonly HybridPolicy _hybrid = new();
+
+        public string Name { get; } = "test-" + Guid.NewGuid().ToString("N");
+
+        public string Description => "hybrid under a unique name";
+
+        public ValueTask BuildAsync(MemoryFrame frame, CancellationToken cancellationToken) => _hybrid.BuildAsync(frame, cancellationToken);
+    }
+
+    [Test]
+    public async Task SummariesClustersAndImportanceEvictionsAreCountedLikeTheStats()
+    {
+        var policy = new UniquelyNamedHybrid();
+        using var metrics = new FiniteMemoryMetrics(policy.Name);
+        var session = new MemorySession(new MemoryOptions { Budget = 2_000, Policy = policy });
+        session.AddSystem("You are a concise assistant.");
+        for (var turn = 1; turn <= 120; turn++)
+        {
+            session.Add(new ChatMessage(ChatRole.User, $"Day {turn}: my locker {turn} is in building B{turn}, and I also went running by the river."));
+            session.Add(new ChatMessage(ChatRole.Assistant, $"Noted, locker {turn} in building B{turn}. Running by the river sounds lovely."));
+            if (turn % 30 == 0)
+            {
+                session.Add(new ChatMessage(ChatRole.User, $"Which building is locker {turn / 2} in, and how was the river?"));
+                await session.PrepareAsync();
+            }
+        }
+
+        var stats = session.Stats;
+        await Assert.That(stats.SummariesCreated).IsGreaterThan(0);
+        await Assert.That(stats.ClustersMerged).IsGreaterThan(0);
+        await Assert.That(stats.ImportanceEvictions).IsGreaterThan(0);
+        await Assert.That(metrics.Sum("finitememory.summaries")).IsEqualTo(stats.SummariesCreated);
+        await Assert.That(metrics.Sum("finitememory.clusters.merged")).IsEqualTo(stats.ClustersMerged);
+        await Assert.That(metrics.Sum("finitememory.importance.evictions")).IsEqualTo(stats.ImportanceEvictions);
+    }
 }
