@@ -66,6 +66,8 @@ public static class SummarizeStage
         var textTarget = TextTokens(frame, limit - headerCost - 8);
         if (textTarget < 16)
         {
+            // No room to write a summary this turn; one written earlier is still placed (shortened) if it fits.
+            Place(frame, state);
             return;
         }
 
