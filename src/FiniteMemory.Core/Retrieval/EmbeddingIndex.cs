@@ -61,9 +61,10 @@ public sealed class EmbeddingIndex : TranscriptState
 
         var texts = new List<string>();
         var owners = new List<(int Index, int Passages)>();
+        var seen = new HashSet<int>();
         foreach (var index in indices)
         {
-            if (Has(index) || owners.Exists(o => o.Index == index))
+            if (Has(index) || !seen.Add(index))
             {
                 continue;
             }
