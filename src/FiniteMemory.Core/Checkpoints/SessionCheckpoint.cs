@@ -129,7 +129,7 @@ internal static class SessionCheckpoint
 
     private static SummaryState? CaptureSummary(Transcript transcript)
     {
-        if (!transcript.TryGetState<RollingSummary>(out var summary) || summary.Text is null || summary.Covered.Count == 0)
+        if (!transcript.TryGetState<RollingSummary>(out var summary) || summary.Text is null || summary.CoveredCount == 0)
         {
             return null;
         }

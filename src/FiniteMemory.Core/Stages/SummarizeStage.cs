@@ -211,7 +211,7 @@ public static class SummarizeStage
     // Puts the running summary in the window, shortened for this window alone if what remains cannot hold it.
     private static void Place(MemoryFrame frame, RollingSummary state)
     {
-        if (string.IsNullOrEmpty(state.Text) || state.Covered.Count == 0)
+        if (string.IsNullOrEmpty(state.Text) || state.CoveredCount == 0)
         {
             return;
         }

@@ -13,9 +13,8 @@ namespace FiniteMemory.Summaries;
 /// </remarks>
 public sealed class RollingSummary : TranscriptState
 {
-    private readonly List<int> _covered = [];
-
-    // _covered as flags by transcript index, so the summarize stage's scan of older messages is O(1) a message.
+    // What the summary covers, by transcript index: a message is tested in O(1) (the summarize stage scans every
+    // older message each turn) and covered in O(1) (a first fold can cover thousands).
     private readonly System.Collections.BitArray _flags = new(0);
     private readonly List<Fold> _history = [];
     private Placed? _placed;
@@ -23,8 +22,26 @@ public sealed class RollingSummary : TranscriptState
     /// <summary>The summary text, or null before the first fold.</summary>
     public string? Text { get; private set; }
 
-    /// <summary>Transcript indices of the messages the summary covers, ascending.</summary>
-    public IReadOnlyList<int> Covered => _covered;
+    /// <summary>Transcript indices of the messages the summary covers, ascending (computed on each call).</summary>
+    public IReadOnlyList<int> Covered
+    {
+        get
+        {
+            var covered = new List<int>(CoveredCount);
+            for (var i = 0; i < _flags.Length && covered.Count < CoveredCount; i++)
+            {
+                if (_flags[i])
+                {
+                    covered.Add(i);
+                }
+            }
+
+            return covered;
+        }
+    }
+
+    /// <summary>How many messages the summary covers.</summary>
+    public int CoveredCount { get; private set; }
 
     /// <summary>The summarizer that wrote the current text (e.g. <c>extractive</c>, <c>llm</c>).</summary>
     public string? Summarizer { get; private set; }
@@ -51,12 +68,10 @@ public sealed class RollingSummary : TranscriptState
         var added = new List<int>();
         foreach (var index in newlyCovered)
         {
-            var at = _covered.BinarySearch(index);
-            if (at < 0)
+            if (!Covers(index))
             {
-                _covered.Insert(~at, index);
-                added.Add(index);
                 Flag(index, true);
+                added.Add(index);
             }
         }
 
@@ -70,19 +85,21 @@ public sealed class RollingSummary : TranscriptState
     /// <summary>Restores a saved summary (checkpoints). Replaces any current state.</summary>
     internal void Restore(string text, IEnumerable<int> covered, string summarizer, int folds)
     {
-        _covered.Clear();
-        _covered.AddRange(covered.Order().Distinct());
         _flags.SetAll(false);
-        foreach (var index in _covered)
+        CoveredCount = 0;
+        foreach (var index in covered)
         {
-            Flag(index, true);
+            if (!Covers(index))
+            {
+                Flag(index, true);
+            }
         }
 
         _history.Clear();
         for (var i = 0; i < folds; i++)
         {
             // The intermediate texts are not saved; undoing past the restored fold clears the summary.
-            _history.Add(new Fold(null, null, i == folds - 1 ? [.. _covered] : []));
+            _history.Add(new Fold(null, null, i == folds - 1 ? [.. Covered] : []));
         }
 
         Text = text;
@@ -99,7 +116,7 @@ public sealed class RollingSummary : TranscriptState
     /// <inheritdoc />
     protected internal override void OnTruncated(int count)
     {
-        while (_covered.Count > 0 && _covered[^1] >= count && _history.Count > 0)
+        while (_history.Count > 0 && CoversFrom(count))
         {
             var fold = _history[^1];
             _history.RemoveAt(_history.Count - 1);
@@ -108,12 +125,25 @@ public sealed class RollingSummary : TranscriptState
 
             foreach (var index in fold.Added)
             {
-                _covered.RemoveAt(_covered.BinarySearch(index));
                 Flag(index, false);
             }
 
             _placed = null;
         }
+    }
+
+    // Whether any message at or above `index` is covered.
+    private bool CoversFrom(int index)
+    {
+        for (var i = Math.Max(0, index); i < _flags.Length; i++)
+        {
+            if (_flags[i])
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void Flag(int index, bool covered)
@@ -123,6 +153,7 @@ public sealed class RollingSummary : TranscriptState
             _flags.Length = Math.Max(index + 1, _flags.Length * 2);
         }
 
+        CoveredCount += covered ? 1 : -1;
         _flags[index] = covered;
     }
 
