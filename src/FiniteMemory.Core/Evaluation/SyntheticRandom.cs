@@ -1,24 +1,22 @@
+using FiniteMemory.Retrieval;
+
 namespace FiniteMemory.Evaluation;
 
 /// <summary>
-/// SplitMix64: a tiny, fast, well-mixed generator whose output depends only on its seed, on every machine and
-/// runtime version (unlike <see cref="Random"/>, whose algorithm is not guaranteed across versions). Not for
-/// security.
+/// The synthetic dataset's random stream: <see cref="SplitMix64"/>, whose output depends only on its seed on every
+/// machine and runtime version (unlike <see cref="Random"/>, whose algorithm is not guaranteed across versions),
+/// with unbiased bounded integers, picks and shuffles. Not for security.
 /// </summary>
 internal sealed class SyntheticRandom
 {
-    private ulong _state;
+    private SplitMix64 _stream;
 
-    public SyntheticRandom(ulong seed) => _state = seed;
+    public SyntheticRandom(ulong seed) => _stream = new SplitMix64(seed);
 
     /// <summary>A generator for a numbered stream of <paramref name="seed"/> (e.g. one per conversation), independent of the other streams.</summary>
-    public static SyntheticRandom ForStream(ulong seed, ulong stream) => new(Mix(seed ^ Mix(stream + 0x632BE59BD9B4E019UL)));
+    public static SyntheticRandom ForStream(ulong seed, ulong stream) => new(SplitMix64.Mix(seed ^ SplitMix64.Mix(stream + 0x632BE59BD9B4E019UL)));
 
-    public ulong NextUInt64()
-    {
-        _state += 0x9E3779B97F4A7C15UL;
-        return Mix(_state);
-    }
+    public ulong NextUInt64() => _stream.Next();
 
     /// <summary>A uniform integer in [0, <paramref name="maxExclusive"/>), without modulo bias.</summary>
     public int Next(int maxExclusive)
@@ -55,12 +53,5 @@ internal sealed class SyntheticRandom
             var j = Next(i + 1);
             (items[i], items[j]) = (items[j], items[i]);
         }
-    }
-
-    private static ulong Mix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 }

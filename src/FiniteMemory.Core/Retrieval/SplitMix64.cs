@@ -1,6 +1,9 @@
 namespace FiniteMemory.Retrieval;
 
-/// <summary>A small seeded generator (SplitMix64) whose sequence is the same on every runtime: clustering must be reproducible.</summary>
+/// <summary>
+/// A small seeded generator (SplitMix64) whose sequence is the same on every runtime: clustering and the synthetic
+/// dataset must be reproducible.
+/// </summary>
 internal struct SplitMix64(ulong seed)
 {
     private ulong _state = seed;
@@ -10,10 +13,8 @@ internal struct SplitMix64(ulong seed)
 
     public ulong Next()
     {
-        var z = _state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
+        _state += 0x9E3779B97F4A7C15UL;
+        return Mix(_state);
     }
 
     /// <summary>Uniform in [0, <paramref name="bound"/>).</summary>
@@ -21,4 +22,12 @@ internal struct SplitMix64(ulong seed)
 
     /// <summary>Uniform in [0, 1).</summary>
     public double NextDouble() => (Next() >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>SplitMix64's output function (also a good 64-bit hash finalizer).</summary>
+    public static ulong Mix(ulong z)
+    {
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
 }
