@@ -93,7 +93,8 @@ public sealed class EmbeddingIndex : TranscriptState
             var vectors = new float[owners[o].Passages][];
             for (var p = 0; p < vectors.Length; p++)
             {
-                vectors[p] = Normalize(embeddings[next++].Vector.Span);
+                vectors[p] = embeddings[next++].Vector.ToArray();
+                UnitVectors.Normalize(vectors[p]);
             }
 
             results[o] = vectors;
@@ -163,7 +164,8 @@ public sealed class EmbeddingIndex : TranscriptState
             }
         }
 
-        return Normalize(sum);
+        UnitVectors.Normalize(sum);
+        return sum;
     }
 
     /// <summary>Splits text into sentence-aligned passages of about <see cref="PassageWords"/> words (one for short text, the text itself when empty).</summary>
@@ -221,17 +223,6 @@ public sealed class EmbeddingIndex : TranscriptState
         }
     }
 
-    private static float[] Normalize(ReadOnlySpan<float> vector)
-    {
-        var copy = vector.ToArray();
-        var norm = TensorPrimitives.Norm(copy);
-        if (norm > 0)
-        {
-            TensorPrimitives.Divide(copy, norm, copy);
-        }
-
-        return copy;
-    }
 
     private static int CountWords(ReadOnlySpan<char> text)
     {

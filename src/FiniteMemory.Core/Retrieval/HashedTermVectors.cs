@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using FiniteMemory.Conversation;
 using FiniteMemory.Text;
 
@@ -48,12 +47,7 @@ public sealed class HashedTermVectors : TranscriptState
             vector[i] = MathF.Sign(vector[i]) * MathF.Log(1 + MathF.Abs(vector[i]));
         }
 
-        var norm = TensorPrimitives.Norm(vector);
-        if (norm > 0)
-        {
-            TensorPrimitives.Divide(vector, norm, vector);
-        }
-
+        UnitVectors.Normalize(vector);
         return vector;
     }
 

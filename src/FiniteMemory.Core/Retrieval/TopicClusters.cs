@@ -81,7 +81,7 @@ public sealed class TopicClusters : TranscriptState
                 var centroid = _centroids[c];
                 TensorPrimitives.Multiply(centroid, 1 - eta, centroid);
                 TensorPrimitives.MultiplyAdd(vector, eta, centroid, centroid);
-                Normalize(centroid);
+                UnitVectors.Normalize(centroid);
                 _assignment[id] = c;
             }
         }
@@ -191,14 +191,5 @@ public sealed class TopicClusters : TranscriptState
         }
 
         return best;
-    }
-
-    private static void Normalize(float[] vector)
-    {
-        var norm = TensorPrimitives.Norm(vector);
-        if (norm > 0)
-        {
-            TensorPrimitives.Divide(vector, norm, vector);
-        }
     }
 }

@@ -76,7 +76,7 @@ public static class ClusterStage
 
             if (sum is not null)
             {
-                Normalize(sum);
+                UnitVectors.Normalize(sum);
                 vector = sum;
             }
 
@@ -131,15 +131,6 @@ public static class ClusterStage
                 scores[g] *= factor;
                 factor *= (float)diversity;
             }
-        }
-    }
-
-    private static void Normalize(float[] vector)
-    {
-        var norm = TensorPrimitives.Norm(vector);
-        if (norm > 0)
-        {
-            TensorPrimitives.Divide(vector, norm, vector);
         }
     }
 }
