@@ -14,18 +14,21 @@ public static class MessageText
     public static string Of(ChatMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        var body = Body(message);
+        return message.AuthorName is { Length: > 0 } author ? author + ": " + body : body;
+    }
+
+    /// <summary>The text of <paramref name="message"/> without its author: what summaries quote.</summary>
+    public static string Body(ChatMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
         var contents = message.Contents;
-        if (message.AuthorName is null && contents.Count == 1 && contents[0] is TextContent only)
+        if (contents.Count == 1 && contents[0] is TextContent only)
         {
             return only.Text ?? string.Empty;
         }
 
         var text = new StringBuilder();
-        if (message.AuthorName is { Length: > 0 } author)
-        {
-            text.Append(author).Append(": ");
-        }
-
         foreach (var content in contents)
         {
             var piece = content switch
@@ -48,19 +51,6 @@ public static class MessageText
         }
 
         return text.ToString();
-    }
-
-    /// <summary>The text of <paramref name="message"/> without its author: what summaries quote.</summary>
-    public static string Body(ChatMessage message)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        if (message.AuthorName is null)
-        {
-            return Of(message);
-        }
-
-        var text = Of(message);
-        return text.StartsWith(message.AuthorName + ": ", StringComparison.Ordinal) ? text[(message.AuthorName.Length + 2)..] : text;
     }
 
     /// <summary>Who said it, for summary lines: the author name, else the role.</summary>
