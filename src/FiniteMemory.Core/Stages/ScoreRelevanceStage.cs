@@ -116,7 +116,7 @@ public static class ScoreRelevanceStage
 
         if (feedback > 0)
         {
-            await FeedbackAsync(frame, candidates, relevance, lexicalIndex, feedback, wl / total, ws / total).ConfigureAwait(false);
+            Feedback(frame, candidates, relevance, lexicalIndex, feedback);
         }
 
         if (neighbors > 0)
@@ -155,13 +155,13 @@ public static class ScoreRelevanceStage
 
     // Pseudo-relevance feedback: the best few candidates, read as a second query, find what they point to (the
     // second half of a two-step fact). Their lexical score is mixed in with weight `share`.
-    private static ValueTask FeedbackAsync(MemoryFrame frame, List<int> candidates, double[] relevance, LexicalIndex index, double share, double lexicalShare, double semanticShare)
+    private static void Feedback(MemoryFrame frame, List<int> candidates, double[] relevance, LexicalIndex index, double share)
     {
         const int Top = 3;
         var top = Enumerable.Range(0, candidates.Count).OrderByDescending(c => relevance[c]).Take(Top).Where(c => relevance[c] > 0).ToList();
         if (top.Count == 0)
         {
-            return ValueTask.CompletedTask;
+            return;
         }
 
         var transcript = frame.Transcript;
@@ -188,8 +188,6 @@ public static class ScoreRelevanceStage
         {
             relevance[c] = ((1 - share) * relevance[c]) + (share * second[c]);
         }
-
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>The groups a scoring stage chooses among: every group of this build not yet in the window.</summary>
