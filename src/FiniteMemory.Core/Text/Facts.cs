@@ -53,19 +53,17 @@ public sealed class Facts
         foreach (var (word, start) in Words(text))
         {
             var lower = word.ToLowerInvariant();
-            if (word.Any(char.IsAsciiDigit))
+            switch (Classify(text, start, word, lower))
             {
-                numbers.Add(Normalize(lower));
-            }
-            else if (DateWords.Contains(lower) && (char.IsUpper(word[0]) || lower.Length > 3))
-            {
-                dates.Add(lower);
-            }
-            else if (char.IsUpper(word[0]) && word.Length > 1 && word != "I" && !StopWords.Contains(lower) && !IsSentenceStart(text, start))
-            {
-                // A sentence's first word is only a name if the text also capitalizes it elsewhere ("Porto is
-                // lovely" counts when it also says "we moved to Porto"): that case lands here for the other use.
-                names.Add(lower);
+                case Kind.Number:
+                    numbers.Add(Normalize(lower));
+                    break;
+                case Kind.Date:
+                    dates.Add(lower);
+                    break;
+                case Kind.Name:
+                    names.Add(lower);
+                    break;
             }
         }
 
@@ -76,39 +74,37 @@ public sealed class Facts
     public static int CountIn(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        Span<char> lower = stackalloc char[Terms.MaxTermLength];
+        Span<char> buffer = stackalloc char[Terms.MaxTermLength];
         var count = 0;
         var at = 0;
         while (NextWord(text, ref at, out var start, out var length))
         {
             var word = text.AsSpan(start, length);
-            if (word.ContainsAnyInRange('0', '9'))
-            {
-                count++;
-                continue;
-            }
-
-            if (!char.IsUpper(word[0]) && word.Length <= lower.Length)
-            {
-                // Lower-case date words count only when long ("monday", not "mar").
-                count += word.Length > 3 && DateLookup.Contains(word) ? 1 : 0;
-                continue;
-            }
-
-            if (word.Length > lower.Length)
-            {
-                continue;
-            }
-
-            var folded = lower[..word.ToLowerInvariant(lower)];
-            if (DateLookup.Contains(folded)
-                || (word.Length > 1 && !word.SequenceEqual("I") && !StopWords.Contains(folded) && !IsSentenceStart(text, start)))
-            {
-                count++;
-            }
+            var lower = word.Length <= buffer.Length ? buffer[..word.ToLowerInvariant(buffer)] : word.ToString().ToLowerInvariant().AsSpan();
+            count += Classify(text, start, word, lower) == Kind.None ? 0 : 1;
         }
 
         return count;
+    }
+
+    // What the word at `start` is: a number (it has a digit), a date word (capitalized, or long enough not to be a
+    // common word: "monday" but not "mar"), or a name (capitalized, not "I", not a stop word, not a sentence's first
+    // word — one that is counts when the text also capitalizes it elsewhere, which lands here for the other use).
+    private static Kind Classify(string text, int start, ReadOnlySpan<char> word, ReadOnlySpan<char> lower)
+    {
+        if (word.ContainsAnyInRange('0', '9'))
+        {
+            return Kind.Number;
+        }
+
+        if (DateLookup.Contains(lower) && (char.IsUpper(word[0]) || lower.Length > 3))
+        {
+            return Kind.Date;
+        }
+
+        return char.IsUpper(word[0]) && word.Length > 1 && !word.SequenceEqual("I") && !StopWords.Contains(lower) && !IsSentenceStart(text, start)
+            ? Kind.Name
+            : Kind.None;
     }
 
     /// <summary>The normalized words and numbers of <paramref name="text"/>, for checking which facts it states.</summary>
@@ -195,5 +191,13 @@ public sealed class Facts
         }
 
         return true;
+    }
+
+    private enum Kind
+    {
+        None,
+        Number,
+        Date,
+        Name,
     }
 }
