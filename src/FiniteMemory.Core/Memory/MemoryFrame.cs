@@ -23,6 +23,9 @@ public sealed class MemoryFrame
     private FrameSummary? _summary;
     private List<string>? _notes;
     private int[]? _clusters;
+    private List<int>? _unkept;
+    private int _version;
+    private int _unkeptVersion = -1;
 
     internal MemoryFrame(Transcript transcript, string policyName, int totalBudget, int reserved, double calibrationRatio, MemoryServices? services = null)
     {
@@ -172,6 +175,30 @@ public sealed class MemoryFrame
         }
     }
 
+    /// <summary>
+    /// The groups not in the window so far, ascending: what scoring stages choose among. Computed once and shared
+    /// by every stage until a group is kept or released (do not modify the list).
+    /// </summary>
+    internal List<int> UnkeptGroups()
+    {
+        if (_unkept is null || _unkeptVersion != _version)
+        {
+            var unkept = new List<int>(Math.Max(0, GroupCount - _kept.Count));
+            for (var g = 0; g < GroupCount; g++)
+            {
+                if (!_keptSet.Contains(g))
+                {
+                    unkept.Add(g);
+                }
+            }
+
+            _unkept = unkept;
+            _unkeptVersion = _version;
+        }
+
+        return _unkept;
+    }
+
     /// <summary>Whether a group is in the window so far.</summary>
     public bool IsKept(int group) => _keptSet.Contains(group);
 
@@ -250,6 +277,7 @@ public sealed class MemoryFrame
         var at = _kept.FindIndex(k => k.Group == group);
         _kept.RemoveAt(at);
         _keptSet.Remove(group);
+        _version++;
         Used -= CostOf(group);
         return true;
     }
@@ -290,6 +318,7 @@ public sealed class MemoryFrame
 
     private void Mark(int group, KeepReason reason, int cost)
     {
+        _version++;
         _keptSet.Add(group);
         _kept.Add(new KeptGroup(group, reason));
         Used += cost;

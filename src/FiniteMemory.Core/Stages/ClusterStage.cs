@@ -32,7 +32,7 @@ public static class ClusterStage
         }
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxClusters);
-        var candidates = ScoreRelevanceStage.Candidates(frame);
+        var candidates = frame.UnkeptGroups();
         if (candidates.Count < 4)
         {
             return;

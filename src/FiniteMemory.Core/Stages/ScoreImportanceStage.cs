@@ -35,7 +35,7 @@ public static class ScoreImportanceStage
         }
 
         frame.ImportanceScored = true;
-        var candidates = ScoreRelevanceStage.Candidates(frame);
+        var candidates = frame.UnkeptGroups();
         if (candidates.Count == 0 || weight == 0)
         {
             return;

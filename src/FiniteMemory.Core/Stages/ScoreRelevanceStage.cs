@@ -55,7 +55,7 @@ public static class ScoreRelevanceStage
             return;
         }
 
-        var candidates = Candidates(frame);
+        var candidates = frame.UnkeptGroups();
         if (candidates.Count == 0)
         {
             return;
@@ -188,21 +188,6 @@ public static class ScoreRelevanceStage
         {
             relevance[c] = ((1 - share) * relevance[c]) + (share * second[c]);
         }
-    }
-
-    /// <summary>The groups a scoring stage chooses among: every group of this build not yet in the window.</summary>
-    internal static List<int> Candidates(MemoryFrame frame)
-    {
-        var candidates = new List<int>(Math.Max(0, frame.GroupCount - frame.Kept.Count));
-        for (var g = 0; g < frame.GroupCount; g++)
-        {
-            if (!frame.IsKept(g))
-            {
-                candidates.Add(g);
-            }
-        }
-
-        return candidates;
     }
 
     /// <summary>Rescales non-negative values in place so the largest is 1 (all zero: unchanged); NaN becomes 0.</summary>

@@ -51,9 +51,9 @@ public static class SelectStage
         var scores = frame.Scores;
         var remaining = frame.Remaining;
         var candidates = new List<Candidate>();
-        for (var g = 0; g < frame.GroupCount; g++)
+        foreach (var g in frame.UnkeptGroups())
         {
-            if (scores[g] > 0 && !frame.IsKept(g))
+            if (scores[g] > 0)
             {
                 var cost = frame.CostOf(g);
                 if (cost <= remaining)
