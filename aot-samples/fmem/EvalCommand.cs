@@ -130,7 +130,7 @@ internal static class EvalCommand
             return FmemApp.Fail(error, $"unknown tokenizer '{request.Tokenizer}'. Known tokenizers: {string.Join(", ", TokenizerPresets.Names)}.");
         }
 
-        if (!Embedders.TryCreate(request.Embedder, out _, out var embedderProblem))
+        if (!Embedders.IsAvailable(request.Embedder, out var embedderProblem))
         {
             return FmemApp.Fail(error, embedderProblem);
         }

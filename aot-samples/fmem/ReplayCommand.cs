@@ -114,14 +114,14 @@ internal static class ReplayCommand
             return FmemApp.Fail(error, string.Create(CultureInfo.InvariantCulture, $"--reserve must be at least 0 and smaller than --budget (got reserve {request.Reserve}, budget {request.Budget})."));
         }
 
-        if (!Embedders.TryCreate(request.Embedder, out _, out var embedderProblem))
+        if (!Embedders.IsAvailable(request.Embedder, out var embedderProblem))
         {
             return FmemApp.Fail(error, embedderProblem);
         }
 
         // Loading a vocabulary (and a model) is the slowest part of a cold start: do it while the transcript is read.
         var counter = Task.Run(() => TokenCounter.For(preset), cancellationToken);
-        var starting = request.Embedder == Embedders.None ? null : Embedders.StartAsync(request.Embedder, cancellationToken);
+        var starting = Embedders.StartAsync(request.Embedder, cancellationToken);
 
         IReadOnlyList<ChatJsonlMessage> messages;
         try
@@ -146,14 +146,10 @@ internal static class ReplayCommand
             return FmemApp.Fail(error, $"{request.Path}: the transcript has no user message; its last user message is the turn being prepared.");
         }
 
-        IEmbeddingGenerator<string, Embedding<float>>? model = null;
-        if (starting is not null)
+        var (model, failure) = await starting.ConfigureAwait(false);
+        if (failure is not null)
         {
-            (model, var failure) = await starting.ConfigureAwait(false);
-            if (failure is not null)
-            {
-                return FmemApp.Fail(error, failure);
-            }
+            return FmemApp.Fail(error, failure);
         }
 
         var session = new MemorySession(new MemoryOptions
