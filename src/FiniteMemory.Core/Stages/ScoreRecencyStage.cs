@@ -33,13 +33,10 @@ public static class ScoreRecencyStage
         var transcript = frame.Transcript;
         var now = frame.Query?.Turn ?? transcript[frame.Count - 1].Turn;
         var scores = frame.Scores;
-        for (var g = 0; g < frame.GroupCount; g++)
+        foreach (var g in frame.UnkeptGroups())
         {
-            if (!frame.IsKept(g))
-            {
-                var age = Math.Max(0, now - transcript[transcript.GroupAt(g).First].Turn);
-                scores[g] += (float)(weight * Math.Pow(0.5, age / halfLifeTurns));
-            }
+            var age = Math.Max(0, now - transcript[transcript.GroupAt(g).First].Turn);
+            scores[g] += (float)(weight * Math.Pow(0.5, age / halfLifeTurns));
         }
     }
 }
