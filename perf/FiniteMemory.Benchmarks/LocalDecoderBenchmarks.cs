@@ -44,6 +44,12 @@ internal static class BenchmarkModel
 
     public static Tokenizer Tokenizer => TokenizerLazy.Value;
 
+    /// <summary>
+    /// libtorch's threads: 1. The measuring machine is shared (load average ~13 on 2 cores while these ran), and
+    /// libtorch's OpenMP workers spin-wait for each other: with 2 threads a decode step took 319 ms, with 1 thread 48 ms.
+    /// </summary>
+    public const int Threads = 1;
+
     /// <summary>Weights read per decoded token: every layer's matrices and the (tied) output projection, float32.</summary>
     public static long BytesPerToken
     {
@@ -89,8 +95,8 @@ public class PrefixReuseBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _reusing = TorchBackend.Create(BenchmarkModel.Folder, tokenizer: BenchmarkModel.Tokenizer);
-        _fresh = TorchBackend.Create(BenchmarkModel.Folder, new LocalChatClientOptions { ReuseCache = false }, BenchmarkModel.Tokenizer);
+        _reusing = TorchBackend.Create(BenchmarkModel.Folder, tokenizer: BenchmarkModel.Tokenizer, threads: BenchmarkModel.Threads);
+        _fresh = TorchBackend.Create(BenchmarkModel.Folder, new LocalChatClientOptions { ReuseCache = false }, BenchmarkModel.Tokenizer, BenchmarkModel.Threads);
         _turnN = BenchmarkModel.Conversation(_reusing, Window - 30);
         _turnN1 = [.. _turnN, new(ChatRole.Assistant, "The temple opens at eight; go early."), new(ChatRole.User, "And where should we eat tonight?")];
     }
@@ -128,7 +134,7 @@ public class DecodeBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _model = TorchDecoder.Load(BenchmarkModel.Folder);
+        _model = TorchDecoder.Load(BenchmarkModel.Folder, BenchmarkModel.Threads);
         _cache = _model.CreateCache();
         _logits = new float[_model.Config.VocabSize];
         _model.Forward(_cache, [.. Enumerable.Range(0, 256).Select(static i => (i * 131) % 50000)], _logits);
@@ -170,7 +176,7 @@ public class LoadBenchmarks
     [Benchmark(Description = "Load + first forward (1 token)")]
     public float LoadAndFirstForward()
     {
-        using var model = TorchDecoder.Load(BenchmarkModel.Folder);
+        using var model = TorchDecoder.Load(BenchmarkModel.Folder, BenchmarkModel.Threads);
         using var cache = model.CreateCache();
         var logits = new float[model.Config.VocabSize];
         model.Forward(cache, [42], logits);

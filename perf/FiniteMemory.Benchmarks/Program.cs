@@ -11,9 +11,9 @@ public static class Program
             return TranscriptWriter.Write(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), path);
         }
 
-        if (args is ["torch-cold-load"])
+        if (args is ["torch-cold-load", .. var rest])
         {
-            return ColdLoad.Run();
+            return ColdLoad.Run(rest is [var t] ? int.Parse(t, System.Globalization.CultureInfo.InvariantCulture) : null);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
