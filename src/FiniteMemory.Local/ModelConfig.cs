@@ -55,8 +55,14 @@ public sealed record ModelConfig
     /// <summary>Beginning-of-sequence token id, if any.</summary>
     public int? BosTokenId { get; init; }
 
-    /// <summary>End-of-sequence token id, if any.</summary>
+    /// <summary>End-of-sequence token id, if any (the first of <see cref="EosTokenIds"/>).</summary>
     public int? EosTokenId { get; init; }
+
+    /// <summary>
+    /// Every end-of-sequence token id: <c>eos_token_id</c> may be one integer or an array of them (Llama 3 lists
+    /// several). Empty when the configuration names none.
+    /// </summary>
+    public IReadOnlyList<int> EosTokenIds { get; init; } = [];
 
     /// <summary>Width of one attention head.</summary>
     public int HeadSize => HiddenSize / Heads;
@@ -125,7 +131,8 @@ public sealed record ModelConfig
             RopeTheta = raw.RopeTheta ?? 10000,
             TieWordEmbeddings = raw.TieWordEmbeddings ?? gpt2,
             BosTokenId = raw.BosTokenId,
-            EosTokenId = raw.EosTokenId,
+            EosTokenId = raw.EosTokenId is [var first, ..] ? first : null,
+            EosTokenIds = raw.EosTokenId ?? [],
         };
     }
 }
@@ -151,7 +158,48 @@ internal sealed class RawModelConfig
     [JsonPropertyName("rope_theta")] public double? RopeTheta { get; set; }
     [JsonPropertyName("tie_word_embeddings")] public bool? TieWordEmbeddings { get; set; }
     [JsonPropertyName("bos_token_id")] public int? BosTokenId { get; set; }
-    [JsonPropertyName("eos_token_id")] public int? EosTokenId { get; set; }
+    [JsonPropertyName("eos_token_id")][JsonConverter(typeof(IntOrIntArrayConverter))] public int[]? EosTokenId { get; set; }
+}
+
+/// <summary>Reads a token id given either as one integer or as an array of integers (or null).</summary>
+internal sealed class IntOrIntArrayConverter : JsonConverter<int[]>
+{
+    public override int[]? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return null;
+            case JsonTokenType.Number:
+                return [reader.GetInt32()];
+            case JsonTokenType.StartArray:
+                var ids = new List<int>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (reader.TokenType != JsonTokenType.Number)
+                    {
+                        throw new JsonException("a token id array must hold integers only.");
+                    }
+
+                    ids.Add(reader.GetInt32());
+                }
+
+                return [.. ids];
+            default:
+                throw new JsonException($"a token id must be an integer or an array of integers, not {reader.TokenType}.");
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, int[] value, JsonSerializerOptions options)
+    {
+        writer.WriteStartArray();
+        foreach (var id in value)
+        {
+            writer.WriteNumberValue(id);
+        }
+
+        writer.WriteEndArray();
+    }
 }
 
 [JsonSourceGenerationOptions(AllowTrailingCommas = true, ReadCommentHandling = JsonCommentHandling.Skip, NumberHandling = JsonNumberHandling.AllowReadingFromString)]
