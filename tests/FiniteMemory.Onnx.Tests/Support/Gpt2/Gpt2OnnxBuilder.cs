@@ -52,7 +52,6 @@ internal static class Gpt2OnnxBuilder
 
         var zero = ScalarI64("zero", 0);
         var one = ScalarI64("one", 1);
-        var axis0 = I64("axes_0", 0);
         var axis1 = I64("axes_1", 1);
         var axes12 = I64("axes_1_2", 1, 2);
         var headsShape = I64("shape_heads", 0, 0, heads, headSize);
@@ -71,7 +70,7 @@ internal static class Gpt2OnnxBuilder
         var bias = g.Node("Where", [allowed, ScalarF("mask_open", 0f), ScalarF("mask_closed", -1e9f)]);
 
         // Embeddings.
-        var positions = options.PositionIds ? "position_ids" : g.Node("Unsqueeze", [queryPositions, axis0]);
+        var positions = options.PositionIds ? "position_ids" : g.Node("Unsqueeze", [queryPositions, I64("axes_0", 0)]);
         var x = g.Node("Add", [g.Node("Gather", [W("wte.weight"), "input_ids"]), g.Node("Gather", [W("wpe.weight"), positions])]);
 
         var scale = ScalarF("attention_scale", (float)(1.0 / Math.Sqrt(d.HeadSize)));

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace FiniteMemory.Onnx.Tests.Gpt2;
 
 /// <summary>The dimensions of a GPT-2 model (the fields of its config.json).</summary>
-internal sealed record Gpt2Dimensions(int Layers, int Embedding, int Heads, int Positions, int Vocabulary = 50257, double Epsilon = 1e-5)
+internal sealed record Gpt2Dimensions(int Layers, int Embedding, int Heads, int Positions, int Vocabulary = 50257, double Epsilon = 1e-5, int EndOfText = 50256)
 {
     /// <summary>The tests' model: 2 layers, 64 wide, 4 heads, 256 positions, GPT-2's vocabulary.</summary>
     public static Gpt2Dimensions Tiny { get; } = new(Layers: 2, Embedding: 64, Heads: 4, Positions: 256);
@@ -21,8 +21,8 @@ internal sealed record Gpt2Dimensions(int Layers, int Embedding, int Heads, int 
           "n_head": {{Heads}},
           "n_positions": {{Positions}},
           "layer_norm_epsilon": {{Epsilon}},
-          "bos_token_id": 50256,
-          "eos_token_id": 50256,
+          "bos_token_id": {{EndOfText}},
+          "eos_token_id": {{EndOfText}},
           "tie_word_embeddings": true
         }
         """);
