@@ -3,6 +3,7 @@ using FiniteMemory.Backends;
 using FiniteMemory.Local;
 using FiniteMemory.Onnx.Decoding;
 using FiniteMemory.Onnx.Tests.Gpt2;
+using FiniteMemory.Testing;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.Onnx.Tests.Decoding;
@@ -10,9 +11,7 @@ namespace FiniteMemory.Onnx.Tests.Decoding;
 /// <summary>The <c>onnx</c> backend, created by name from settings as an app's configuration would.</summary>
 public class BackendTests
 {
-    private static readonly Gpt2Weights ByteModel = Gpt2Weights.Random(
-        Gpt2Dimensions.Tiny with { Vocabulary = ByteLevelTokenizerJson.Vocabulary, EndOfText = ByteLevelTokenizerJson.EndOfText },
-        seed: 7);
+    private static readonly TinyModelSpec ByteModel = TinyModelSpec.Gpt2(seed: 7) with { Vocab = ByteLevelTokenizerJson.Vocabulary, EosTokenId = ByteLevelTokenizerJson.EndOfText };
 
     static BackendTests() => RuntimeHelpers.RunModuleConstructor(typeof(OnnxChatBackend).Module.ModuleHandle);
 

@@ -1,5 +1,6 @@
 using FiniteMemory.Onnx.Decoding;
 using FiniteMemory.Onnx.Tests.Gpt2;
+using FiniteMemory.Testing;
 
 namespace FiniteMemory.Onnx.Tests.Decoding;
 
@@ -12,15 +13,15 @@ public class GraphTests
     [Test]
     public async Task ForwardMatchesAPlainLoopGpt2OverTheSameWeights()
     {
-        var tokens = TinyGpt2.Encode(Text);
-        using var folder = Gpt2ModelFolder.Create(TinyGpt2.Weights);
+        var tokens = Encode(Text);
+        using var folder = Gpt2ModelFolder.Create(TinyModelSpec.Gpt2());
         using var model = OnnxCausalLanguageModel.Load(folder.Path, new OnnxDecoderOptions { IntraOpThreads = 1 });
         using var cache = model.CreateCache();
 
         var logits = new float[tokens.Length * model.Config.VocabSize];
         model.Forward(cache, tokens, logits);
 
-        var expected = ReferenceGpt2.Logits(TinyGpt2.Weights, tokens);
+        var expected = ReferenceLogits(folder.Path, tokens);
         await Assert.That(tokens.Length).IsGreaterThan(10);
         await Assert.That(model.UsesPositionIds).IsTrue();
         await Assert.That(cache.Length).IsEqualTo(tokens.Length);
@@ -34,8 +35,8 @@ public class GraphTests
     [Test]
     public async Task AGraphWithoutPositionIdsDerivesThePositionsFromTheMask()
     {
-        var tokens = TinyGpt2.Encode(Text);
-        using var folder = Gpt2ModelFolder.Create(TinyGpt2.Weights, new Gpt2ExportOptions(PositionIds: false));
+        var tokens = Encode(Text);
+        using var folder = Gpt2ModelFolder.Create(TinyModelSpec.Gpt2(), new Gpt2ExportOptions(PositionIds: false));
         using var model = OnnxCausalLanguageModel.Load(folder.Path, new OnnxDecoderOptions { IntraOpThreads = 1 });
         using var cache = model.CreateCache();
 
@@ -45,7 +46,7 @@ public class GraphTests
         var rest = new float[(tokens.Length - 5) * vocab];
         model.Forward(cache, tokens.AsSpan(5), rest);
 
-        var expected = ReferenceGpt2.Logits(TinyGpt2.Weights, tokens);
+        var expected = ReferenceLogits(folder.Path, tokens);
         await Assert.That(model.UsesPositionIds).IsFalse();
         await Assert.That(MaxAbsDiff(prefix, expected.AsSpan(4 * vocab, vocab))).IsLessThan(Tolerance);
         await Assert.That(MaxAbsDiff(rest, expected.AsSpan(5 * vocab))).IsLessThan(Tolerance);
@@ -54,8 +55,8 @@ public class GraphTests
     [Test]
     public async Task CachedAndUncachedLogitsAgree()
     {
-        var tokens = TinyGpt2.Encode(Text);
-        using var folder = Gpt2ModelFolder.Create(TinyGpt2.Weights);
+        var tokens = Encode(Text);
+        using var folder = Gpt2ModelFolder.Create(TinyModelSpec.Gpt2());
         using var model = OnnxCausalLanguageModel.Load(folder.Path, new OnnxDecoderOptions { IntraOpThreads = 1 });
         var vocab = model.Config.VocabSize;
 
@@ -92,9 +93,9 @@ public class GraphTests
     [Test]
     public async Task TruncatingTheCacheKeepsExactlyThePrefix()
     {
-        var tokens = TinyGpt2.Encode(Text);
-        var other = TinyGpt2.Encode(" A completely different ending about databases.");
-        using var folder = Gpt2ModelFolder.Create(TinyGpt2.Weights);
+        var tokens = Encode(Text);
+        var other = Encode(" A completely different ending about databases.");
+        using var folder = Gpt2ModelFolder.Create(TinyModelSpec.Gpt2());
         using var model = OnnxCausalLanguageModel.Load(folder.Path, new OnnxDecoderOptions { IntraOpThreads = 1 });
         var vocab = model.Config.VocabSize;
 
@@ -118,6 +119,18 @@ public class GraphTests
         model.Forward(cache, fresh, expected);
         await Assert.That(MaxAbsDiff(continued, expected.AsSpan(6 * vocab))).IsLessThan(Tolerance);
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Task.Run(() => cache.Truncate(fresh.Length + 1)));
+    }
+
+    internal static int[] Encode(string text) => [.. TestModels.Gpt2Tokenizer.EncodeToIds(text)];
+
+    // Every position's logits from the shared plain-loop decoder, reading the folder's safetensors (not the graph).
+    private static float[] ReferenceLogits(string folder, int[] tokens)
+    {
+        using var reference = new ReferenceDecoder(folder);
+        using var cache = reference.CreateCache();
+        var logits = new float[tokens.Length * reference.Config.VocabSize];
+        reference.Forward(cache, tokens, logits);
+        return logits;
     }
 
     internal static float MaxAbsDiff(ReadOnlySpan<float> a, ReadOnlySpan<float> b)

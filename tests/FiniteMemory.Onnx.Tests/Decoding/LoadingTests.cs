@@ -1,5 +1,6 @@
 using FiniteMemory.Onnx.Decoding;
 using FiniteMemory.Onnx.Tests.Gpt2;
+using FiniteMemory.Testing;
 
 namespace FiniteMemory.Onnx.Tests.Decoding;
 
@@ -19,7 +20,7 @@ public class LoadingTests
     [Test]
     public async Task AFolderWithoutTheGraphOrTheConfigIsRefusedNamingTheFile()
     {
-        using var folder = Gpt2ModelFolder.Create(TinyGpt2.Weights);
+        using var folder = Gpt2ModelFolder.Create(TinyModelSpec.Gpt2());
         var missingFile = await Assert.ThrowsAsync<FileNotFoundException>(() => Task.Run(() => OnnxCausalLanguageModel.Load(folder.Path, new OnnxDecoderOptions { ModelFile = "decoder_with_past_model.onnx" })));
         await Assert.That(missingFile!.Message).Contains("decoder_with_past_model.onnx").And.Contains("text-generation-with-past");
 
@@ -31,7 +32,7 @@ public class LoadingTests
     [Test]
     public async Task AGraphWithFewerLayersThanTheConfigIsRefusedNamingTheMissingInput()
     {
-        using var folder = Gpt2ModelFolder.Create(TinyGpt2.Weights, new Gpt2ExportOptions(Layers: 1));
+        using var folder = Gpt2ModelFolder.Create(TinyModelSpec.Gpt2(), new Gpt2ExportOptions(Layers: 1));
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => Task.Run(() => OnnxCausalLanguageModel.Load(folder.Path, OneThread)));
         await Assert.That(error!.Message).Contains("no input 'past_key_values.1.key'").And.Contains(folder.ModelPath);
     }
@@ -39,7 +40,7 @@ public class LoadingTests
     [Test]
     public async Task AGraphWithMoreLayersThanTheConfigIsRefusedAsAMismatch()
     {
-        using var folder = Gpt2ModelFolder.Create(TinyGpt2.Weights, configJson: (TinyGpt2.Weights.Dimensions with { Layers = 1 }).ConfigJson());
+        using var folder = Gpt2ModelFolder.Create(TinyModelSpec.Gpt2(), configJson: TinyModels.ConfigJson(TinyModelSpec.Gpt2() with { Layers = 1 }));
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => Task.Run(() => OnnxCausalLanguageModel.Load(folder.Path, OneThread)));
         await Assert.That(error!.Message).Contains("'past_key_values.1.key'").And.Contains("more layers");
     }
@@ -47,7 +48,7 @@ public class LoadingTests
     [Test]
     public async Task AGraphWithoutPresentOutputsIsRefusedNamingTheMissingOutput()
     {
-        using var folder = Gpt2ModelFolder.Create(TinyGpt2.Weights, new Gpt2ExportOptions(PresentOutputs: false));
+        using var folder = Gpt2ModelFolder.Create(TinyModelSpec.Gpt2(), new Gpt2ExportOptions(PresentOutputs: false));
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => Task.Run(() => OnnxCausalLanguageModel.Load(folder.Path, OneThread)));
         await Assert.That(error!.Message).Contains("no output 'present.0.key'");
     }
@@ -55,14 +56,13 @@ public class LoadingTests
     [Test]
     public async Task AConfigWithOtherHeadsOrVocabularyIsRefusedAsBelongingToAnotherModel()
     {
-        var dimensions = TinyGpt2.Weights.Dimensions;
-        using (var heads = Gpt2ModelFolder.Create(TinyGpt2.Weights, configJson: (dimensions with { Heads = 8 }).ConfigJson()))
+        using (var heads = Gpt2ModelFolder.Create(TinyModelSpec.Gpt2(), configJson: TinyModels.ConfigJson(TinyModelSpec.Gpt2() with { Heads = 8 })))
         {
             var error = await Assert.ThrowsAsync<InvalidDataException>(() => Task.Run(() => OnnxCausalLanguageModel.Load(heads.Path, OneThread)));
             await Assert.That(error!.Message).Contains("past_key_values.0.key").And.Contains("8 key/value heads").And.Contains("different models");
         }
 
-        using var vocab = Gpt2ModelFolder.Create(TinyGpt2.Weights, configJson: (dimensions with { Vocabulary = 50000 }).ConfigJson());
+        using var vocab = Gpt2ModelFolder.Create(TinyModelSpec.Gpt2(), configJson: TinyModels.ConfigJson(TinyModelSpec.Gpt2() with { Vocab = 50000 }));
         var vocabError = await Assert.ThrowsAsync<InvalidDataException>(() => Task.Run(() => OnnxCausalLanguageModel.Load(vocab.Path, OneThread)));
         await Assert.That(vocabError!.Message).Contains("'logits'").And.Contains("vocab_size 50000");
     }
@@ -70,7 +70,7 @@ public class LoadingTests
     [Test]
     public async Task AFileThatIsNotAnOnnxGraphIsRefusedNamingIt()
     {
-        using var folder = Gpt2ModelFolder.Create(TinyGpt2.Weights);
+        using var folder = Gpt2ModelFolder.Create(TinyModelSpec.Gpt2());
         await File.WriteAllTextAsync(folder.ModelPath, "not a protobuf");
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => Task.Run(() => OnnxCausalLanguageModel.Load(folder.Path, OneThread)));
         await Assert.That(error!.Message).Contains(folder.ModelPath).And.Contains("cannot load");
@@ -79,7 +79,7 @@ public class LoadingTests
     [Test]
     public async Task AWindowLongerThanThePositionsIsRefusedWithTheBudgetAdvice()
     {
-        using var folder = Gpt2ModelFolder.Create(TinyGpt2.Weights);
+        using var folder = Gpt2ModelFolder.Create(TinyModelSpec.Gpt2());
         using var model = OnnxCausalLanguageModel.Load(folder.Path, OneThread);
         using var cache = model.CreateCache();
         var vocab = model.Config.VocabSize;
@@ -100,7 +100,7 @@ public class LoadingTests
     [Test]
     public async Task BadTokensLogitSpansAndForeignCachesAreRefused()
     {
-        using var folder = Gpt2ModelFolder.Create(TinyGpt2.Weights);
+        using var folder = Gpt2ModelFolder.Create(TinyModelSpec.Gpt2());
         using var model = OnnxCausalLanguageModel.Load(folder.Path, OneThread);
         using var other = OnnxCausalLanguageModel.Load(folder.Path, OneThread);
         using var cache = model.CreateCache();

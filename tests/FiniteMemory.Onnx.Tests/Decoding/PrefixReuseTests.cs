@@ -1,6 +1,7 @@
 using FiniteMemory.Local;
 using FiniteMemory.Onnx.Decoding;
 using FiniteMemory.Onnx.Tests.Gpt2;
+using FiniteMemory.Testing;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.Onnx.Tests.Decoding;
@@ -13,10 +14,10 @@ public class PrefixReuseTests
     [Test]
     public async Task GreedyTokensAfterReusingAPrefixEqualThoseOfAFullRecompute()
     {
-        using var folder = Gpt2ModelFolder.Create(TinyGpt2.Weights);
+        using var folder = Gpt2ModelFolder.Create(TinyModelSpec.Gpt2());
         using var model = OnnxCausalLanguageModel.Load(folder.Path, OneThread);
-        var turn1 = TinyGpt2.Encode("User: where did we put the spare keys?\nAssistant:");
-        int[] turn2 = [.. turn1, .. TinyGpt2.Encode(" In the blue drawer.\nUser: and the bike lock?\nAssistant:")];
+        var turn1 = GraphTests.Encode("User: where did we put the spare keys?\nAssistant:");
+        int[] turn2 = [.. turn1, .. GraphTests.Encode(" In the blue drawer.\nUser: and the bike lock?\nAssistant:")];
 
         // Turn 1 then turn 2 over the same cache, cut back to the shared prefix; against turn 2 from an empty cache.
         using var reused = model.CreateCache();
@@ -35,9 +36,9 @@ public class PrefixReuseTests
     [Test]
     public async Task TheChatClientReusesTheCommonPrefixAndAnswersExactlyAsWithoutReuse()
     {
-        using var folder = Gpt2ModelFolder.Create(TinyGpt2.Weights);
-        using var reusing = new LocalChatClient(OnnxCausalLanguageModel.Load(folder.Path, OneThread), TinyGpt2.Tokenizer);
-        using var recomputing = new LocalChatClient(OnnxCausalLanguageModel.Load(folder.Path, OneThread), TinyGpt2.Tokenizer, new LocalChatClientOptions { ReuseCache = false });
+        using var folder = Gpt2ModelFolder.Create(TinyModelSpec.Gpt2());
+        using var reusing = new LocalChatClient(OnnxCausalLanguageModel.Load(folder.Path, OneThread), TestModels.Gpt2Tokenizer);
+        using var recomputing = new LocalChatClient(OnnxCausalLanguageModel.Load(folder.Path, OneThread), TestModels.Gpt2Tokenizer, new LocalChatClientOptions { ReuseCache = false });
         var encoder = reusing.Encoder;
 
         List<ChatMessage> window = [new(ChatRole.System, "You are terse."), new(ChatRole.User, "Where are the spare keys?")];

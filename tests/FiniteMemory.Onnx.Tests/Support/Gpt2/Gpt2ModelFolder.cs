@@ -1,8 +1,11 @@
+using FiniteMemory.Testing;
+
 namespace FiniteMemory.Onnx.Tests.Gpt2;
 
 /// <summary>
-/// A temporary model folder: <c>model.onnx</c> exported by <see cref="Gpt2OnnxBuilder"/>, <c>config.json</c> and
-/// optionally <c>tokenizer.json</c>; deleted on dispose.
+/// A temporary Hugging Face GPT-2 folder from the shared tiny-model fixture (<c>config.json</c>,
+/// <c>model.safetensors</c>) with <c>model.onnx</c> exported by <see cref="Gpt2OnnxBuilder"/> and optionally a
+/// <c>tokenizer.json</c>; deleted on dispose.
 /// </summary>
 internal sealed class Gpt2ModelFolder : IDisposable
 {
@@ -14,11 +17,19 @@ internal sealed class Gpt2ModelFolder : IDisposable
 
     public string ConfigPath => System.IO.Path.Combine(Path, "config.json");
 
-    public static Gpt2ModelFolder Create(Gpt2Weights weights, Gpt2ExportOptions? export = null, string? configJson = null, string? tokenizerJson = null)
+    /// <summary>
+    /// Writes <paramref name="spec"/> and exports it; <paramref name="configJson"/>, when given, then replaces
+    /// config.json (to pair the graph with a configuration of another model).
+    /// </summary>
+    public static Gpt2ModelFolder Create(TinyModelSpec spec, Gpt2ExportOptions? export = null, string? configJson = null, string? tokenizerJson = null)
     {
-        var folder = new Gpt2ModelFolder(Directory.CreateTempSubdirectory("fm-onnx-gpt2-").FullName);
-        File.WriteAllBytes(folder.ModelPath, Gpt2OnnxBuilder.Build(weights, export));
-        File.WriteAllText(folder.ConfigPath, configJson ?? weights.Dimensions.ConfigJson());
+        var folder = new Gpt2ModelFolder(TinyModels.Write(spec, Directory.CreateTempSubdirectory("fm-onnx-gpt2-").FullName));
+        Gpt2OnnxBuilder.Export(folder.Path, export);
+        if (configJson is not null)
+        {
+            File.WriteAllText(folder.ConfigPath, configJson);
+        }
+
         if (tokenizerJson is not null)
         {
             File.WriteAllText(System.IO.Path.Combine(folder.Path, "tokenizer.json"), tokenizerJson);

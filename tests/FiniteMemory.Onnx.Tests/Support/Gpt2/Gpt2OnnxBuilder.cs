@@ -1,3 +1,6 @@
+using FiniteMemory.Local;
+using FiniteMemory.Local.SafeTensors;
+
 namespace FiniteMemory.Onnx.Tests.Gpt2;
 
 /// <summary>What to leave out of an exported graph, to test that a broken export is refused.</summary>
@@ -24,15 +27,36 @@ internal sealed record Gpt2ExportOptions(bool PositionIds = true, int? Layers = 
 /// </remarks>
 internal static class Gpt2OnnxBuilder
 {
-    public static byte[] Build(Gpt2Weights weights, Gpt2ExportOptions? options = null)
+    /// <summary>
+    /// Exports the Hugging Face GPT-2 folder <paramref name="folder"/> (<c>config.json</c>, <c>model.safetensors</c>)
+    /// to <c>model.onnx</c> beside them and returns that file's path.
+    /// </summary>
+    public static string Export(string folder, Gpt2ExportOptions? options = null)
+    {
+        var config = ModelConfig.Load(Path.Combine(folder, "config.json"));
+        using var file = SafeTensorsFile.Open(Path.Combine(folder, "model.safetensors"));
+
+        // GPT2LMHeadModel checkpoints prefix the names with "transformer."; GPT2Model ones do not.
+        var prefix = file.Contains("transformer.wte.weight") ? "transformer." : string.Empty;
+        var path = Path.Combine(folder, "model.onnx");
+        File.WriteAllBytes(path, Build(config, name => (file.ReadFloats(prefix + name), [.. file[prefix + name].Shape]), options));
+        return path;
+    }
+
+    /// <summary>The graph of the GPT-2 with dimensions <paramref name="config"/> whose tensors <paramref name="tensor"/> gives by Hugging Face name (without the "transformer." prefix).</summary>
+    public static byte[] Build(ModelConfig config, Func<string, (float[] Data, long[] Shape)> tensor, Gpt2ExportOptions? options = null)
     {
         options ??= new Gpt2ExportOptions();
-        var d = weights.Dimensions;
-        var (e, heads, headSize) = ((long)d.Embedding, (long)d.Heads, (long)d.HeadSize);
-        var layers = options.Layers ?? d.Layers;
+        var (e, heads, headSize) = ((long)config.HiddenSize, (long)config.Heads, (long)config.HeadSize);
+        var layers = options.Layers ?? config.Layers;
         var g = new OnnxModelWriter();
 
-        string W(string name) => g.Constant(name, weights[name], weights.Shape(name));
+        string W(string name)
+        {
+            var (data, shape) = tensor(name);
+            return g.Constant(name, data, shape);
+        }
+
         string I64(string name, params long[] values) => g.Constant(name, values, values.Length);
         string ScalarI64(string name, long value) => g.Constant(name, [value]);
         string ScalarF(string name, float value) => g.Constant(name, [value]);
@@ -73,13 +97,13 @@ internal static class Gpt2OnnxBuilder
         var positions = options.PositionIds ? "position_ids" : g.Node("Unsqueeze", [queryPositions, I64("axes_0", 0)]);
         var x = g.Node("Add", [g.Node("Gather", [W("wte.weight"), "input_ids"]), g.Node("Gather", [W("wpe.weight"), positions])]);
 
-        var scale = ScalarF("attention_scale", (float)(1.0 / Math.Sqrt(d.HeadSize)));
+        var scale = ScalarF("attention_scale", (float)(1.0 / Math.Sqrt(config.HeadSize)));
         var geluCube = ScalarF("gelu_cube", 0.044715f);
         var geluScale = ScalarF("gelu_scale", (float)Math.Sqrt(2.0 / Math.PI));
         var half = ScalarF("half", 0.5f);
         var oneF = ScalarF("one_f", 1f);
         var three = ScalarF("three", 3f);
-        var epsilon = new OnnxAttribute("epsilon", Float: (float)d.Epsilon);
+        var epsilon = new OnnxAttribute("epsilon", Float: (float)config.NormEpsilon);
         var lastAxis = new OnnxAttribute("axis", Int: -1);
         var toHeads = new OnnxAttribute("perm", Ints: [0, 2, 1, 3]);
 
@@ -114,7 +138,7 @@ internal static class Gpt2OnnxBuilder
         var final = LayerNorm(x, "ln_f");
         g.Node("MatMul", [final, g.Node("Transpose", ["wte.weight"], new OnnxAttribute("perm", Ints: [1, 0]))], ["logits"]);
 
-        g.Output("logits", OnnxModelWriter.Float, "batch_size", "sequence_length", (long)d.Vocabulary);
+        g.Output("logits", OnnxModelWriter.Float, "batch_size", "sequence_length", (long)config.VocabSize);
         if (options.PresentOutputs)
         {
             for (var i = 0; i < layers; i++)
