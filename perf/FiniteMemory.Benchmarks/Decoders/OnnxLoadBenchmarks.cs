@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using FiniteMemory.Onnx.Decoding;
 
 namespace FiniteMemory.Benchmarks.Decoders;
@@ -9,7 +8,7 @@ namespace FiniteMemory.Benchmarks.Decoders;
 /// checked against config.json, session created and optimized) and running an 8-token prompt, against reading the
 /// graph's bytes from disk (baseline). Cold each time: Monitoring strategy, one invocation per iteration.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5, invocationCount: 1)]
+[Config(typeof(DecoderBenchmarkConfig))]
 public class OnnxLoadBenchmarks
 {
     private readonly int[] _prompt = BenchGpt2.Tokens(8);

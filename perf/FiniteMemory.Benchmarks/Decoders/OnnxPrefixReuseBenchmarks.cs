@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using FiniteMemory.Local;
 using FiniteMemory.Onnx.Decoding;
 
@@ -14,7 +13,7 @@ namespace FiniteMemory.Benchmarks.Decoders;
 /// logits of the last position (the first reply token). "Decode step" is one generated token over a cache of the
 /// window, and "read the weights once" sums an array the size of the weights: the memory-bandwidth floor of a step.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5, invocationCount: 1)]
+[Config(typeof(DecoderBenchmarkConfig))]
 public class OnnxPrefixReuseBenchmarks
 {
     private OnnxCausalLanguageModel _model = null!;
