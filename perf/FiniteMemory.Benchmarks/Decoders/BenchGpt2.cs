@@ -6,7 +6,8 @@ namespace FiniteMemory.Benchmarks.Decoders;
 /// <summary>
 /// The decoder benchmarks' model: a random-weight GPT-2 of 6 layers × 384 (6 heads), 4,096 positions and GPT-2's
 /// 50,257-token vocabulary — 31.5M parameters, 126 MB of float32, of which the (tied) token embedding is 77 MB.
-/// Written once per process as a Hugging Face folder and exported to ONNX by the tests' graph builder.
+/// Written once per process as a Hugging Face folder under the temp directory (deleted at exit) and exported to ONNX
+/// by the tests' graph builder.
 /// </summary>
 internal static class BenchGpt2
 {
@@ -27,6 +28,9 @@ internal static class BenchGpt2
         var folder = Path.Combine(Path.GetTempPath(), $"fm-bench-gpt2-{Environment.ProcessId}");
         TinyModels.Write(Spec, folder);
         Gpt2OnnxBuilder.Export(folder);
+
+        // 250 MB of safetensors and graph: gone when the benchmark process ends.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(folder, recursive: true);
         return folder;
     });
 

@@ -48,7 +48,7 @@ internal sealed class DecoderGraph
         var inputs = session.InputMetadata;
         var outputs = session.OutputMetadata;
         var layers = config.Layers;
-        string Names(int count, string format) => string.Format(CultureInfo.InvariantCulture, format, count);
+        string Name(string format, int layer) => string.Format(CultureInfo.InvariantCulture, format, layer);
 
         var pastKeys = new string[layers];
         var pastValues = new string[layers];
@@ -56,10 +56,10 @@ internal sealed class DecoderGraph
         var presentValues = new string[layers];
         for (var i = 0; i < layers; i++)
         {
-            pastKeys[i] = Names(i, "past_key_values.{0}.key");
-            pastValues[i] = Names(i, "past_key_values.{0}.value");
-            presentKeys[i] = Names(i, "present.{0}.key");
-            presentValues[i] = Names(i, "present.{0}.value");
+            pastKeys[i] = Name("past_key_values.{0}.key", i);
+            pastValues[i] = Name("past_key_values.{0}.value", i);
+            presentKeys[i] = Name("present.{0}.key", i);
+            presentValues[i] = Name("present.{0}.value", i);
         }
 
         Require(inputs, InputIds, TensorElementType.Int64, "input");
