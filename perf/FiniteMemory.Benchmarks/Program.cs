@@ -11,6 +11,11 @@ public static class Program
             return TranscriptWriter.Write(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), path);
         }
 
+        if (args is ["torch-cold-load", .. var rest])
+        {
+            return ColdLoad.Run(rest is [var t] ? int.Parse(t, System.Globalization.CultureInfo.InvariantCulture) : null);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }
