@@ -25,13 +25,17 @@ public class OnnxPrefixReuseBenchmarks
     [Params(256, 1024, 2048)]
     public int Window { get; set; }
 
+    /// <summary>ONNX Runtime's intra-op threads: 1, or 2 (both cores of the development VM, ONNX Runtime's default there).</summary>
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
     /// <summary>The new turn: a user message and the generation prompt.</summary>
     public int NewTokens => 32;
 
     [GlobalSetup]
     public void Setup()
     {
-        _model = OnnxCausalLanguageModel.Load(BenchGpt2.Folder);
+        _model = OnnxCausalLanguageModel.Load(BenchGpt2.Folder, new OnnxDecoderOptions { IntraOpThreads = Threads });
         _window = BenchGpt2.Tokens(Window);
         _logits = new float[_model.Config.VocabSize];
         _cache = _model.CreateCache();

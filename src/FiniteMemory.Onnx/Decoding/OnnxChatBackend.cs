@@ -13,7 +13,8 @@ public static class OnnxChatBackend
     public const string Name = "onnx";
 
     /// <summary>
-    /// Loads the model folder named by <see cref="OnnxBackendSettings.Model"/> (graph, <c>config.json</c>, tokenizer) and
+    /// Loads the model folder named by <see cref="OnnxBackendSettings.Path"/> or else <see cref="OnnxBackendSettings.Model"/>
+    /// (graph, <c>config.json</c>, tokenizer) and
     /// returns a <see cref="LocalChatClient"/> over it, which reuses the key/value cache of the longest common prefix
     /// from one call to the next. Registered as backend <c>onnx</c>.
     /// </summary>
@@ -25,9 +26,10 @@ public static class OnnxChatBackend
     public static IChatClient Create(OnnxBackendSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (string.IsNullOrWhiteSpace(settings.Model))
+        var folder = string.IsNullOrWhiteSpace(settings.Path) ? settings.Model : settings.Path;
+        if (string.IsNullOrWhiteSpace(folder))
         {
-            throw new BackendConfigurationException(Name, "model", $"Backend '{Name}' needs the model folder as its model setting: a folder with the ONNX graph ({settings.ModelFile}), config.json and tokenizer.json.");
+            throw new BackendConfigurationException(Name, "model", $"Backend '{Name}' needs the model folder, as its model setting or its path option: a folder with the ONNX graph ({settings.ModelFile}), config.json and tokenizer.json.");
         }
 
         ChatTemplate template;
@@ -45,18 +47,20 @@ public static class OnnxChatBackend
             throw new BackendConfigurationException(Name, "threads", $"Backend '{Name}': threads must be 0 (ONNX Runtime chooses) or a positive count.");
         }
 
-        if (settings.MaxTokens <= 0)
+        if (settings.MaxOutputTokens <= 0)
         {
-            throw new BackendConfigurationException(Name, "max-tokens", $"Backend '{Name}': max-tokens must be a positive number of reply tokens.");
+            throw new BackendConfigurationException(Name, "max-output-tokens", $"Backend '{Name}': max-output-tokens must be a positive number of reply tokens.");
         }
 
-        var tokenizer = LocalTokenizer.FromFolder(settings.Model);
-        var model = OnnxCausalLanguageModel.Load(settings.Model, new OnnxDecoderOptions { ModelFile = settings.ModelFile, IntraOpThreads = settings.Threads });
+        var tokenizer = LocalTokenizer.FromFolder(folder);
+        var model = OnnxCausalLanguageModel.Load(folder, new OnnxDecoderOptions { ModelFile = settings.ModelFile, IntraOpThreads = settings.Threads });
         return new LocalChatClient(model, tokenizer, new LocalChatClientOptions
         {
             Template = template,
-            DefaultMaxOutputTokens = settings.MaxTokens,
-            ModelId = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(settings.Model))),
+            DefaultMaxOutputTokens = settings.MaxOutputTokens,
+            ModelId = string.IsNullOrWhiteSpace(settings.Path)
+                ? System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(folder)))
+                : settings.Model,
         });
     }
 }

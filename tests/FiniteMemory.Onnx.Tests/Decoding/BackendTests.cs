@@ -19,14 +19,14 @@ public class BackendTests
     public async Task TheOnnxBackendIsRegisteredByNameWithItsOptions()
     {
         await Assert.That(ChatBackends.TryGet("onnx", out var registration)).IsTrue();
-        await Assert.That(registration!.Options).Contains("Template").And.Contains("Threads").And.Contains("ModelFile").And.Contains("MaxTokens");
+        await Assert.That(registration!.Options).Contains("Template").And.Contains("Threads").And.Contains("ModelFile").And.Contains("MaxOutputTokens").And.Contains("Path");
     }
 
     [Test]
     public async Task AModelFolderBecomesAChatClientThatReusesItsCacheAcrossTurns()
     {
         using var folder = Gpt2ModelFolder.Create(ByteModel, tokenizerJson: ByteLevelTokenizerJson.Create());
-        using var client = ChatBackends.Create("onnx", Settings(folder.Path, ("threads", "1"), ("max-tokens", "6"), ("template", "chatml")));
+        using var client = ChatBackends.Create("onnx", Settings(folder.Path, ("threads", "1"), ("max-output-tokens", "6"), ("template", "chatml")));
 
         List<ChatMessage> window = [new(ChatRole.User, "hi there")];
         var first = await client.GetResponseAsync(window);
@@ -41,6 +41,10 @@ public class BackendTests
         await Assert.That(second.Usage!.CachedInputTokenCount!.Value).IsGreaterThanOrEqualTo(firstPrompt.Count);
         await Assert.That(local.Encoder.IsSpecialToken("<|im_start|>")).IsTrue();
         await Assert.That(client.GetService<ChatClientMetadata>()!.DefaultModelId).IsEqualTo(Path.GetFileName(folder.Path));
+
+        // The folder may also come from the path option, leaving the model setting as the reported name.
+        using var named = ChatBackends.Create("onnx", Settings("tiny-gpt2", ("path", folder.Path), ("threads", "1")));
+        await Assert.That(named.GetService<ChatClientMetadata>()!.DefaultModelId).IsEqualTo("tiny-gpt2");
     }
 
     [Test]
