@@ -101,7 +101,8 @@ public class PrefixReuseBenchmarks
         _turnN1 = [.. _turnN, new(ChatRole.Assistant, "The temple opens at eight; go early."), new(ChatRole.User, "And where should we eat tonight?")];
     }
 
-    [IterationSetup(Target = nameof(PrefixReuse))]
+    // Both benchmarks get the setup so they share one job (one invocation per iteration) and BenchmarkDotNet reports their ratio.
+    [IterationSetup]
     public void PrimeTurnN() => _reusing.GetResponseAsync(_turnN, _options).GetAwaiter().GetResult();
 
     [Benchmark(Baseline = true, Description = "Full recompute")]

