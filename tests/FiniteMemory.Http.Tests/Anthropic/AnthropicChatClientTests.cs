@@ -259,7 +259,14 @@ public class AnthropicChatClientTests
     [Test]
     public async Task CancellingMidStreamStopsPromptlyWithoutARetry()
     {
-        await using var server = await FakeServer.StartAsync(FakeResponse.Sse(StreamedAnswer(), gap: TimeSpan.FromMilliseconds(400)));
+        // The first text arrives at once, the next event only after 3 s: a prompt stop does not wait for it.
+        var slow = FakeResponse.Sse(StreamedAnswer().Take(4));
+        foreach (var rest in StreamedAnswer().Skip(4))
+        {
+            slow.Chunk(rest.ToWire(), TimeSpan.FromSeconds(3));
+        }
+
+        await using var server = await FakeServer.StartAsync(slow);
         using var client = Client(server);
         using var cts = new CancellationTokenSource();
         var watch = new Stopwatch();
@@ -277,7 +284,7 @@ public class AnthropicChatClientTests
         });
         watch.Stop();
 
-        await Assert.That(watch.Elapsed).IsLessThan(TimeSpan.FromMilliseconds(300));
+        await Assert.That(watch.Elapsed).IsLessThan(TimeSpan.FromSeconds(1));
         await Assert.That(server.Requests.Count).IsEqualTo(1);
     }
 
