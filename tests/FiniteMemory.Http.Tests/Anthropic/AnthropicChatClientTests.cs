@@ -245,6 +245,32 @@ public class AnthropicChatClientTests
     }
 
     [Test]
+    public async Task TheTimeoutSettingBoundsEachAttemptAndNamesItselfWhenItRunsOut()
+    {
+        await using var server = await FakeServer.StartAsync(FakeResponse.Json(TextAnswer).DelayedBy(TimeSpan.FromSeconds(5)));
+        using var client = Client(server, timeout: TimeSpan.FromSeconds(0.5), maxRetries: 0);
+
+        var error = await Assert.ThrowsAsync<BackendTimeoutException>(() => client.GetResponseAsync("hi"));
+
+        await Assert.That(error!.Message).IsEqualTo("Anthropic did not answer within 0.5 s (1 attempt). Raise the timeout (BackendSettings.Timeout) setting, or check that the endpoint is reachable.");
+    }
+
+    [Test]
+    public async Task AStreamLongerThanTheAttemptTimeoutIsNotCutOnceItHasStarted()
+    {
+        await using var server = await FakeServer.StartAsync(FakeResponse.Sse(StreamedAnswer(), gap: TimeSpan.FromMilliseconds(150)));
+        using var client = Client(server, timeout: TimeSpan.FromSeconds(1), maxRetries: 0);
+
+        var watch = Stopwatch.StartNew();
+        var response = (await CollectAsync(client.GetStreamingResponseAsync("hi"))).ToChatResponse();
+        watch.Stop();
+
+        await Assert.That(response.Text).IsEqualTo("Checking Bergen.");
+        await Assert.That(response.FinishReason).IsEqualTo(ChatFinishReason.ToolCalls);
+        await Assert.That(watch.Elapsed).IsGreaterThan(TimeSpan.FromSeconds(1.5));
+    }
+
+    [Test]
     public async Task MalformedJsonIsAClearError()
     {
         await using var server = await FakeServer.StartAsync(FakeResponse.Json("""{"id":"msg_01","content":[{"type":"text","te"""));
