@@ -1,0 +1,94 @@
+using Microsoft.Extensions.AI;
+
+namespace FiniteMemory.Http;
+
+/// <summary>
+/// The shape every hosted backend of this package shares: a <see cref="ProviderConnection"/> to send through,
+/// the <see cref="ChatClientMetadata"/> it reports, and the model chosen per request.
+/// </summary>
+public abstract class HostedChatClient : IChatClient
+{
+    /// <summary>Creates the client.</summary>
+    /// <param name="connection">The provider connection (owned: disposed with the client).</param>
+    /// <param name="metadata">Provider name, endpoint and default model.</param>
+    protected HostedChatClient(ProviderConnection connection, ChatClientMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(metadata);
+        Connection = connection;
+        Metadata = metadata;
+    }
+
+    /// <summary>
+    /// Creates the client from its settings: the model (required), the API key (configured, else the provider's
+    /// environment variables), the endpoint (else the public one) and the resilience options.
+    /// </summary>
+    /// <param name="provider">The backend's names, defaults and key variables.</param>
+    /// <param name="settings">The configured settings.</param>
+    /// <param name="handler">The handler under the resilience layer (a proxy, a test double); a new <see cref="SocketsHttpHandler"/> when null.</param>
+    /// <exception cref="FiniteMemory.Backends.BackendConfigurationException">No model, no API key, or a setting out of range; the message names the fix.</exception>
+    protected HostedChatClient(HostedProvider provider, HostedBackendSettings settings, HttpMessageHandler? handler)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(settings);
+        var model = settings.RequireModel(provider.Backend, provider.ExampleModel);
+        var variables = provider.KeyVariables.ToArray();
+        ApiKey = ApiKeys.Resolve(settings.ApiKey, provider.DisplayName, variables);
+        var resilience = settings.ToResilienceOptions(provider.Backend);
+        var http = BackendHttp.CreateClient(provider.DisplayName, resilience, handler);
+        Connection = new ProviderConnection(provider.DisplayName, http, ApiKey, variables.Length == 0 ? null : string.Join(" or ", variables))
+        {
+            StreamIdleTimeout = resilience.AttemptTimeout,
+            TimeoutSettingName = resilience.TimeoutSettingName,
+        };
+        Metadata = new ChatClientMetadata(provider.Backend, settings.Endpoint ?? provider.DefaultEndpoint, model);
+    }
+
+    /// <summary>Provider name, endpoint and default model.</summary>
+    public ChatClientMetadata Metadata { get; }
+
+    /// <summary>The endpoint requests go to (<see cref="ChatClientMetadata.ProviderUri"/>).</summary>
+    protected Uri Endpoint => Metadata.ProviderUri!;
+
+    /// <summary>The API key, for the request's auth header only. Never logged or put in a message.</summary>
+    protected string? ApiKey { get; }
+
+    /// <summary>The connection requests go through.</summary>
+    protected ProviderConnection Connection { get; }
+
+    /// <inheritdoc />
+    public abstract Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc />
+    public abstract IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc />
+    public virtual object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(ChatClientMetadata) ? Metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>The model for one request: <see cref="ChatOptions.ModelId"/> when set, else the configured one.</summary>
+    protected string ModelFor(ChatOptions? options) =>
+        options?.ModelId is { Length: > 0 } model ? model : Metadata.DefaultModelId ?? throw new InvalidOperationException($"{Connection.Provider}: no model is configured and ChatOptions.ModelId is not set.");
+
+    /// <summary>Releases the connection.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Connection.Dispose();
+        }
+    }
+}
