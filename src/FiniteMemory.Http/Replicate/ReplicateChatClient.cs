@@ -1,0 +1,362 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using FiniteMemory.Backends;
+using Microsoft.Extensions.AI;
+
+namespace FiniteMemory.Http.Replicate;
+
+/// <summary>
+/// An <see cref="IChatClient"/> for language models hosted on Replicate. Each request creates a prediction
+/// (<c>POST /v1/models/{owner}/{name}/predictions</c>, or <c>POST /v1/predictions</c> with a version) whose input
+/// is the conversation written by a <see cref="ReplicatePromptTemplate"/>; a streamed request then reads the
+/// prediction's server-sent events (<c>output</c>, <c>error</c>, <c>done</c>), a non-streamed one polls it with
+/// backoff until it has succeeded, failed or been canceled.
+/// </summary>
+/// <remarks>
+/// Abandoning a prediction — the caller cancels, stops reading a stream, or it runs past
+/// <see cref="ReplicateSettings.PredictionTimeout"/> — cancels it on Replicate (best effort), so it stops billing.
+/// Usage comes from the prediction's <c>metrics</c> (<c>input_token_count</c>, <c>output_token_count</c>).
+/// Replicate models take a prompt, not tools: a request with <see cref="ChatOptions.Tools"/> is refused.
+/// </remarks>
+public sealed class ReplicateChatClient : IChatClient
+{
+    /// <summary>The provider's name in errors.</summary>
+    public const string ProviderName = "Replicate";
+
+    /// <summary>The environment variable the API token is read from when settings give none.</summary>
+    public const string ApiKeyVariable = "REPLICATE_API_TOKEN";
+
+    /// <summary>The API's default base address.</summary>
+    public static Uri DefaultEndpoint { get; } = new("https://api.replicate.com/");
+
+    // A best-effort cancel must not hold up the caller that is giving up.
+    private static readonly TimeSpan CancelTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly ProviderConnection _connection;
+    private readonly AuthenticationHeaderValue _authorization;
+    private readonly Uri _endpoint;
+    private readonly string _model;
+    private readonly ReplicatePromptTemplate _template;
+    private readonly TimeProvider _time;
+    private readonly int? _wait;
+    private readonly TimeSpan _pollInterval;
+    private readonly TimeSpan _maxPollInterval;
+    private readonly TimeSpan _predictionTimeout;
+    private readonly bool _streamUsage;
+    private readonly ChatClientMetadata _metadata;
+
+    /// <summary>Creates a client from settings.</summary>
+    /// <exception cref="BackendConfigurationException">No model, a malformed one, a setting out of range, or no API token.</exception>
+    public ReplicateChatClient(ReplicateSettings settings)
+        : this(settings, template: null, resilience: null, handler: null)
+    {
+    }
+
+    /// <summary>Creates a client from settings, with an explicit prompt template, resilience options and transport.</summary>
+    /// <param name="settings">Model, endpoint, token, timeouts, polling and the prompt format.</param>
+    /// <param name="template">How the conversation is written; when null, the one <paramref name="settings"/> describe.</param>
+    /// <param name="resilience">Timeouts, retries and the clock polls wait on; <see cref="ReplicateSettings.Timeout"/> and <see cref="ReplicateSettings.MaxRetries"/> override it.</param>
+    /// <param name="handler">The handler that sends requests (tests pass their own); a new <see cref="SocketsHttpHandler"/> when null.</param>
+    /// <exception cref="BackendConfigurationException">No model, a malformed one, a setting out of range, or no API token.</exception>
+    public ReplicateChatClient(ReplicateSettings settings, ReplicatePromptTemplate? template, ResilienceOptions? resilience, HttpMessageHandler? handler)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (string.IsNullOrWhiteSpace(settings.Model))
+        {
+            throw new BackendConfigurationException("replicate", "model", "Backend 'replicate' needs a model: set model to owner/name or owner/name:version (for example meta/meta-llama-3-70b-instruct).");
+        }
+
+        _model = settings.Model.Trim();
+        try
+        {
+            _ = ReplicateModelRef.Parse(_model);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new BackendConfigurationException("replicate", "model", ex.Message.Split(" (Parameter", 2)[0]);
+        }
+
+        Check(settings.Wait is null or (>= 1 and <= 60), "wait", "wait must be between 1 and 60 seconds (Replicate's limit), or unset to poll");
+        Check(settings.PollInterval > TimeSpan.Zero, "poll-interval", "poll-interval must be positive, such as 0.5 (seconds)");
+        Check(settings.MaxPollInterval >= settings.PollInterval, "max-poll-interval", "max-poll-interval must be at least poll-interval");
+        Check(settings.PredictionTimeout > TimeSpan.Zero, "prediction-timeout", "prediction-timeout must be positive, such as 600 (seconds)");
+        var key = ApiKeys.Resolve(settings.ApiKey, ProviderName, ApiKeyVariable);
+        var options = BackendHttp.Options("replicate", settings.Timeout, settings.MaxRetries, resilience);
+        _endpoint = ProviderEndpoints.Base(settings.Endpoint ?? DefaultEndpoint);
+        _authorization = new AuthenticationHeaderValue("Bearer", key);
+        _template = template ?? TemplateFrom(settings);
+        _time = options.TimeProvider;
+        _wait = settings.Wait;
+        _pollInterval = settings.PollInterval;
+        _maxPollInterval = settings.MaxPollInterval;
+        _predictionTimeout = settings.PredictionTimeout;
+        _streamUsage = settings.StreamUsage;
+        _connection = new ProviderConnection(ProviderName, BackendHttp.CreateClient(ProviderName, options, handler), key, ApiKeyVariable);
+        _metadata = new ChatClientMetadata("replicate", _endpoint, _model);
+    }
+
+    /// <summary>The template conversations are written with.</summary>
+    public ReplicatePromptTemplate PromptTemplate => _template;
+
+    /// <inheritdoc />
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var (model, body) = Prepare(messages, options, stream: false);
+        var prediction = await CreateAsync(model, body, _wait, cancellationToken).ConfigureAwait(false);
+        prediction = await CompleteAsync(prediction, cancellationToken).ConfigureAwait(false);
+        return ReplicatePredictions.ToChatResponse(prediction, model.ToString());
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var (model, body) = Prepare(messages, options, stream: true);
+        var prediction = await CreateAsync(model, body, wait: null, cancellationToken).ConfigureAwait(false);
+        var modelId = prediction.Model ?? model.ToString();
+        if (prediction.Urls?.Stream is not { Length: > 0 } streamUrl)
+        {
+            // A model that cannot stream: the whole answer arrives as one update once the prediction is done.
+            var finished = await CompleteAsync(prediction, cancellationToken).ConfigureAwait(false);
+            foreach (var update in ReplicatePredictions.ToChatResponse(finished, modelId).ToChatResponseUpdates())
+            {
+                yield return update;
+            }
+
+            yield break;
+        }
+
+        var ended = false;
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, Absolute(streamUrl, "stream"));
+            request.Headers.Authorization = _authorization;
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+            request.Headers.CacheControl = new CacheControlHeaderValue { NoStore = true };
+            using var response = await _connection.SendAsync(request, streaming: true, cancellationToken).ConfigureAwait(false);
+            await foreach (var item in _connection.ReadEventsAsync(response, cancellationToken).ConfigureAwait(false))
+            {
+                switch (item.EventType)
+                {
+                    case "output":
+                        if (item.Data.Length > 0)
+                        {
+                            yield return Update(prediction, modelId, new TextContent(item.Data));
+                        }
+
+                        break;
+                    case "error":
+                        ended = true;
+                        throw new BackendStreamException(ProviderName, $"Replicate prediction {prediction.Id} failed: {_connection.Redactor.Redact(item.Data)}");
+                    case "done":
+                        ended = true;
+                        var reason = string.IsNullOrWhiteSpace(item.Data) ? null : _connection.ParseEvent(item, ReplicateJsonContext.Default.ReplicateDone).Reason;
+                        if (reason is "canceled" or "error")
+                        {
+                            throw new BackendStreamException(ProviderName, $"Replicate prediction {prediction.Id} ended without finishing ('{reason}'): the output is incomplete.");
+                        }
+
+                        break;
+                    default:
+                        // Replicate may add event types (logs); they are not part of the answer.
+                        break;
+                }
+
+                if (ended)
+                {
+                    break;
+                }
+            }
+
+            if (!ended)
+            {
+                throw BackendStreamException.EndedEarly(ProviderName, "done");
+            }
+        }
+        finally
+        {
+            if (!ended)
+            {
+                await CancelAsync(prediction).ConfigureAwait(false);
+            }
+        }
+
+        if (_streamUsage && await UsageAsync(prediction, cancellationToken).ConfigureAwait(false) is { } usage)
+        {
+            yield return Update(prediction, modelId, new UsageContent(usage));
+        }
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(ChatClientMetadata) ? _metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _connection.Dispose();
+
+    private static ReplicatePromptTemplate TemplateFrom(ReplicateSettings settings)
+    {
+        var template = ReplicatePromptTemplate.For(settings.PromptFormat);
+        return template with
+        {
+            Message = settings.MessageTemplate ?? template.Message,
+            GenerationPrompt = settings.GenerationPrompt ?? template.GenerationPrompt,
+            ModelPromptTemplate = settings.ModelPromptTemplate is null ? template.ModelPromptTemplate
+                : settings.ModelPromptTemplate.Length == 0 ? null
+                : settings.ModelPromptTemplate,
+        };
+    }
+
+    private static void Check(bool valid, string option, string message)
+    {
+        if (!valid)
+        {
+            throw new BackendConfigurationException("replicate", option, $"Backend 'replicate': {message}.");
+        }
+    }
+
+    private static ChatResponseUpdate Update(ReplicatePrediction prediction, string modelId, AIContent content) => new(ChatRole.Assistant, [content])
+    {
+        ResponseId = prediction.Id,
+        MessageId = prediction.Id,
+        ModelId = modelId,
+    };
+
+    private (ReplicateModelRef Model, ReplicatePredictionRequest Body) Prepare(IEnumerable<ChatMessage> messages, ChatOptions? options, bool stream)
+    {
+        var model = ReplicateModelRef.Parse(string.IsNullOrWhiteSpace(options?.ModelId) ? _model : options.ModelId);
+        return (model, ReplicateRequests.Create(messages, options, _template, model, stream));
+    }
+
+    private async Task<ReplicatePrediction> CreateAsync(ReplicateModelRef model, ReplicatePredictionRequest body, int? wait, CancellationToken cancellationToken)
+    {
+        using var request = ProviderConnection.PostJson(new Uri(_endpoint, model.CreatePath), body, ReplicateJsonContext.Default.ReplicatePredictionRequest);
+        request.Headers.Authorization = _authorization;
+        if (wait is { } seconds)
+        {
+            request.Headers.TryAddWithoutValidation("Prefer", ReplicateRequests.PreferWait(seconds));
+        }
+
+        var prediction = await ReadPredictionAsync(request, cancellationToken).ConfigureAwait(false);
+        if (string.IsNullOrEmpty(prediction.Id) || prediction.Status is null)
+        {
+            throw new BackendHttpException(ProviderName, null, null, null, "Replicate answered the create-prediction call without a prediction id or status. Check that the endpoint is Replicate's API.");
+        }
+
+        return prediction;
+    }
+
+    /// <summary>Polls until the prediction has ended, then returns it if it succeeded.</summary>
+    private async Task<ReplicatePrediction> CompleteAsync(ReplicatePrediction prediction, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        var delay = _pollInterval;
+        var ended = false;
+        try
+        {
+            while (!ReplicatePredictions.IsTerminal(prediction))
+            {
+                if (_time.GetElapsedTime(started) + delay > _predictionTimeout)
+                {
+                    throw new BackendTimeoutException($"Replicate prediction {prediction.Id} did not finish within {_predictionTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s (status '{prediction.Status}'); it was canceled. Raise the prediction-timeout setting for slow or cold models.");
+                }
+
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min((long)(delay.Ticks * 1.5), _maxPollInterval.Ticks));
+                prediction = await GetAsync(prediction, cancellationToken).ConfigureAwait(false);
+            }
+
+            ended = true;
+        }
+        finally
+        {
+            if (!ended)
+            {
+                await CancelAsync(prediction).ConfigureAwait(false);
+            }
+        }
+
+        return prediction.Status switch
+        {
+            "succeeded" => prediction,
+            "failed" => throw new BackendHttpException(
+                ProviderName,
+                null,
+                ReplicatePredictions.Error(prediction) is { } e ? _connection.Redactor.Redact(e) : null,
+                prediction.Id,
+                $"Replicate prediction {prediction.Id} failed: {_connection.Redactor.Redact(ReplicatePredictions.Error(prediction) ?? "no reason given")}"),
+            _ => throw new BackendHttpException(ProviderName, null, null, prediction.Id, $"Replicate prediction {prediction.Id} was {prediction.Status} before it finished (canceled on Replicate, not by this client)."),
+        };
+    }
+
+    private async Task<ReplicatePrediction> GetAsync(ReplicatePrediction prediction, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Absolute(prediction.Urls?.Get, "get") ?? new Uri(_endpoint, $"v1/predictions/{Uri.EscapeDataString(prediction.Id!)}"));
+        request.Headers.Authorization = _authorization;
+        return await ReadPredictionAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ReplicatePrediction> ReadPredictionAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var response = await _connection.SendAsync(request, streaming: false, cancellationToken).ConfigureAwait(false);
+        return await _connection.ReadJsonAsync(response, ReplicateJsonContext.Default.ReplicatePrediction, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The finished prediction's token counts, or null when they cannot be read (they are a bonus, not the answer).</summary>
+    private async Task<UsageDetails?> UsageAsync(ReplicatePrediction prediction, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var finished = await GetAsync(prediction, cancellationToken).ConfigureAwait(false);
+            return ReplicatePredictions.Usage(finished);
+        }
+        catch (BackendHttpException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Asks Replicate to stop a prediction this client abandons; failures are ignored (it is best effort).</summary>
+    private async Task CancelAsync(ReplicatePrediction prediction)
+    {
+        var uri = Absolute(prediction.Urls?.Cancel, "cancel") ?? (prediction.Id is { } id ? new Uri(_endpoint, $"v1/predictions/{Uri.EscapeDataString(id)}/cancel") : null);
+        if (uri is null || ReplicatePredictions.IsTerminal(prediction))
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(CancelTimeout, _time);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, uri);
+            request.Headers.Authorization = _authorization;
+            request.Options.Set(ResilientHttpHandler.StreamingResponse, false);
+            using var response = await _connection.Http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or BackendHttpException or OperationCanceledException or IOException)
+        {
+            // The prediction may have finished meanwhile, or the network is gone; either way there is nothing more to do.
+        }
+    }
+
+    private static Uri? Absolute(string? url, string name)
+    {
+        if (url is null)
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            ? uri
+            : throw new BackendHttpException(ProviderName, null, null, null, $"Replicate sent a prediction whose '{name}' URL is not an absolute http(s) URL. Check that the endpoint is Replicate's API.");
+    }
+}
