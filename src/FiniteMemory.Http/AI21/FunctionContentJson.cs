@@ -9,11 +9,14 @@ namespace FiniteMemory.Http;
 /// </summary>
 internal static class FunctionContentJson
 {
+    // Microsoft.Extensions.AI's defaults indent; on the wire and in prompts the compact form is what providers show.
+    private static readonly JsonSerializerOptions Compact = CreateCompact();
+
     /// <summary>The call's arguments as a JSON object (<c>{}</c> when it has none).</summary>
     public static string Arguments(FunctionCallContent call) =>
         call.Arguments is null
             ? "{}"
-            : JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
+            : JsonSerializer.Serialize(call.Arguments, Compact.GetTypeInfo(typeof(IDictionary<string, object?>)));
 
     /// <summary>A function result as text: strings as they are, anything else as JSON.</summary>
     public static string Result(FunctionResultContent result) => result.Result switch
@@ -22,7 +25,7 @@ internal static class FunctionContentJson
         string s => s,
         JsonElement { ValueKind: JsonValueKind.String } e => e.GetString() ?? string.Empty,
         JsonElement e => e.GetRawText(),
-        var other => JsonSerializer.Serialize(other, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(object))),
+        var other => JsonSerializer.Serialize(other, Compact.GetTypeInfo(typeof(object))),
     };
 
     /// <summary>
@@ -36,4 +39,11 @@ internal static class FunctionContentJson
             callId,
             name,
             static json => (IDictionary<string, object?>?)JsonSerializer.Deserialize(json, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>))));
+
+    private static JsonSerializerOptions CreateCompact()
+    {
+        var options = new JsonSerializerOptions(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+        options.MakeReadOnly();
+        return options;
+    }
 }

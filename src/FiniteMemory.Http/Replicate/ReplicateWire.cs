@@ -50,7 +50,7 @@ internal sealed class ReplicateInput
 
     /// <summary>Model-specific inputs from <c>ChatOptions.AdditionalProperties</c>, sent as they are.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
+    public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 
 /// <summary>A prediction as the API returns it on creation and on every poll.</summary>
