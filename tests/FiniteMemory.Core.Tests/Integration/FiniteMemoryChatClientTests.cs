@@ -260,4 +260,35 @@ public class FiniteMemoryChatClientTests
         await Assert.That(read.Length).IsGreaterThan(0);
         await Assert.That(client.GetService<FiniteMemoryChatClient>()!.Stats.Turns).IsEqualTo(0);
     }
+
+    [Test]
+    public async Task AStreamThatBreaksMidWayThroughTheMiddlewareSurfacesAndIsNeitherCountedNorLearnedFrom()
+    {
+        var fake = new FakeChatClient { ChunkCount = 4, ProviderCounter = Counter, ProviderFactor = 1.8 };
+        fake.Enqueue(new FakeReply { Text = "one two three four five six seven eight", ThrowAfterChunks = 2, Throw = new IOException("connection reset") });
+        var hooks = new Telemetry.RecordingHooks();
+        using var client = new ChatClientBuilder(fake).UseFiniteMemory(o =>
+        {
+            o.Budget = 500;
+            o.Hooks.Add(hooks);
+        }).Build();
+
+        var received = 0;
+        var ex = await Assert.ThrowsAsync<IOException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "count to eight")]))
+            {
+                received++;
+            }
+        });
+
+        await Assert.That(ex!.Message).IsEqualTo("connection reset");
+        await Assert.That(received).IsEqualTo(2);
+        var middleware = client.GetService<FiniteMemoryChatClient>()!;
+        await Assert.That(middleware.Stats.Turns).IsEqualTo(0);
+        await Assert.That(middleware.Calibration.Observations).IsEqualTo(0);
+        var complete = hooks.Of<FiniteMemory.Telemetry.ChatCompleteEvent>().Single();
+        await Assert.That(complete.Outcome).IsEqualTo(FiniteMemory.Telemetry.ChatOutcome.Failed);
+        await Assert.That(complete.Response).IsNull();
+    }
 }

@@ -1,0 +1,67 @@
+namespace FiniteMemory.Http;
+
+/// <summary>
+/// How a hosted backend survives a provider's failures: how long one attempt may wait for the response
+/// headers, how often a transient failure is retried and how long to wait between attempts.
+/// </summary>
+/// <remarks>
+/// Retried: HTTP 408, 429, 500, 502, 503 and 504, connection failures (refused, reset) and attempts that time
+/// out. Never retried: any other status (400, 401, 403, 404, 422 …) and the caller's own cancellation. The wait
+/// before retry <c>n</c> (1-based) is <see cref="BaseDelay"/> × 2<sup>n-1</sup>, with jitter when
+/// <see cref="UseJitter"/> is set, unless the provider says how long to wait (<c>Retry-After</c> as seconds or
+/// an HTTP date, or <c>retry-after-ms</c>); every wait is capped at <see cref="MaxDelay"/>.
+/// </remarks>
+public sealed record ResilienceOptions
+{
+    /// <summary>The defaults: 100 s per attempt, 3 retries, 1 s base delay, 30 s cap, jitter on.</summary>
+    public static ResilienceOptions Default { get; } = new();
+
+    /// <summary>How long one attempt may wait for the response headers (and, for a non-streamed response, its body). Default 100 s.</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>How many times a transient failure is retried after the first attempt (0 disables retries). Default 3.</summary>
+    public int MaxRetries { get; init; } = 3;
+
+    /// <summary>The wait before the first retry; it doubles with every further retry. Default 1 s.</summary>
+    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two attempts, also the cap on a provider's <c>Retry-After</c>. Default 30 s.</summary>
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Whether computed waits are randomised (decorrelated jitter) so that many clients do not retry in step. Default true.</summary>
+    public bool UseJitter { get; init; } = true;
+
+    /// <summary>The clock used for timeouts and waits (tests pass a fake one). Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// The name of the setting a user raises when attempts time out, quoted in the timeout error.
+    /// Default: the backend's <c>timeout</c> setting.
+    /// </summary>
+    public string TimeoutSettingName { get; init; } = "timeout (BackendSettings.Timeout)";
+
+    /// <summary>Called before each retry with what failed and how long the handler will wait; for logging and tests.</summary>
+    public Action<RetryAttempt>? OnRetry { get; init; }
+
+    /// <summary>Checks the values.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message names it.</exception>
+    public void Validate()
+    {
+        if (AttemptTimeout <= TimeSpan.Zero && AttemptTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(AttemptTimeout), AttemptTimeout, "AttemptTimeout must be positive (or Timeout.InfiniteTimeSpan).");
+        }
+
+        if (MaxRetries is < 0 or > 100)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxRetries), MaxRetries, "MaxRetries must be between 0 and 100.");
+        }
+
+        if (BaseDelay < TimeSpan.Zero || MaxDelay < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BaseDelay), BaseDelay, "BaseDelay and MaxDelay must not be negative.");
+        }
+
+        ArgumentNullException.ThrowIfNull(TimeProvider);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Text;
+
+namespace FiniteMemory.Http.Tests.Fakes;
+
+/// <summary>
+/// One scripted answer of <see cref="FakeServer"/>: a status with headers and a body written in chunks (each after
+/// an optional delay), optionally a wait before the headers, and optionally a cut connection after the chunks.
+/// </summary>
+public sealed class FakeResponse
+{
+    private readonly List<(string Name, string Value)> _headers = [];
+    private readonly List<(string Text, TimeSpan DelayBefore)> _chunks = [];
+
+    private FakeResponse(int status, string contentType)
+    {
+        Status = status;
+        ContentType = contentType;
+    }
+
+    public int Status { get; }
+
+    public string ContentType { get; }
+
+    public IReadOnlyList<(string Name, string Value)> Headers => _headers;
+
+    public IReadOnlyList<(string Text, TimeSpan DelayBefore)> Chunks => _chunks;
+
+    /// <summary>How long the server waits before sending the headers.</summary>
+    public TimeSpan DelayBeforeHeaders { get; private set; }
+
+    /// <summary>Whether the connection is aborted after the last chunk (no clean end of the body).</summary>
+    public bool CutAfterChunks { get; private set; }
+
+    /// <summary>Never answers: waits until the client gives up.</summary>
+    public bool Stall { get; private set; }
+
+    /// <summary>Aborts the connection before any header is sent (a connection reset).</summary>
+    public bool ResetConnection { get; private set; }
+
+    /// <summary>A JSON body.</summary>
+    public static FakeResponse Json(string body, int status = 200) => new FakeResponse(status, "application/json").Chunk(body);
+
+    /// <summary>A body of another type (for malformed bodies and HTML error pages).</summary>
+    public static FakeResponse Text(string body, int status = 200, string contentType = "text/plain") => new FakeResponse(status, contentType).Chunk(body);
+
+    /// <summary>A status with an empty body.</summary>
+    public static FakeResponse StatusOnly(int status) => new(status, "text/plain");
+
+    /// <summary>A <c>text/event-stream</c> body, one chunk per event, each after <paramref name="gap"/>.</summary>
+    public static FakeResponse Sse(IEnumerable<SseEvent> events, TimeSpan gap = default)
+    {
+        var response = new FakeResponse(200, "text/event-stream");
+        foreach (var e in events)
+        {
+            response.Chunk(e.ToWire(), gap);
+        }
+
+        return response;
+    }
+
+    /// <summary>A response that never comes: the request hangs until the client cancels or times out.</summary>
+    public static FakeResponse Hang() => new FakeResponse(200, "application/json") { Stall = true };
+
+    /// <summary>A connection reset: the server aborts the connection without answering.</summary>
+    public static FakeResponse Reset() => new FakeResponse(200, "text/plain") { ResetConnection = true };
+
+    public FakeResponse WithHeader(string name, string value)
+    {
+        _headers.Add((name, value));
+        return this;
+    }
+
+    /// <summary>Adds a raw body chunk, written and flushed after <paramref name="delayBefore"/>.</summary>
+    public FakeResponse Chunk(string text, TimeSpan delayBefore = default)
+    {
+        _chunks.Add((text, delayBefore));
+        return this;
+    }
+
+    /// <summary>Waits <paramref name="delay"/> before sending the headers (a slow provider).</summary>
+    public FakeResponse DelayedBy(TimeSpan delay)
+    {
+        DelayBeforeHeaders = delay;
+        return this;
+    }
+
+    /// <summary>Aborts the connection after the chunks written so far (a stream cut mid-way).</summary>
+    public FakeResponse ThenCut()
+    {
+        CutAfterChunks = true;
+        return this;
+    }
+
+    internal static byte[] Encode(string text) => Encoding.UTF8.GetBytes(text);
+}
+
+/// <summary>One server-sent event as the fake writes it.</summary>
+/// <param name="Type">The <c>event:</c> field, or null for an unnamed event.</param>
+/// <param name="Data">The <c>data:</c> payload (one line).</param>
+public sealed record SseEvent(string? Type, string Data)
+{
+    public static SseEvent Named(string type, string data) => new(type, data);
+
+    public static SseEvent Unnamed(string data) => new(null, data);
+
+    public string ToWire() => (Type is null ? string.Empty : $"event: {Type}\n") + $"data: {Data}\n\n";
+}

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FiniteMemory.Http.Tests.Fakes;
+
+/// <summary>
+/// A loopback HTTP server (Kestrel on 127.0.0.1, ephemeral port) standing in for a provider: it records every
+/// request (method, path, query, headers, body, arrival time) and answers with the scripted responses in order
+/// (<see cref="Enqueue"/>), then with <see cref="Otherwise"/>; with neither it answers 599 so that a test sees
+/// an unexpected request. Dispose it to stop it.
+/// </summary>
+public sealed class FakeServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Lock _gate = new();
+    private readonly Queue<FakeResponse> _script = new();
+    private readonly List<RecordedRequest> _requests = [];
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private FakeServer(WebApplication app)
+    {
+        _app = app;
+        _app.Run(HandleAsync);
+    }
+
+    /// <summary>The server's base address, for example <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>The answer once the script is used up; null answers 599.</summary>
+    public Func<RecordedRequest, FakeResponse>? Otherwise { get; set; }
+
+    /// <summary>Every request received so far, in order.</summary>
+    public IReadOnlyList<RecordedRequest> Requests
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _requests];
+            }
+        }
+    }
+
+    /// <summary>How many responses the client has finished receiving or abandoned.</summary>
+    public int Completed { get; private set; }
+
+    public static async Task<FakeServer> StartAsync(params FakeResponse[] script)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var server = new FakeServer(builder.Build());
+        server.Enqueue(script);
+        await server._app.StartAsync();
+        var address = server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+        return server;
+    }
+
+    /// <summary>Adds answers to the script, used one per request in order.</summary>
+    public FakeServer Enqueue(params FakeResponse[] responses)
+    {
+        lock (_gate)
+        {
+            foreach (var response in responses)
+            {
+                _script.Enqueue(response);
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>Waits until at least <paramref name="count"/> requests have arrived.</summary>
+    public async Task WaitForRequestsAsync(int count, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            Task arrived;
+            lock (_gate)
+            {
+                if (_requests.Count >= count)
+                {
+                    return;
+                }
+
+                arrived = _arrived.Task;
+            }
+
+            await arrived.WaitAsync(cts.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+        {
+            await _app.StopAsync(stop.Token);
+        }
+
+        await _app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        string body;
+        using (var reader = new StreamReader(request.Body))
+        {
+            body = await reader.ReadToEndAsync(context.RequestAborted);
+        }
+
+        var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var recorded = new RecordedRequest(request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? string.Empty, headers, body, _clock.Elapsed);
+        FakeResponse? scripted;
+        TaskCompletionSource arrived;
+        lock (_gate)
+        {
+            _requests.Add(recorded);
+            scripted = _script.Count > 0 ? _script.Dequeue() : Otherwise?.Invoke(recorded);
+            arrived = _arrived;
+            _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        arrived.TrySetResult();
+        try
+        {
+            await WriteAsync(context, scripted ?? FakeResponse.Text($"The fake server has no scripted response for request {Requests.Count}.", 599));
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away (cancelled or timed out): nothing more to write.
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                Completed++;
+            }
+        }
+    }
+
+    private static async Task WriteAsync(HttpContext context, FakeResponse scripted)
+    {
+        var aborted = context.RequestAborted;
+        if (scripted.Stall)
+        {
+            await Task.Delay(Timeout.Infinite, aborted);
+        }
+
+        if (scripted.ResetConnection)
+        {
+            context.Abort();
+            return;
+        }
+
+        if (scripted.DelayBeforeHeaders > TimeSpan.Zero)
+        {
+            await Task.Delay(scripted.DelayBeforeHeaders, aborted);
+        }
+
+        var response = context.Response;
+        response.StatusCode = scripted.Status;
+        response.ContentType = scripted.ContentType;
+        foreach (var (name, value) in scripted.Headers)
+        {
+            response.Headers.Append(name, value);
+        }
+
+        await response.StartAsync(aborted);
+        foreach (var (text, delay) in scripted.Chunks)
+        {
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, aborted);
+            }
+
+            await response.Body.WriteAsync(FakeResponse.Encode(text), aborted);
+            await response.Body.FlushAsync(aborted);
+        }
+
+        if (scripted.CutAfterChunks)
+        {
+            // Kestrel's abort drops data still queued in the transport: give what was flushed time to leave.
+            await Task.Delay(100, aborted);
+            context.Abort();
+        }
+    }
+}

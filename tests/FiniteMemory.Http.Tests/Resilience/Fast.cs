@@ -1,0 +1,14 @@
+namespace FiniteMemory.Http.Tests.Resilience;
+
+/// <summary>Resilience options that keep fault tests short: millisecond waits, no jitter.</summary>
+public static class Fast
+{
+    public static ResilienceOptions Options(int maxRetries = 3, TimeSpan? attemptTimeout = null) => new()
+    {
+        MaxRetries = maxRetries,
+        BaseDelay = TimeSpan.FromMilliseconds(10),
+        MaxDelay = TimeSpan.FromMilliseconds(200),
+        UseJitter = false,
+        AttemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(10),
+    };
+}
