@@ -177,6 +177,56 @@ public class AI21ChatClientTests
     }
 
     [Test]
+    public async Task TwoServerErrorsAreRetriedAndThenTheAnswerArrives()
+    {
+        await using var server = await FakeServer.StartAsync(
+            FakeResponse.Json("""{"detail":"Internal server error"}""", 500),
+            FakeResponse.Json("""{"detail":"Internal server error"}""", 500),
+            FakeResponse.Json(AI21Fixture.Completion("Third time.")));
+        using var client = AI21Fixture.Client(server);
+
+        var response = await client.GetResponseAsync("Hi");
+
+        await Assert.That(response.Text).IsEqualTo("Third time.");
+        await Assert.That(server.Requests.Count).IsEqualTo(3);
+    }
+
+    [Test]
+    public async Task AResponseSlowerThanTheTimeoutIsATimeoutErrorNamingTheSetting()
+    {
+        await using var server = await FakeServer.StartAsync(FakeResponse.Json(AI21Fixture.Completion("too late")).DelayedBy(TimeSpan.FromSeconds(5)));
+        using var client = new AI21ChatClient(
+            new AI21Settings { Model = "jamba-mini", Endpoint = server.BaseAddress, ApiKey = AI21Fixture.Key, Timeout = TimeSpan.FromMilliseconds(200), MaxRetries = 0 },
+            Resilience.Fast.Options(),
+            handler: null);
+
+        var error = await Assert.ThrowsAsync<BackendTimeoutException>(() => client.GetResponseAsync("Hi"));
+
+        await Assert.That(error!.Message).Contains("AI21");
+        await Assert.That(error.Message).Contains("timeout");
+    }
+
+    [Test]
+    public async Task AStreamCutMidEventIsABrokenStreamError()
+    {
+        var events = AI21Fixture.Stream(done: false, "Cut ");
+        var response = FakeResponse.Sse(events).Chunk("data: {\"id\":\"chat-s1\",\"choi").ThenCut();
+        await using var server = await FakeServer.StartAsync(response);
+        using var client = AI21Fixture.Client(server);
+        var received = new List<string>();
+
+        await Assert.ThrowsAsync<BackendStreamException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync("Hi"))
+            {
+                received.Add(update.Text);
+            }
+        });
+
+        await Assert.That(string.Concat(received)).IsEqualTo("Cut ");
+    }
+
+    [Test]
     public async Task A401IsNotRetriedAndNamesTheKeyVariableButNeverTheKey()
     {
         await using var server = await FakeServer.StartAsync(

@@ -210,6 +210,43 @@ public class ReplicateChatClientTests
     }
 
     [Test]
+    public async Task AMultiLineOutputEventKeepsItsLineBreaks()
+    {
+        await using var fake = await ReplicateFixture.StartAsync();
+        fake.OnCreate(() => FakeResponse.Json(fake.Prediction("starting", stream: true), 201))
+            .OnStream(() => FakeResponse.Sse([]).Chunk("event: output\ndata: 1. Tea\ndata: 2. Rice\n\n").Chunk("event: done\ndata: {}\n\n"));
+        using var client = fake.Client(configure: s => s.StreamUsage = false);
+
+        var text = new List<string>();
+        await foreach (var update in client.GetStreamingResponseAsync("List two things."))
+        {
+            text.Add(update.Text);
+        }
+
+        await Assert.That(string.Concat(text)).IsEqualTo("1. Tea\n2. Rice");
+        await Assert.That(fake.Server.Requests.Count).IsEqualTo(2);
+    }
+
+    [Test]
+    public async Task AStreamCutMidEventIsABrokenStreamErrorAndThePredictionIsCanceled()
+    {
+        await using var fake = await ReplicateFixture.StartAsync();
+        fake.OnCreate(() => FakeResponse.Json(fake.Prediction("starting", stream: true), 201))
+            .OnStream(() => FakeResponse.Sse([SseEvent.Named("output", "Cu")]).Chunk("event: outp").ThenCut());
+        using var client = fake.Client();
+
+        await Assert.ThrowsAsync<BackendStreamException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync("Hi"))
+            {
+                _ = update;
+            }
+        });
+
+        await Assert.That(fake.Server.Requests[^1].Path).IsEqualTo($"/v1/predictions/{ReplicateFixture.Id}/cancel");
+    }
+
+    [Test]
     public async Task AStreamThatEndsWithoutDoneIsAnErrorAndThePredictionIsCanceled()
     {
         await using var fake = await ReplicateFixture.StartAsync();
