@@ -68,13 +68,9 @@ public sealed class ReplicateChatClient : IChatClient
         }
 
         _model = settings.Model.Trim();
-        try
+        if (ReplicateModelRef.TryParse(_model) is null)
         {
-            _ = ReplicateModelRef.Parse(_model);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new BackendConfigurationException("replicate", "model", ex.Message.Split(" (Parameter", 2)[0]);
+            throw new BackendConfigurationException("replicate", "model", ReplicateModelRef.Malformed(_model));
         }
 
         Check(settings.Wait is null or (>= 1 and <= 60), "wait", "wait must be between 1 and 60 seconds (Replicate's limit), or unset to poll");

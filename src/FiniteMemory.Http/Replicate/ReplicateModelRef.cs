@@ -6,21 +6,26 @@ namespace FiniteMemory.Http.Replicate;
 /// </summary>
 internal sealed record ReplicateModelRef(string Owner, string Name, string? Version)
 {
-    public static ReplicateModelRef Parse(string model)
+    /// <summary>Parses <paramref name="model"/>.</summary>
+    /// <exception cref="ArgumentException">It is not <c>owner/name</c> or <c>owner/name:version</c>.</exception>
+    public static ReplicateModelRef Parse(string model) =>
+        TryParse(model) ?? throw new ArgumentException(Malformed(model), nameof(model));
+
+    /// <summary>Parses <paramref name="model"/>, or returns null when it is not <c>owner/name</c> or <c>owner/name:version</c>.</summary>
+    public static ReplicateModelRef? TryParse(string model)
     {
         var colon = model.IndexOf(':', StringComparison.Ordinal);
         var path = colon < 0 ? model : model[..colon];
         var version = colon < 0 ? null : model[(colon + 1)..];
         var slash = path.IndexOf('/', StringComparison.Ordinal);
-        if (slash <= 0 || slash == path.Length - 1 || path.IndexOf('/', slash + 1) >= 0 || version is { Length: 0 } || !IsName(path) || (version is not null && !IsName(version)))
-        {
-            throw new ArgumentException(
-                $"Replicate model '{model}' is not 'owner/name' or 'owner/name:version' (for example meta/meta-llama-3-70b-instruct).",
-                nameof(model));
-        }
-
-        return new ReplicateModelRef(path[..slash], path[(slash + 1)..], version);
+        var valid = slash > 0 && slash < path.Length - 1 && path.IndexOf('/', slash + 1) < 0 && version is not { Length: 0 }
+            && IsName(path) && (version is null || IsName(version));
+        return valid ? new ReplicateModelRef(path[..slash], path[(slash + 1)..], version) : null;
     }
+
+    /// <summary>The error for a model name that does not parse.</summary>
+    public static string Malformed(string model) =>
+        $"Replicate model '{model}' is not 'owner/name' or 'owner/name:version' (for example meta/meta-llama-3-70b-instruct).";
 
     /// <summary>The path of the create-prediction call, relative to the API's base address.</summary>
     public string CreatePath => Version is null
