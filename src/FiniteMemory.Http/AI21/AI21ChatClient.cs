@@ -7,86 +7,78 @@ namespace FiniteMemory.Http.AI21;
 
 /// <summary>
 /// An <see cref="IChatClient"/> for AI21's Jamba models through the AI21 Studio chat-completions API
-/// (<c>POST /studio/v1/chat/completions</c>): system, user, assistant and tool messages, function calling,
-/// temperature / max tokens / top-p / stop, usage, and streaming as server-sent events ending in <c>[DONE]</c>.
+/// (<c>POST {endpoint}/studio/v1/chat/completions</c>, Bearer key): system, user, assistant and tool messages,
+/// function calling, temperature / max tokens / top-p / stop, usage, and streaming as server-sent events ending
+/// in <c>data: [DONE]</c> (a stream without it is a <see cref="BackendStreamException"/>).
 /// </summary>
-/// <remarks>
-/// Requests go through <see cref="ResilientHttpHandler"/> (per-attempt timeout, retries on 429 / 5xx with
-/// backoff honouring <c>Retry-After</c>, none on 400 / 401 / 403). Errors are <see cref="BackendHttpException"/>s
-/// carrying AI21's message and never the API key; a stream that ends without <c>[DONE]</c> is a
-/// <see cref="BackendStreamException"/>.
-/// </remarks>
-public sealed class AI21ChatClient : IChatClient
+/// <remarks>AI21 has no <c>tool_choice</c>: <see cref="ChatToolMode.RequireAny"/> sends the tools and leaves the choice to the model; <see cref="ChatToolMode.None"/> sends no tools.</remarks>
+public sealed class AI21ChatClient : HostedChatClient
 {
-    /// <summary>The provider's name in errors.</summary>
+    /// <summary>The provider's display name.</summary>
     public const string ProviderName = "AI21";
 
-    /// <summary>The environment variable the API key is read from when settings give none.</summary>
+    /// <summary>The environment variable the API key is read from when none is configured.</summary>
     public const string ApiKeyVariable = "AI21_API_KEY";
 
-    /// <summary>The API's default base address.</summary>
-    public static Uri DefaultEndpoint { get; } = new("https://api.ai21.com/");
+    private const string Backend = "ai21";
 
-    private readonly ProviderConnection _connection;
-    private readonly AuthenticationHeaderValue _authorization;
     private readonly Uri _completions;
-    private readonly string _model;
-    private readonly ChatClientMetadata _metadata;
+    private readonly AuthenticationHeaderValue _authorization;
 
-    /// <summary>Creates a client from settings.</summary>
-    /// <exception cref="BackendConfigurationException">No model, or no API key.</exception>
-    public AI21ChatClient(AI21Settings settings)
-        : this(settings, resilience: null, handler: null)
+    /// <summary>Creates the client.</summary>
+    /// <param name="settings">Model (required), endpoint, key, timeout and retries.</param>
+    /// <param name="handler">The handler under the resilience layer (a proxy, a test double); a new <see cref="SocketsHttpHandler"/> when null.</param>
+    /// <exception cref="BackendConfigurationException">No model, no API key, or a setting out of range; the message names the fix.</exception>
+    public AI21ChatClient(AI21Settings settings, HttpMessageHandler? handler = null)
+        : this(settings, resilience: null, handler)
     {
     }
 
-    /// <summary>Creates a client from settings, with explicit resilience options and transport.</summary>
-    /// <param name="settings">Model, endpoint, key, timeout and retries.</param>
-    /// <param name="resilience">Timeouts and retries; <see cref="AI21Settings.Timeout"/> and <see cref="AI21Settings.MaxRetries"/> override it. Default <see cref="ResilienceOptions.Default"/>.</param>
-    /// <param name="handler">The handler that sends requests (tests pass their own); a new <see cref="SocketsHttpHandler"/> when null.</param>
-    /// <exception cref="BackendConfigurationException">No model, or no API key.</exception>
+    /// <summary>Creates the client with explicit resilience options.</summary>
+    /// <param name="settings">Model (required), endpoint and key.</param>
+    /// <param name="resilience">Timeouts and retries, used instead of those <paramref name="settings"/> ask for; when null, the settings' ones.</param>
+    /// <param name="handler">The handler under the resilience layer; a new <see cref="SocketsHttpHandler"/> when null.</param>
+    /// <exception cref="BackendConfigurationException">No model, no API key, or a setting out of range; the message names the fix.</exception>
     public AI21ChatClient(AI21Settings settings, ResilienceOptions? resilience, HttpMessageHandler? handler)
+        : this(Prepare(settings, resilience, handler))
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        if (string.IsNullOrWhiteSpace(settings.Model))
-        {
-            throw new BackendConfigurationException("ai21", "model", "Backend 'ai21' needs a model: set model to jamba-large or jamba-mini (fmem: --model jamba-mini).");
-        }
-
-        var key = ApiKeys.Resolve(settings.ApiKey, ProviderName, ApiKeyVariable);
-        _model = settings.Model.Trim();
-        var endpoint = ProviderEndpoints.Base(settings.Endpoint ?? DefaultEndpoint);
-        _completions = new Uri(endpoint, "studio/v1/chat/completions");
-        _authorization = new AuthenticationHeaderValue("Bearer", key);
-        var options = BackendHttp.Options("ai21", settings.Timeout, settings.MaxRetries, resilience);
-        _connection = new ProviderConnection(ProviderName, BackendHttp.CreateClient(ProviderName, options, handler), key, ApiKeyVariable);
-        _metadata = new ChatClientMetadata("ai21", endpoint, _model);
     }
+
+    private AI21ChatClient((ProviderConnection Connection, ChatClientMetadata Metadata, string ApiKey) prepared)
+        : base(prepared.Connection, prepared.Metadata)
+    {
+        _completions = BackendHttp.Combine(prepared.Metadata.ProviderUri!, "studio/v1/chat/completions");
+        _authorization = new AuthenticationHeaderValue("Bearer", prepared.ApiKey);
+    }
+
+    /// <summary>The <c>ai21</c> backend: Jamba models through AI21 Studio.</summary>
+    [Backend("ai21", Description = "AI21 Studio chat completions (Jamba): POST {endpoint}/studio/v1/chat/completions with a Bearer key (AI21_API_KEY); streams over SSE.")]
+    public static IChatClient Create(AI21Settings settings) => new AI21ChatClient(settings);
 
     /// <inheritdoc />
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var model = ModelFor(options);
-        using var request = Request(AI21Requests.Create(messages, options, model, stream: false));
-        using var response = await _connection.SendAsync(request, streaming: false, cancellationToken).ConfigureAwait(false);
-        var body = await _connection.ReadJsonAsync(response, AI21JsonContext.Default.AI21ChatResponse, cancellationToken).ConfigureAwait(false);
+        using var request = CreateRequest(AI21Requests.Create(messages, options, model, stream: false));
+        using var response = await Connection.SendAsync(request, streaming: false, cancellationToken).ConfigureAwait(false);
+        var body = await Connection.ReadJsonAsync(response, AI21JsonContext.Default.AI21ChatResponse, cancellationToken).ConfigureAwait(false);
         return AI21Responses.ToChatResponse(body, model)
             ?? throw new BackendHttpException(ProviderName, (int)response.StatusCode, null, null, "AI21 returned a response without any choice (no message to read). Check that the endpoint is AI21's chat-completions API.");
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages,
         ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var model = ModelFor(options);
-        using var request = Request(AI21Requests.Create(messages, options, model, stream: true));
+        using var request = CreateRequest(AI21Requests.Create(messages, options, model, stream: true));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-        using var response = await _connection.SendAsync(request, streaming: true, cancellationToken).ConfigureAwait(false);
+        using var response = await Connection.SendAsync(request, streaming: true, cancellationToken).ConfigureAwait(false);
         var state = new AI21StreamState(model);
         var done = false;
-        await foreach (var item in _connection.ReadEventsAsync(response, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in Connection.ReadEventsAsync(response, cancellationToken).ConfigureAwait(false))
         {
             if (item.Data.AsSpan().Trim().SequenceEqual("[DONE]"))
             {
@@ -99,7 +91,7 @@ public sealed class AI21ChatClient : IChatClient
                 continue;
             }
 
-            foreach (var update in state.Accept(_connection.ParseEvent(item, AI21JsonContext.Default.AI21StreamChunk)))
+            foreach (var update in state.Accept(Connection.ParseEvent(item, AI21JsonContext.Default.AI21StreamChunk)))
             {
                 yield return update;
             }
@@ -116,22 +108,18 @@ public sealed class AI21ChatClient : IChatClient
         }
     }
 
-    /// <inheritdoc />
-    public object? GetService(Type serviceType, object? serviceKey = null)
+    private static (ProviderConnection, ChatClientMetadata, string) Prepare(AI21Settings settings, ResilienceOptions? resilience, HttpMessageHandler? handler)
     {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is not null ? null
-            : serviceType == typeof(ChatClientMetadata) ? _metadata
-            : serviceType.IsInstanceOfType(this) ? this
-            : null;
+        ArgumentNullException.ThrowIfNull(settings);
+        var model = settings.RequireModel(Backend, "jamba-mini or jamba-large");
+        var key = ApiKeys.Resolve(settings.ApiKey, ProviderName, ApiKeyVariable);
+        var options = resilience ?? settings.ToResilienceOptions(Backend);
+        var endpoint = settings.Endpoint ?? AI21Settings.DefaultEndpoint;
+        var connection = new ProviderConnection(ProviderName, BackendHttp.CreateClient(ProviderName, options, handler), key, ApiKeyVariable);
+        return (connection, new ChatClientMetadata(Backend, endpoint, model), key);
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _connection.Dispose();
-
-    private string ModelFor(ChatOptions? options) => string.IsNullOrWhiteSpace(options?.ModelId) ? _model : options.ModelId;
-
-    private HttpRequestMessage Request(AI21ChatRequest body)
+    private HttpRequestMessage CreateRequest(AI21ChatRequest body)
     {
         var request = ProviderConnection.PostJson(_completions, body, AI21JsonContext.Default.AI21ChatRequest);
         request.Headers.Authorization = _authorization;

@@ -10,6 +10,11 @@ internal static class AI21Requests
     {
         ArgumentNullException.ThrowIfNull(messages);
         var wire = new List<AI21Message>();
+        if (!string.IsNullOrWhiteSpace(options?.Instructions))
+        {
+            wire.Add(new AI21Message { Role = "system", Content = options.Instructions });
+        }
+
         var index = 0;
         foreach (var message in messages)
         {
@@ -56,7 +61,7 @@ internal static class AI21Requests
                     break;
                 case FunctionResultContent result:
                     // AI21, like OpenAI, takes each tool result as its own "tool" message answering one call id.
-                    wire.Add(new AI21Message { Role = "tool", Content = FunctionContentJson.Result(result), ToolCallId = result.CallId });
+                    wire.Add(new AI21Message { Role = "tool", Content = ProviderMessages.ResultText(result), ToolCallId = result.CallId });
                     break;
                 case DataContent or UriContent:
                     throw new NotSupportedException(string.Create(

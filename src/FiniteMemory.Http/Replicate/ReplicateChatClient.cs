@@ -19,93 +19,73 @@ namespace FiniteMemory.Http.Replicate;
 /// Usage comes from the prediction's <c>metrics</c> (<c>input_token_count</c>, <c>output_token_count</c>).
 /// Replicate models take a prompt, not tools: a request with <see cref="ChatOptions.Tools"/> is refused.
 /// </remarks>
-public sealed class ReplicateChatClient : IChatClient
+public sealed class ReplicateChatClient : HostedChatClient
 {
-    /// <summary>The provider's name in errors.</summary>
+    /// <summary>The provider's display name.</summary>
     public const string ProviderName = "Replicate";
 
-    /// <summary>The environment variable the API token is read from when settings give none.</summary>
+    /// <summary>The environment variable the API token is read from when none is configured.</summary>
     public const string ApiKeyVariable = "REPLICATE_API_TOKEN";
 
-    /// <summary>The API's default base address.</summary>
-    public static Uri DefaultEndpoint { get; } = new("https://api.replicate.com/");
+    private const string Backend = "replicate";
 
     // A best-effort cancel must not hold up the caller that is giving up.
     private static readonly TimeSpan CancelTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly ProviderConnection _connection;
     private readonly AuthenticationHeaderValue _authorization;
     private readonly Uri _endpoint;
-    private readonly string _model;
+    private readonly ReplicateSettings _settings;
     private readonly ReplicatePromptTemplate _template;
     private readonly TimeProvider _time;
-    private readonly int? _wait;
-    private readonly TimeSpan _pollInterval;
-    private readonly TimeSpan _maxPollInterval;
-    private readonly TimeSpan _predictionTimeout;
-    private readonly bool _streamUsage;
-    private readonly ChatClientMetadata _metadata;
 
-    /// <summary>Creates a client from settings.</summary>
-    /// <exception cref="BackendConfigurationException">No model, a malformed one, a setting out of range, or no API token.</exception>
-    public ReplicateChatClient(ReplicateSettings settings)
-        : this(settings, template: null, resilience: null, handler: null)
+    /// <summary>Creates the client.</summary>
+    /// <param name="settings">Model (required), endpoint, token, timeouts, retries, polling and the prompt format.</param>
+    /// <param name="handler">The handler under the resilience layer (a proxy, a test double); a new <see cref="SocketsHttpHandler"/> when null.</param>
+    /// <exception cref="BackendConfigurationException">No model, a malformed one, a setting out of range, or no API token; the message names the fix.</exception>
+    public ReplicateChatClient(ReplicateSettings settings, HttpMessageHandler? handler = null)
+        : this(settings, template: null, resilience: null, handler)
     {
     }
 
-    /// <summary>Creates a client from settings, with an explicit prompt template, resilience options and transport.</summary>
-    /// <param name="settings">Model, endpoint, token, timeouts, polling and the prompt format.</param>
+    /// <summary>Creates the client with an explicit prompt template and resilience options.</summary>
+    /// <param name="settings">Model (required), endpoint, token, polling.</param>
     /// <param name="template">How the conversation is written; when null, the one <paramref name="settings"/> describe.</param>
-    /// <param name="resilience">Timeouts, retries and the clock polls wait on; <see cref="ReplicateSettings.Timeout"/> and <see cref="ReplicateSettings.MaxRetries"/> override it.</param>
-    /// <param name="handler">The handler that sends requests (tests pass their own); a new <see cref="SocketsHttpHandler"/> when null.</param>
-    /// <exception cref="BackendConfigurationException">No model, a malformed one, a setting out of range, or no API token.</exception>
+    /// <param name="resilience">Timeouts, retries and the clock polls wait on, used instead of those <paramref name="settings"/> ask for; when null, the settings' ones.</param>
+    /// <param name="handler">The handler under the resilience layer; a new <see cref="SocketsHttpHandler"/> when null.</param>
+    /// <exception cref="BackendConfigurationException">No model, a malformed one, a setting out of range, or no API token; the message names the fix.</exception>
     public ReplicateChatClient(ReplicateSettings settings, ReplicatePromptTemplate? template, ResilienceOptions? resilience, HttpMessageHandler? handler)
+        : this(settings, template, Prepare(settings, resilience, handler))
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        if (string.IsNullOrWhiteSpace(settings.Model))
-        {
-            throw new BackendConfigurationException("replicate", "model", "Backend 'replicate' needs a model: set model to owner/name or owner/name:version (for example meta/meta-llama-3-70b-instruct).");
-        }
+    }
 
-        _model = settings.Model.Trim();
-        if (ReplicateModelRef.TryParse(_model) is null)
-        {
-            throw new BackendConfigurationException("replicate", "model", ReplicateModelRef.Malformed(_model));
-        }
-
-        Check(settings.Wait is null or (>= 1 and <= 60), "wait", "wait must be between 1 and 60 seconds (Replicate's limit), or unset to poll");
-        Check(settings.PollInterval > TimeSpan.Zero, "poll-interval", "poll-interval must be positive, such as 0.5 (seconds)");
-        Check(settings.MaxPollInterval >= settings.PollInterval, "max-poll-interval", "max-poll-interval must be at least poll-interval");
-        Check(settings.PredictionTimeout > TimeSpan.Zero, "prediction-timeout", "prediction-timeout must be positive, such as 600 (seconds)");
-        var key = ApiKeys.Resolve(settings.ApiKey, ProviderName, ApiKeyVariable);
-        var options = BackendHttp.Options("replicate", settings.Timeout, settings.MaxRetries, resilience);
-        _endpoint = ProviderEndpoints.Base(settings.Endpoint ?? DefaultEndpoint);
-        _authorization = new AuthenticationHeaderValue("Bearer", key);
+    private ReplicateChatClient(ReplicateSettings settings, ReplicatePromptTemplate? template, (ProviderConnection Connection, ChatClientMetadata Metadata, string ApiKey, TimeProvider Time) prepared)
+        : base(prepared.Connection, prepared.Metadata)
+    {
+        _settings = settings;
+        _endpoint = prepared.Metadata.ProviderUri!;
+        _authorization = new AuthenticationHeaderValue("Bearer", prepared.ApiKey);
         _template = template ?? TemplateFrom(settings);
-        _time = options.TimeProvider;
-        _wait = settings.Wait;
-        _pollInterval = settings.PollInterval;
-        _maxPollInterval = settings.MaxPollInterval;
-        _predictionTimeout = settings.PredictionTimeout;
-        _streamUsage = settings.StreamUsage;
-        _connection = new ProviderConnection(ProviderName, BackendHttp.CreateClient(ProviderName, options, handler), key, ApiKeyVariable);
-        _metadata = new ChatClientMetadata("replicate", _endpoint, _model);
+        _time = prepared.Time;
     }
 
     /// <summary>The template conversations are written with.</summary>
     public ReplicatePromptTemplate PromptTemplate => _template;
 
+    /// <summary>The <c>replicate</c> backend: language models hosted on Replicate.</summary>
+    [Backend("replicate", Description = "Replicate language models (owner/name[:version]): a prediction created with a Bearer token (REPLICATE_API_TOKEN), then streamed over SSE or polled.")]
+    public static IChatClient Create(ReplicateSettings settings) => new ReplicateChatClient(settings);
+
     /// <inheritdoc />
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var (model, body) = Prepare(messages, options, stream: false);
-        var prediction = await CreateAsync(model, body, _wait, cancellationToken).ConfigureAwait(false);
+        var prediction = await CreateAsync(model, body, _settings.Wait, cancellationToken).ConfigureAwait(false);
         prediction = await CompleteAsync(prediction, cancellationToken).ConfigureAwait(false);
         return ReplicatePredictions.ToChatResponse(prediction, model.ToString());
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages,
         ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -132,8 +112,8 @@ public sealed class ReplicateChatClient : IChatClient
             request.Headers.Authorization = _authorization;
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
             request.Headers.CacheControl = new CacheControlHeaderValue { NoStore = true };
-            using var response = await _connection.SendAsync(request, streaming: true, cancellationToken).ConfigureAwait(false);
-            await foreach (var item in _connection.ReadEventsAsync(response, cancellationToken).ConfigureAwait(false))
+            using var response = await Connection.SendAsync(request, streaming: true, cancellationToken).ConfigureAwait(false);
+            await foreach (var item in Connection.ReadEventsAsync(response, cancellationToken).ConfigureAwait(false))
             {
                 switch (item.EventType)
                 {
@@ -146,10 +126,10 @@ public sealed class ReplicateChatClient : IChatClient
                         break;
                     case "error":
                         ended = true;
-                        throw new BackendStreamException(ProviderName, $"Replicate prediction {prediction.Id} failed: {_connection.Redactor.Redact(item.Data)}");
+                        throw new BackendStreamException(ProviderName, $"Replicate prediction {prediction.Id} failed: {Connection.Redactor.Redact(item.Data)}");
                     case "done":
                         ended = true;
-                        var reason = string.IsNullOrWhiteSpace(item.Data) ? null : _connection.ParseEvent(item, ReplicateJsonContext.Default.ReplicateDone).Reason;
+                        var reason = string.IsNullOrWhiteSpace(item.Data) ? null : Connection.ParseEvent(item, ReplicateJsonContext.Default.ReplicateDone).Reason;
                         if (reason is "canceled" or "error")
                         {
                             throw new BackendStreamException(ProviderName, $"Replicate prediction {prediction.Id} ended without finishing ('{reason}'): the output is incomplete.");
@@ -180,24 +160,31 @@ public sealed class ReplicateChatClient : IChatClient
             }
         }
 
-        if (_streamUsage && await UsageAsync(prediction, cancellationToken).ConfigureAwait(false) is { } usage)
+        if (_settings.StreamUsage && await UsageAsync(prediction, cancellationToken).ConfigureAwait(false) is { } usage)
         {
             yield return Update(prediction, modelId, new UsageContent(usage));
         }
     }
 
-    /// <inheritdoc />
-    public object? GetService(Type serviceType, object? serviceKey = null)
+    private static (ProviderConnection, ChatClientMetadata, string, TimeProvider) Prepare(ReplicateSettings settings, ResilienceOptions? resilience, HttpMessageHandler? handler)
     {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is not null ? null
-            : serviceType == typeof(ChatClientMetadata) ? _metadata
-            : serviceType.IsInstanceOfType(this) ? this
-            : null;
-    }
+        ArgumentNullException.ThrowIfNull(settings);
+        var model = settings.RequireModel(Backend, "meta/meta-llama-3-70b-instruct");
+        if (ReplicateModelRef.TryParse(model) is null)
+        {
+            throw new BackendConfigurationException(Backend, "model", ReplicateModelRef.Malformed(model));
+        }
 
-    /// <inheritdoc />
-    public void Dispose() => _connection.Dispose();
+        Check(settings.Wait is null or (>= 1 and <= 60), "wait", "wait must be between 1 and 60 seconds (Replicate's limit), or unset to poll");
+        Check(settings.PollInterval > TimeSpan.Zero, "poll-interval", "poll-interval must be positive, such as 0.5 (seconds)");
+        Check(settings.MaxPollInterval >= settings.PollInterval, "max-poll-interval", "max-poll-interval must be at least poll-interval");
+        Check(settings.PredictionTimeout > TimeSpan.Zero, "prediction-timeout", "prediction-timeout must be positive, such as 600 (seconds)");
+        var key = ApiKeys.Resolve(settings.ApiKey, ProviderName, ApiKeyVariable);
+        var options = resilience ?? settings.ToResilienceOptions(Backend);
+        var endpoint = settings.Endpoint ?? ReplicateSettings.DefaultEndpoint;
+        var connection = new ProviderConnection(ProviderName, BackendHttp.CreateClient(ProviderName, options, handler), key, ApiKeyVariable);
+        return (connection, new ChatClientMetadata(Backend, endpoint, model), key, options.TimeProvider);
+    }
 
     private static ReplicatePromptTemplate TemplateFrom(ReplicateSettings settings)
     {
@@ -216,7 +203,7 @@ public sealed class ReplicateChatClient : IChatClient
     {
         if (!valid)
         {
-            throw new BackendConfigurationException("replicate", option, $"Backend 'replicate': {message}.");
+            throw new BackendConfigurationException(Backend, option, $"Backend '{Backend}': {message}.");
         }
     }
 
@@ -229,13 +216,13 @@ public sealed class ReplicateChatClient : IChatClient
 
     private (ReplicateModelRef Model, ReplicatePredictionRequest Body) Prepare(IEnumerable<ChatMessage> messages, ChatOptions? options, bool stream)
     {
-        var model = ReplicateModelRef.Parse(string.IsNullOrWhiteSpace(options?.ModelId) ? _model : options.ModelId);
+        var model = ReplicateModelRef.Parse(ModelFor(options));
         return (model, ReplicateRequests.Create(messages, options, _template, model, stream));
     }
 
     private async Task<ReplicatePrediction> CreateAsync(ReplicateModelRef model, ReplicatePredictionRequest body, int? wait, CancellationToken cancellationToken)
     {
-        using var request = ProviderConnection.PostJson(new Uri(_endpoint, model.CreatePath), body, ReplicateJsonContext.Default.ReplicatePredictionRequest);
+        using var request = ProviderConnection.PostJson(BackendHttp.Combine(_endpoint, model.CreatePath), body, ReplicateJsonContext.Default.ReplicatePredictionRequest);
         request.Headers.Authorization = _authorization;
         if (wait is { } seconds)
         {
@@ -255,19 +242,19 @@ public sealed class ReplicateChatClient : IChatClient
     private async Task<ReplicatePrediction> CompleteAsync(ReplicatePrediction prediction, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
-        var delay = _pollInterval;
+        var delay = _settings.PollInterval;
         var ended = false;
         try
         {
             while (!ReplicatePredictions.IsTerminal(prediction))
             {
-                if (_time.GetElapsedTime(started) + delay > _predictionTimeout)
+                if (_time.GetElapsedTime(started) + delay > _settings.PredictionTimeout)
                 {
-                    throw new BackendTimeoutException($"Replicate prediction {prediction.Id} did not finish within {_predictionTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s (status '{prediction.Status}'); it was canceled. Raise the prediction-timeout setting for slow or cold models.");
+                    throw new BackendTimeoutException($"Replicate prediction {prediction.Id} did not finish within {_settings.PredictionTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s (status '{prediction.Status}'); it was canceled. Raise the prediction-timeout setting for slow or cold models.");
                 }
 
                 await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min((long)(delay.Ticks * 1.5), _maxPollInterval.Ticks));
+                delay = TimeSpan.FromTicks(Math.Min((long)(delay.Ticks * 1.5), _settings.MaxPollInterval.Ticks));
                 prediction = await GetAsync(prediction, cancellationToken).ConfigureAwait(false);
             }
 
@@ -287,24 +274,24 @@ public sealed class ReplicateChatClient : IChatClient
             "failed" => throw new BackendHttpException(
                 ProviderName,
                 null,
-                ReplicatePredictions.Error(prediction) is { } e ? _connection.Redactor.Redact(e) : null,
+                ReplicatePredictions.Error(prediction) is { } e ? Connection.Redactor.Redact(e) : null,
                 prediction.Id,
-                $"Replicate prediction {prediction.Id} failed: {_connection.Redactor.Redact(ReplicatePredictions.Error(prediction) ?? "no reason given")}"),
+                $"Replicate prediction {prediction.Id} failed: {Connection.Redactor.Redact(ReplicatePredictions.Error(prediction) ?? "no reason given")}"),
             _ => throw new BackendHttpException(ProviderName, null, null, prediction.Id, $"Replicate prediction {prediction.Id} was {prediction.Status} before it finished (canceled on Replicate, not by this client)."),
         };
     }
 
     private async Task<ReplicatePrediction> GetAsync(ReplicatePrediction prediction, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, Absolute(prediction.Urls?.Get, "get") ?? new Uri(_endpoint, $"v1/predictions/{Uri.EscapeDataString(prediction.Id!)}"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, Absolute(prediction.Urls?.Get, "get") ?? BackendHttp.Combine(_endpoint, $"v1/predictions/{Uri.EscapeDataString(prediction.Id!)}"));
         request.Headers.Authorization = _authorization;
         return await ReadPredictionAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ReplicatePrediction> ReadPredictionAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        using var response = await _connection.SendAsync(request, streaming: false, cancellationToken).ConfigureAwait(false);
-        return await _connection.ReadJsonAsync(response, ReplicateJsonContext.Default.ReplicatePrediction, cancellationToken).ConfigureAwait(false);
+        using var response = await Connection.SendAsync(request, streaming: false, cancellationToken).ConfigureAwait(false);
+        return await Connection.ReadJsonAsync(response, ReplicateJsonContext.Default.ReplicatePrediction, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The finished prediction's token counts, or null when they cannot be read (they are a bonus, not the answer).</summary>
@@ -324,7 +311,7 @@ public sealed class ReplicateChatClient : IChatClient
     /// <summary>Asks Replicate to stop a prediction this client abandons; failures are ignored (it is best effort).</summary>
     private async Task CancelAsync(ReplicatePrediction prediction)
     {
-        var uri = Absolute(prediction.Urls?.Cancel, "cancel") ?? (prediction.Id is { } id ? new Uri(_endpoint, $"v1/predictions/{Uri.EscapeDataString(id)}/cancel") : null);
+        var uri = Absolute(prediction.Urls?.Cancel, "cancel") ?? (prediction.Id is { } id ? BackendHttp.Combine(_endpoint, $"v1/predictions/{Uri.EscapeDataString(id)}/cancel") : null);
         if (uri is null || ReplicatePredictions.IsTerminal(prediction))
         {
             return;
@@ -336,7 +323,7 @@ public sealed class ReplicateChatClient : IChatClient
             using var request = new HttpRequestMessage(HttpMethod.Post, uri);
             request.Headers.Authorization = _authorization;
             request.Options.Set(ResilientHttpHandler.StreamingResponse, false);
-            using var response = await _connection.Http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            using var response = await Connection.Http.SendAsync(request, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpRequestException or BackendHttpException or OperationCanceledException or IOException)
         {

@@ -80,23 +80,20 @@ public sealed record ReplicatePromptTemplate
     };
 
     /// <summary>Writes <paramref name="messages"/> as a system prompt and a prompt.</summary>
+    /// <param name="messages">The conversation.</param>
+    /// <param name="options">The request's options: their <see cref="ChatOptions.Instructions"/> open the system prompt.</param>
     /// <exception cref="ArgumentException">The conversation has no message besides system messages.</exception>
-    public ReplicatePrompt Render(IEnumerable<ChatMessage> messages)
+    public ReplicatePrompt Render(IEnumerable<ChatMessage> messages, ChatOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        StringBuilder? system = null;
+        var conversation = messages as IReadOnlyCollection<ChatMessage> ?? [.. messages];
+        var system = ProviderMessages.SystemText(conversation, options);
         var prompt = new StringBuilder(Prefix);
         var turns = 0;
-        foreach (var message in messages)
+        foreach (var message in conversation)
         {
             if (message.Role == ChatRole.System)
             {
-                var text = message.Text;
-                if (text.Length > 0)
-                {
-                    (system ??= new StringBuilder()).Append(system.Length > 0 ? "\n\n" : string.Empty).Append(text);
-                }
-
                 continue;
             }
 
@@ -114,7 +111,7 @@ public sealed record ReplicatePromptTemplate
                             .Append("[called ").Append(call.Name).Append('(').Append(FunctionContentJson.Arguments(call)).Append(")]");
                         break;
                     case FunctionResultContent result:
-                        results.Add(FunctionContentJson.Result(result));
+                        results.Add(ProviderMessages.ResultText(result));
                         break;
                     default:
                         break;
@@ -140,7 +137,7 @@ public sealed record ReplicatePromptTemplate
         }
 
         prompt.Append(GenerationPrompt);
-        return new ReplicatePrompt(system?.ToString(), prompt.ToString(), ModelPromptTemplate);
+        return new ReplicatePrompt(system, prompt.ToString(), ModelPromptTemplate);
     }
 
     private void Append(StringBuilder prompt, string role, string content) =>

@@ -15,7 +15,7 @@ internal static class ReplicateRequests
                 "Replicate models take a prompt, not tools: remove ChatOptions.Tools for the 'replicate' backend, or use a backend with function calling (openai, anthropic, gemini, cohere, ai21).");
         }
 
-        var prompt = template.Render(messages);
+        var prompt = template.Render(messages, options);
         var maxTokens = options?.MaxOutputTokens;
         return new ReplicatePredictionRequest
         {

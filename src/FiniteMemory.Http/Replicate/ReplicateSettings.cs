@@ -1,22 +1,14 @@
 namespace FiniteMemory.Http.Replicate;
 
-/// <summary>Settings of the <c>replicate</c> backend (bound from <see cref="FiniteMemory.Backends.BackendSettings"/> by the generated binder).</summary>
-public sealed class ReplicateSettings
+/// <summary>
+/// Settings of the <c>replicate</c> backend: the common ones (<see cref="HostedBackendSettings"/>: model
+/// <c>owner/name[:version]</c>, endpoint, token from <c>REPLICATE_API_TOKEN</c>, timeout of one HTTP attempt,
+/// <c>max-retries</c>, <c>retry-delay</c>, <c>max-retry-delay</c>), the prompt format, and how a prediction is waited for.
+/// </summary>
+public sealed class ReplicateSettings : HostedBackendSettings
 {
-    /// <summary>The model: <c>owner/name</c> (its latest version) or <c>owner/name:version</c>. Required (a request's <c>ChatOptions.ModelId</c> overrides it).</summary>
-    public string? Model { get; set; }
-
-    /// <summary>The API's base address; default <c>https://api.replicate.com</c>.</summary>
-    public Uri? Endpoint { get; set; }
-
-    /// <summary>The API token; default the <c>REPLICATE_API_TOKEN</c> environment variable.</summary>
-    public string? ApiKey { get; set; }
-
-    /// <summary>How long one HTTP attempt may wait for the response headers (default 100 s). The prediction itself may run longer: see <see cref="PredictionTimeout"/>.</summary>
-    public TimeSpan? Timeout { get; set; }
-
-    /// <summary>How often a transient failure (429, 5xx, connection reset, timeout) of one call is retried (default 3).</summary>
-    public int? MaxRetries { get; set; }
+    /// <summary>The public endpoint.</summary>
+    public static Uri DefaultEndpoint { get; } = new("https://api.replicate.com");
 
     /// <summary>How the conversation is written as a prompt: <c>Llama3</c> (default), <c>ChatML</c> or <c>Plain</c>.</summary>
     public ReplicatePromptFormat PromptFormat { get; set; } = ReplicatePromptFormat.Llama3;

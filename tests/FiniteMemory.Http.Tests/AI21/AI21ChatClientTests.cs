@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FiniteMemory.Http.AI21;
 using FiniteMemory.Http.Tests.Fakes;
+using FiniteMemory.Http.Tests.Support;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.Http.Tests.AI21;
@@ -131,7 +132,7 @@ public class AI21ChatClientTests
         await using var server = await FakeServer.StartAsync(FakeResponse.Sse(events));
         using var client = AI21Fixture.Client(server);
 
-        var response = (await ToListAsync(client.GetStreamingResponseAsync("Weather in Faro?"))).ToChatResponse();
+        var response = (await Conversations.CollectAsync(client.GetStreamingResponseAsync("Weather in Faro?"))).ToChatResponse();
 
         var call = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Single();
         await Assert.That(call.CallId).IsEqualTo("call_5");
@@ -195,10 +196,7 @@ public class AI21ChatClientTests
     public async Task AResponseSlowerThanTheTimeoutIsATimeoutErrorNamingTheSetting()
     {
         await using var server = await FakeServer.StartAsync(FakeResponse.Json(AI21Fixture.Completion("too late")).DelayedBy(TimeSpan.FromSeconds(5)));
-        using var client = new AI21ChatClient(
-            new AI21Settings { Model = "jamba-mini", Endpoint = server.BaseAddress, ApiKey = AI21Fixture.Key, Timeout = TimeSpan.FromMilliseconds(200), MaxRetries = 0 },
-            Resilience.Fast.Options(),
-            handler: null);
+        using var client = new AI21ChatClient(new AI21Settings { Model = "jamba-mini", Endpoint = server.BaseAddress, ApiKey = AI21Fixture.Key, Timeout = TimeSpan.FromMilliseconds(200), MaxRetries = 0 });
 
         var error = await Assert.ThrowsAsync<BackendTimeoutException>(() => client.GetResponseAsync("Hi"));
 
@@ -294,14 +292,16 @@ public class AI21ChatClientTests
     }
 
     [Test]
-    public async Task ChatOptionsModelIdOverridesTheConfiguredModelAndMetadataNamesTheProvider()
+    public async Task ChatOptionsModelIdAndInstructionsAreSentAndMetadataNamesTheProvider()
     {
         await using var server = await FakeServer.StartAsync(FakeResponse.Json(AI21Fixture.Completion("ok")));
         using var client = AI21Fixture.Client(server, model: "jamba-mini");
 
-        await client.GetResponseAsync("Hi", new ChatOptions { ModelId = "jamba-large", ResponseFormat = ChatResponseFormat.Json });
+        await client.GetResponseAsync("Hi", new ChatOptions { ModelId = "jamba-large", ResponseFormat = ChatResponseFormat.Json, Instructions = "Answer in JSON." });
 
         var body = server.Requests.Single().Json;
+        await Assert.That(body.GetProperty("messages")[0].GetProperty("role").GetString()).IsEqualTo("system");
+        await Assert.That(body.GetProperty("messages")[0].GetProperty("content").GetString()).IsEqualTo("Answer in JSON.");
         await Assert.That(body.GetProperty("model").GetString()).IsEqualTo("jamba-large");
         await Assert.That(body.GetProperty("response_format").GetProperty("type").GetString()).IsEqualTo("json_object");
         var metadata = client.GetService<ChatClientMetadata>()!;
@@ -322,16 +322,5 @@ public class AI21ChatClientTests
         await client.GetResponseAsync("Hi");
 
         await Assert.That(server.Requests.Single().Path).IsEqualTo("/proxy/ai21/studio/v1/chat/completions");
-    }
-
-    private static async Task<List<ChatResponseUpdate>> ToListAsync(IAsyncEnumerable<ChatResponseUpdate> updates)
-    {
-        var list = new List<ChatResponseUpdate>();
-        await foreach (var update in updates)
-        {
-            list.Add(update);
-        }
-
-        return list;
     }
 }

@@ -26,6 +26,16 @@ public class ReplicatePromptTemplateTests
     }
 
     [Test]
+    public async Task ChatOptionsInstructionsOpenTheSystemPrompt()
+    {
+        var prompt = ReplicatePromptTemplate.Plain.Render(
+            [new(ChatRole.System, "Be kind."), new(ChatRole.User, "Hi")],
+            new ChatOptions { Instructions = "Answer in French." });
+
+        await Assert.That(prompt.SystemPrompt).IsEqualTo("Answer in French.\n\nBe kind.");
+    }
+
+    [Test]
     public async Task TheLlama3TemplateAlsoSendsAModelTemplateThatAddsOnlyTheSystemTurn()
     {
         var prompt = ReplicatePromptTemplate.Llama3.Render([new(ChatRole.User, "Hi")]);

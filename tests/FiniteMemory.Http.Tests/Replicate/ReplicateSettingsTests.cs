@@ -42,7 +42,7 @@ public class ReplicateSettingsTests
         var error = await Assert.ThrowsAsync<BackendConfigurationException>(() => Task.FromResult(Create(null)));
 
         await Assert.That(error!.Option).IsEqualTo("model");
-        await Assert.That(error.Message).Contains("owner/name");
+        await Assert.That(error.Message).Contains("meta/meta-llama-3-70b-instruct");
     }
 
     [Test]
