@@ -6,7 +6,6 @@ using Microsoft.Extensions.AI;
 namespace FiniteMemory.Http.Tests.AI21;
 
 /// <summary>Creating the ai21 backend from configuration, and the errors a user can cause.</summary>
-[NotInParallel("environment")]
 public class AI21SettingsTests
 {
     [Test]
@@ -42,6 +41,7 @@ public class AI21SettingsTests
     }
 
     [Test]
+    [NotInParallel("environment")]
     public async Task AMissingKeyNamesTheEnvironmentVariable()
     {
         var saved = Environment.GetEnvironmentVariable(AI21ChatClient.ApiKeyVariable);
@@ -60,6 +60,7 @@ public class AI21SettingsTests
     }
 
     [Test]
+    [NotInParallel("environment")]
     public async Task TheKeyIsReadFromTheEnvironmentVariable()
     {
         var saved = Environment.GetEnvironmentVariable(AI21ChatClient.ApiKeyVariable);

@@ -6,7 +6,6 @@ using Microsoft.Extensions.AI;
 namespace FiniteMemory.Http.Tests.Replicate;
 
 /// <summary>Creating the replicate backend from configuration, and the errors a user can cause.</summary>
-[NotInParallel("environment")]
 public class ReplicateSettingsTests
 {
     private static ReplicateChatClient Create(string? model, params (string Key, string Value)[] options) =>
@@ -74,6 +73,7 @@ public class ReplicateSettingsTests
     }
 
     [Test]
+    [NotInParallel("environment")]
     public async Task AMissingTokenNamesTheEnvironmentVariable()
     {
         var saved = Environment.GetEnvironmentVariable(ReplicateChatClient.ApiKeyVariable);
