@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using FiniteMemory.Backends;
 using Microsoft.Extensions.AI;
@@ -34,7 +35,11 @@ public sealed class ReplicateChatClient : HostedChatClient
 
     private readonly AuthenticationHeaderValue _authorization;
     private readonly Uri _endpoint;
-    private readonly ReplicateSettings _settings;
+    private readonly int? _wait;
+    private readonly TimeSpan _pollInterval;
+    private readonly TimeSpan _maxPollInterval;
+    private readonly TimeSpan _predictionTimeout;
+    private readonly bool _streamUsage;
     private readonly ReplicatePromptTemplate _template;
     private readonly TimeProvider _time;
 
@@ -61,7 +66,12 @@ public sealed class ReplicateChatClient : HostedChatClient
     private ReplicateChatClient(ReplicateSettings settings, ReplicatePromptTemplate? template, (ProviderConnection Connection, ChatClientMetadata Metadata, string ApiKey, TimeProvider Time) prepared)
         : base(prepared.Connection, prepared.Metadata)
     {
-        _settings = settings;
+        // Copied: the settings object stays the caller's, and these were validated as they are now.
+        _wait = settings.Wait;
+        _pollInterval = settings.PollInterval;
+        _maxPollInterval = settings.MaxPollInterval;
+        _predictionTimeout = settings.PredictionTimeout;
+        _streamUsage = settings.StreamUsage;
         _endpoint = prepared.Metadata.ProviderUri!;
         _authorization = new AuthenticationHeaderValue("Bearer", prepared.ApiKey);
         _template = template ?? TemplateFrom(settings);
@@ -79,7 +89,7 @@ public sealed class ReplicateChatClient : HostedChatClient
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var (model, body) = Prepare(messages, options, stream: false);
-        var prediction = await CreateAsync(model, body, _settings.Wait, cancellationToken).ConfigureAwait(false);
+        var prediction = await CreateAsync(model, body, _wait, cancellationToken).ConfigureAwait(false);
         prediction = await CompleteAsync(prediction, cancellationToken).ConfigureAwait(false);
         return ReplicatePredictions.ToChatResponse(prediction, model.ToString());
     }
@@ -108,12 +118,7 @@ public sealed class ReplicateChatClient : HostedChatClient
         var ended = false;
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, Absolute(streamUrl, "stream"));
-            request.Headers.Authorization = _authorization;
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-            request.Headers.CacheControl = new CacheControlHeaderValue { NoStore = true };
-            using var response = await Connection.SendAsync(request, streaming: true, cancellationToken).ConfigureAwait(false);
-            await foreach (var item in Connection.ReadEventsAsync(response, cancellationToken).ConfigureAwait(false))
+            await foreach (var item in ReadStreamAsync(prediction, Absolute(streamUrl, "stream")!, cancellationToken).ConfigureAwait(false))
             {
                 switch (item.EventType)
                 {
@@ -160,10 +165,63 @@ public sealed class ReplicateChatClient : HostedChatClient
             }
         }
 
-        if (_settings.StreamUsage && await UsageAsync(prediction, cancellationToken).ConfigureAwait(false) is { } usage)
+        if (_streamUsage && await UsageAsync(prediction, cancellationToken).ConfigureAwait(false) is { } usage)
         {
             yield return Update(prediction, modelId, new UsageContent(usage));
         }
+    }
+
+    /// <summary>
+    /// The prediction's server-sent events. The stream shares <see cref="ReplicateSettings.PredictionTimeout"/>
+    /// with polling: a stream that is still open when it runs out ends in a <see cref="BackendTimeoutException"/>.
+    /// </summary>
+    private async IAsyncEnumerable<SseItem<string>> ReadStreamAsync(ReplicatePrediction prediction, Uri url, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(_predictionTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = _authorization;
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        request.Headers.CacheControl = new CacheControlHeaderValue { NoStore = true };
+        HttpResponseMessage response;
+        try
+        {
+            response = await Connection.SendAsync(request, streaming: true, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw TimedOut(prediction, ex);
+        }
+
+        using (response)
+        {
+            var events = Connection.ReadEventsAsync(response, linked.Token).GetAsyncEnumerator(linked.Token);
+            await using (events.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    try
+                    {
+                        if (!await events.MoveNextAsync().ConfigureAwait(false))
+                        {
+                            yield break;
+                        }
+                    }
+                    catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                    {
+                        throw TimedOut(prediction, ex);
+                    }
+
+                    yield return events.Current;
+                }
+            }
+        }
+    }
+
+    private BackendTimeoutException TimedOut(ReplicatePrediction prediction, Exception? inner = null)
+    {
+        var message = $"Replicate prediction {prediction.Id} did not finish within {_predictionTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s (status '{prediction.Status}'); it was canceled. Raise the prediction-timeout setting for slow or cold models.";
+        return inner is null ? new BackendTimeoutException(message) : new BackendTimeoutException(message, inner);
     }
 
     private static (ProviderConnection, ChatClientMetadata, string, TimeProvider) Prepare(ReplicateSettings settings, ResilienceOptions? resilience, HttpMessageHandler? handler)
@@ -242,19 +300,19 @@ public sealed class ReplicateChatClient : HostedChatClient
     private async Task<ReplicatePrediction> CompleteAsync(ReplicatePrediction prediction, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
-        var delay = _settings.PollInterval;
+        var delay = _pollInterval;
         var ended = false;
         try
         {
             while (!ReplicatePredictions.IsTerminal(prediction))
             {
-                if (_time.GetElapsedTime(started) + delay > _settings.PredictionTimeout)
+                if (_time.GetElapsedTime(started) + delay > _predictionTimeout)
                 {
-                    throw new BackendTimeoutException($"Replicate prediction {prediction.Id} did not finish within {_settings.PredictionTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s (status '{prediction.Status}'); it was canceled. Raise the prediction-timeout setting for slow or cold models.");
+                    throw TimedOut(prediction);
                 }
 
                 await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min((long)(delay.Ticks * 1.5), _settings.MaxPollInterval.Ticks));
+                delay = TimeSpan.FromTicks(Math.Min((long)(delay.Ticks * 1.5), _maxPollInterval.Ticks));
                 prediction = await GetAsync(prediction, cancellationToken).ConfigureAwait(false);
             }
 

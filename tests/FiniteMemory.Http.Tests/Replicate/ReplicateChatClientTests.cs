@@ -334,6 +334,28 @@ public class ReplicateChatClientTests
     }
 
     [Test]
+    public async Task AStreamStillOpenWhenThePredictionTimeoutRunsOutIsATimeoutAndThePredictionIsCanceled()
+    {
+        await using var fake = await ReplicateFixture.StartAsync();
+        fake.OnCreate(() => FakeResponse.Json(fake.Prediction("starting", stream: true), 201))
+            .OnStream(() => FakeResponse.Sse([SseEvent.Named("output", "Still")]).Chunk("event: done\ndata: {}\n\n", TimeSpan.FromSeconds(30)));
+        using var client = fake.Client(configure: s => s.PredictionTimeout = TimeSpan.FromMilliseconds(500));
+        var received = new List<string>();
+
+        var error = await Assert.ThrowsAsync<BackendTimeoutException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync("Hi"))
+            {
+                received.Add(update.Text);
+            }
+        });
+
+        await Assert.That(string.Concat(received)).IsEqualTo("Still");
+        await Assert.That(error!.Message).Contains("prediction-timeout");
+        await Assert.That(fake.Server.Requests[^1].Path).IsEqualTo($"/v1/predictions/{ReplicateFixture.Id}/cancel");
+    }
+
+    [Test]
     public async Task StoppingReadingAStreamEarlyCancelsThePrediction()
     {
         await using var fake = await ReplicateFixture.StartAsync();
