@@ -17,6 +17,21 @@ public static class ProviderJson
             ? EmptyObject
             : JsonSerializer.SerializeToElement(arguments, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
 
+    /// <summary>A call's arguments as compact JSON text (<c>{}</c> when there are none), for APIs that take arguments as a string.</summary>
+    public static string ArgumentsToText(IDictionary<string, object?>? arguments) => Compact(ArgumentsToJson(arguments));
+
+    /// <summary>An element as compact JSON text (M.E.AI's default options indent).</summary>
+    public static string Compact(JsonElement element)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            element.WriteTo(writer);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     /// <summary>A provider's arguments object as the dictionary <see cref="FunctionCallContent"/> carries (values are <see cref="JsonElement"/>s).</summary>
     /// <exception cref="JsonException">The arguments are not a JSON object.</exception>
     public static Dictionary<string, object?> ArgumentsFromJson(JsonElement arguments)
@@ -59,8 +74,8 @@ public static class ProviderJson
         null => string.Empty,
         string s => s,
         JsonElement { ValueKind: JsonValueKind.String } e => e.GetString() ?? string.Empty,
-        JsonElement e => e.GetRawText(),
-        _ => Serialize(result).GetRawText(),
+        JsonElement e => Compact(e),
+        _ => Compact(Serialize(result)),
     };
 
     /// <summary>A function result as a JSON object: an object as it is, anything else wrapped as <c>{"result": …}</c>.</summary>
