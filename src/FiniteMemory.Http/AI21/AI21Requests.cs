@@ -56,7 +56,7 @@ internal static class AI21Requests
                     {
                         Id = call.CallId,
                         Type = "function",
-                        Function = new AI21FunctionCall { Name = call.Name, Arguments = FunctionContentJson.Arguments(call) },
+                        Function = new AI21FunctionCall { Name = call.Name, Arguments = ProviderJson.ArgumentsToText(call.Arguments) },
                     });
                     break;
                 case FunctionResultContent result:

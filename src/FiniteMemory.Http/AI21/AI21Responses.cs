@@ -21,7 +21,7 @@ internal static class AI21Responses
 
         foreach (var call in message.ToolCalls ?? [])
         {
-            contents.Add(FunctionContentJson.Call(call.Id ?? string.Empty, call.Function?.Name ?? string.Empty, call.Function?.Arguments));
+            contents.Add(AI21Responses.Call(call.Id ?? string.Empty, call.Function?.Name ?? string.Empty, call.Function?.Arguments));
         }
 
         return new ChatResponse(new ChatMessage(ChatRole.Assistant, contents) { MessageId = response.Id })
@@ -33,6 +33,14 @@ internal static class AI21Responses
             RawRepresentation = response,
         };
     }
+
+    /// <summary>
+    /// A function call from the JSON text of its arguments. Arguments that are not a JSON object are kept as the
+    /// call's <see cref="FunctionCallContent.Exception"/> (as Microsoft.Extensions.AI's own clients do), so the
+    /// function-invocation middleware reports them to the model instead of failing the turn.
+    /// </summary>
+    public static FunctionCallContent Call(string callId, string name, string? arguments) =>
+        FunctionCallContent.CreateFromParsedArguments(arguments ?? string.Empty, callId, name, static json => ProviderJson.ArgumentsFromText(json));
 
     public static ChatFinishReason? FinishReason(string? reason) => reason switch
     {

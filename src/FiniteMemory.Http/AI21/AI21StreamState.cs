@@ -70,7 +70,7 @@ internal sealed class AI21StreamState(string requestedModel)
         var contents = new List<AIContent>(_calls.Count + 1);
         foreach (var call in _calls.Values)
         {
-            contents.Add(FunctionContentJson.Call(call.Id ?? string.Empty, call.Name ?? string.Empty, call.Arguments.ToString()));
+            contents.Add(AI21Responses.Call(call.Id ?? string.Empty, call.Name ?? string.Empty, call.Arguments.ToString()));
         }
 
         _calls.Clear();

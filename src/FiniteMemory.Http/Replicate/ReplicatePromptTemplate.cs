@@ -108,7 +108,7 @@ public sealed record ReplicatePromptTemplate
                         break;
                     case FunctionCallContent call:
                         content.Append(content.Length > 0 ? "\n" : string.Empty)
-                            .Append("[called ").Append(call.Name).Append('(').Append(FunctionContentJson.Arguments(call)).Append(")]");
+                            .Append("[called ").Append(call.Name).Append('(').Append(ProviderJson.ArgumentsToText(call.Arguments)).Append(")]");
                         break;
                     case FunctionResultContent result:
                         results.Add(ProviderMessages.ResultText(result));
