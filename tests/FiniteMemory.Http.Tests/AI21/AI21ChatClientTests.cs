@@ -255,6 +255,31 @@ public class AI21ChatClientTests
     }
 
     [Test]
+    public async Task AStreamedChunkThatIsNotJsonIsAClearStreamError()
+    {
+        var response = FakeResponse.Sse([.. AI21Fixture.Stream(done: false, "Fine so far"), SseEvent.Unnamed("{\"id\":\"chat-s1\",\"choices\":[{"), SseEvent.Unnamed("[DONE]")]);
+        await using var server = await FakeServer.StartAsync(response);
+        using var client = AI21Fixture.Client(server);
+
+        var error = await Assert.ThrowsAsync<BackendStreamException>(async () => await Conversations.CollectAsync(client.GetStreamingResponseAsync("Hi")));
+
+        await Assert.That(error!.Message).Contains("not valid JSON");
+    }
+
+    [Test]
+    public async Task ARejectedStreamingRequestIsAnErrorWithAI21sMessage()
+    {
+        await using var server = await FakeServer.StartAsync(FakeResponse.Json("""{"detail":"model 'jamba-huge' not found"}""", 422));
+        using var client = AI21Fixture.Client(server, model: "jamba-huge");
+
+        var error = await Assert.ThrowsAsync<BackendHttpException>(async () => await Conversations.CollectAsync(client.GetStreamingResponseAsync("Hi")));
+
+        await Assert.That(error!.StatusCode).IsEqualTo(422);
+        await Assert.That(error.Message).Contains("model 'jamba-huge' not found");
+        await Assert.That(server.Requests.Count).IsEqualTo(1);
+    }
+
+    [Test]
     public async Task AResponseWithoutChoicesIsAClearError()
     {
         await using var server = await FakeServer.StartAsync(FakeResponse.Json("""{"id":"chat-e","choices":[]}"""));
