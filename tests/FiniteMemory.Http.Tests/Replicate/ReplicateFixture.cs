@@ -73,7 +73,7 @@ internal sealed class ReplicateFixture : IAsyncDisposable
     }
 
     /// <summary>A prediction as the API returns it; <paramref name="output"/> and <paramref name="error"/> are JSON.</summary>
-    public string Prediction(string status, string output = "null", string error = "null", bool stream = false, bool metrics = false)
+    public string Prediction(string status, string output = "null", string error = "null", bool stream = false, bool metrics = false, int inputTokens = 27)
     {
         var urls = new Dictionary<string, string>
         {
@@ -98,7 +98,7 @@ internal sealed class ReplicateFixture : IAsyncDisposable
               "status": "{{status}}",
               "created_at": "2026-12-01T02:00:00.000Z",
               "urls": {{JsonSerializer.Serialize(urls)}},
-              "metrics": {{(metrics ? """{"predict_time":0.61,"input_token_count":27,"output_token_count":5,"tokens_per_second":41.2}""" : "{}")}}
+              "metrics": {{(metrics ? $$$"""{"predict_time":0.61,"input_token_count":{{{inputTokens}}},"output_token_count":5,"tokens_per_second":41.2}""" : "{}")}}
             }
             """;
     }
