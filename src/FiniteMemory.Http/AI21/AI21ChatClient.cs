@@ -20,7 +20,7 @@ public sealed class AI21ChatClient : HostedChatClient
     /// <summary>The environment variable the API key is read from when none is configured.</summary>
     public const string ApiKeyVariable = "AI21_API_KEY";
 
-    private const string Backend = "ai21";
+    private static readonly HostedProvider Provider = new("ai21", ProviderName, AI21Settings.DefaultEndpoint, "jamba-mini or jamba-large", [ApiKeyVariable]);
 
     private readonly Uri _completions;
     private readonly AuthenticationHeaderValue _authorization;
@@ -30,25 +30,10 @@ public sealed class AI21ChatClient : HostedChatClient
     /// <param name="handler">The handler under the resilience layer (a proxy, a test double); a new <see cref="SocketsHttpHandler"/> when null.</param>
     /// <exception cref="BackendConfigurationException">No model, no API key, or a setting out of range; the message names the fix.</exception>
     public AI21ChatClient(AI21Settings settings, HttpMessageHandler? handler = null)
-        : this(settings, resilience: null, handler)
+        : base(Provider, settings, handler)
     {
-    }
-
-    /// <summary>Creates the client with explicit resilience options.</summary>
-    /// <param name="settings">Model (required), endpoint and key.</param>
-    /// <param name="resilience">Timeouts and retries, used instead of those <paramref name="settings"/> ask for; when null, the settings' ones.</param>
-    /// <param name="handler">The handler under the resilience layer; a new <see cref="SocketsHttpHandler"/> when null.</param>
-    /// <exception cref="BackendConfigurationException">No model, no API key, or a setting out of range; the message names the fix.</exception>
-    public AI21ChatClient(AI21Settings settings, ResilienceOptions? resilience, HttpMessageHandler? handler)
-        : this(Prepare(settings, resilience, handler))
-    {
-    }
-
-    private AI21ChatClient((ProviderConnection Connection, ChatClientMetadata Metadata, string ApiKey) prepared)
-        : base(prepared.Connection, prepared.Metadata)
-    {
-        _completions = BackendHttp.Combine(prepared.Metadata.ProviderUri!, "studio/v1/chat/completions");
-        _authorization = new AuthenticationHeaderValue("Bearer", prepared.ApiKey);
+        _completions = BackendHttp.Combine(Endpoint, "studio/v1/chat/completions");
+        _authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
     }
 
     /// <summary>The <c>ai21</c> backend: Jamba models through AI21 Studio.</summary>
@@ -106,17 +91,6 @@ public sealed class AI21ChatClient : HostedChatClient
         {
             yield return last;
         }
-    }
-
-    private static (ProviderConnection, ChatClientMetadata, string) Prepare(AI21Settings settings, ResilienceOptions? resilience, HttpMessageHandler? handler)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        var model = settings.RequireModel(Backend, "jamba-mini or jamba-large");
-        var key = ApiKeys.Resolve(settings.ApiKey, ProviderName, ApiKeyVariable);
-        var options = resilience ?? settings.ToResilienceOptions(Backend);
-        var endpoint = settings.Endpoint ?? AI21Settings.DefaultEndpoint;
-        var connection = new ProviderConnection(ProviderName, BackendHttp.CreateClient(ProviderName, options, handler), key, ApiKeyVariable);
-        return (connection, new ChatClientMetadata(Backend, endpoint, model), key);
     }
 
     private HttpRequestMessage CreateRequest(AI21ChatRequest body)

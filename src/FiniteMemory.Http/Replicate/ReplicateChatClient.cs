@@ -33,49 +33,50 @@ public sealed class ReplicateChatClient : HostedChatClient
     // A best-effort cancel must not hold up the caller that is giving up.
     private static readonly TimeSpan CancelTimeout = TimeSpan.FromSeconds(5);
 
+    private static readonly HostedProvider Provider = new(Backend, ProviderName, ReplicateSettings.DefaultEndpoint, "meta/meta-llama-3-70b-instruct", [ApiKeyVariable]);
+
     private readonly AuthenticationHeaderValue _authorization;
-    private readonly Uri _endpoint;
+    private readonly ReplicatePromptTemplate _template;
+    private readonly TimeProvider _time;
     private readonly int? _wait;
     private readonly TimeSpan _pollInterval;
     private readonly TimeSpan _maxPollInterval;
     private readonly TimeSpan _predictionTimeout;
     private readonly bool _streamUsage;
-    private readonly ReplicatePromptTemplate _template;
-    private readonly TimeProvider _time;
 
     /// <summary>Creates the client.</summary>
     /// <param name="settings">Model (required), endpoint, token, timeouts, retries, polling and the prompt format.</param>
     /// <param name="handler">The handler under the resilience layer (a proxy, a test double); a new <see cref="SocketsHttpHandler"/> when null.</param>
     /// <exception cref="BackendConfigurationException">No model, a malformed one, a setting out of range, or no API token; the message names the fix.</exception>
     public ReplicateChatClient(ReplicateSettings settings, HttpMessageHandler? handler = null)
-        : this(settings, template: null, resilience: null, handler)
+        : this(settings, template: null, handler, TimeProvider.System)
     {
     }
 
-    /// <summary>Creates the client with an explicit prompt template and resilience options.</summary>
-    /// <param name="settings">Model (required), endpoint, token, polling.</param>
+    /// <summary>Creates the client with a prompt template of your own.</summary>
+    /// <param name="settings">Model (required), endpoint, token, timeouts, retries and polling.</param>
     /// <param name="template">How the conversation is written; when null, the one <paramref name="settings"/> describe.</param>
-    /// <param name="resilience">Timeouts, retries and the clock polls wait on, used instead of those <paramref name="settings"/> ask for; when null, the settings' ones.</param>
     /// <param name="handler">The handler under the resilience layer; a new <see cref="SocketsHttpHandler"/> when null.</param>
     /// <exception cref="BackendConfigurationException">No model, a malformed one, a setting out of range, or no API token; the message names the fix.</exception>
-    public ReplicateChatClient(ReplicateSettings settings, ReplicatePromptTemplate? template, ResilienceOptions? resilience, HttpMessageHandler? handler)
-        : this(settings, template, Prepare(settings, resilience, handler))
+    public ReplicateChatClient(ReplicateSettings settings, ReplicatePromptTemplate? template, HttpMessageHandler? handler)
+        : this(settings, template, handler, TimeProvider.System)
     {
     }
 
-    private ReplicateChatClient(ReplicateSettings settings, ReplicatePromptTemplate? template, (ProviderConnection Connection, ChatClientMetadata Metadata, string ApiKey, TimeProvider Time) prepared)
-        : base(prepared.Connection, prepared.Metadata)
+    /// <summary>Creates the client with the clock polls and the prediction timeout wait on (tests pass a fake one).</summary>
+    internal ReplicateChatClient(ReplicateSettings settings, ReplicatePromptTemplate? template, HttpMessageHandler? handler, TimeProvider time)
+        : base(Provider, Validated(settings), handler)
     {
+        _authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        _template = template ?? TemplateFrom(settings);
+        _time = time;
+
         // Copied: the settings object stays the caller's, and these were validated as they are now.
         _wait = settings.Wait;
         _pollInterval = settings.PollInterval;
         _maxPollInterval = settings.MaxPollInterval;
         _predictionTimeout = settings.PredictionTimeout;
         _streamUsage = settings.StreamUsage;
-        _endpoint = prepared.Metadata.ProviderUri!;
-        _authorization = new AuthenticationHeaderValue("Bearer", prepared.ApiKey);
-        _template = template ?? TemplateFrom(settings);
-        _time = prepared.Time;
     }
 
     /// <summary>The template conversations are written with.</summary>
@@ -224,24 +225,20 @@ public sealed class ReplicateChatClient : HostedChatClient
         return inner is null ? new BackendTimeoutException(message) : new BackendTimeoutException(message, inner);
     }
 
-    private static (ProviderConnection, ChatClientMetadata, string, TimeProvider) Prepare(ReplicateSettings settings, ResilienceOptions? resilience, HttpMessageHandler? handler)
+    /// <summary>Checks what only Replicate has (the model's form, the polling settings) before the base class builds the connection.</summary>
+    private static ReplicateSettings Validated(ReplicateSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var model = settings.RequireModel(Backend, "meta/meta-llama-3-70b-instruct");
-        if (ReplicateModelRef.TryParse(model) is null)
+        if (!string.IsNullOrWhiteSpace(settings.Model) && ReplicateModelRef.TryParse(settings.Model.Trim()) is null)
         {
-            throw new BackendConfigurationException(Backend, "model", ReplicateModelRef.Malformed(model));
+            throw new BackendConfigurationException(Backend, "model", ReplicateModelRef.Malformed(settings.Model.Trim()));
         }
 
         Check(settings.Wait is null or (>= 1 and <= 60), "wait", "wait must be between 1 and 60 seconds (Replicate's limit), or unset to poll");
         Check(settings.PollInterval > TimeSpan.Zero, "poll-interval", "poll-interval must be positive, such as 0.5 (seconds)");
         Check(settings.MaxPollInterval >= settings.PollInterval, "max-poll-interval", "max-poll-interval must be at least poll-interval");
         Check(settings.PredictionTimeout > TimeSpan.Zero, "prediction-timeout", "prediction-timeout must be positive, such as 600 (seconds)");
-        var key = ApiKeys.Resolve(settings.ApiKey, ProviderName, ApiKeyVariable);
-        var options = resilience ?? settings.ToResilienceOptions(Backend);
-        var endpoint = settings.Endpoint ?? ReplicateSettings.DefaultEndpoint;
-        var connection = new ProviderConnection(ProviderName, BackendHttp.CreateClient(ProviderName, options, handler), key, ApiKeyVariable);
-        return (connection, new ChatClientMetadata(Backend, endpoint, model), key, options.TimeProvider);
+        return settings;
     }
 
     private static ReplicatePromptTemplate TemplateFrom(ReplicateSettings settings)
@@ -280,7 +277,7 @@ public sealed class ReplicateChatClient : HostedChatClient
 
     private async Task<ReplicatePrediction> CreateAsync(ReplicateModelRef model, ReplicatePredictionRequest body, int? wait, CancellationToken cancellationToken)
     {
-        using var request = ProviderConnection.PostJson(BackendHttp.Combine(_endpoint, model.CreatePath), body, ReplicateJsonContext.Default.ReplicatePredictionRequest);
+        using var request = ProviderConnection.PostJson(BackendHttp.Combine(Endpoint, model.CreatePath), body, ReplicateJsonContext.Default.ReplicatePredictionRequest);
         request.Headers.Authorization = _authorization;
         if (wait is { } seconds)
         {
@@ -341,7 +338,7 @@ public sealed class ReplicateChatClient : HostedChatClient
 
     private async Task<ReplicatePrediction> GetAsync(ReplicatePrediction prediction, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, Absolute(prediction.Urls?.Get, "get") ?? BackendHttp.Combine(_endpoint, $"v1/predictions/{Uri.EscapeDataString(prediction.Id!)}"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, Absolute(prediction.Urls?.Get, "get") ?? BackendHttp.Combine(Endpoint, $"v1/predictions/{Uri.EscapeDataString(prediction.Id!)}"));
         request.Headers.Authorization = _authorization;
         return await ReadPredictionAsync(request, cancellationToken).ConfigureAwait(false);
     }
@@ -369,7 +366,7 @@ public sealed class ReplicateChatClient : HostedChatClient
     /// <summary>Asks Replicate to stop a prediction this client abandons; failures are ignored (it is best effort).</summary>
     private async Task CancelAsync(ReplicatePrediction prediction)
     {
-        var uri = Absolute(prediction.Urls?.Cancel, "cancel") ?? (prediction.Id is { } id ? BackendHttp.Combine(_endpoint, $"v1/predictions/{Uri.EscapeDataString(id)}/cancel") : null);
+        var uri = Absolute(prediction.Urls?.Cancel, "cancel") ?? (prediction.Id is { } id ? BackendHttp.Combine(Endpoint, $"v1/predictions/{Uri.EscapeDataString(id)}/cancel") : null);
         if (uri is null || ReplicatePredictions.IsTerminal(prediction))
         {
             return;

@@ -339,10 +339,7 @@ public class AI21ChatClientTests
     public async Task AnEndpointWithAPathKeepsItsPath()
     {
         await using var server = await FakeServer.StartAsync(FakeResponse.Json(AI21Fixture.Completion("ok")));
-        using var client = new AI21ChatClient(
-            new AI21Settings { Model = "jamba-mini", Endpoint = new Uri(server.BaseAddress, "proxy/ai21"), ApiKey = AI21Fixture.Key },
-            Resilience.Fast.Options(),
-            handler: null);
+        using var client = AI21Fixture.Client(server, endpoint: new Uri(server.BaseAddress, "proxy/ai21"));
 
         await client.GetResponseAsync("Hi");
 

@@ -1,6 +1,6 @@
 using FiniteMemory.Http.AI21;
 using FiniteMemory.Http.Tests.Fakes;
-using FiniteMemory.Http.Tests.Resilience;
+using FiniteMemory.Http.Tests.Support;
 
 namespace FiniteMemory.Http.Tests.AI21;
 
@@ -9,8 +9,15 @@ internal static class AI21Fixture
 {
     public const string Key = "ai21-test-key-0123456789";
 
-    public static AI21ChatClient Client(FakeServer server, int maxRetries = 3, string model = "jamba-mini") =>
-        new(new AI21Settings { Model = model, Endpoint = server.BaseAddress, ApiKey = Key }, Fast.Options(maxRetries), handler: null);
+    public static AI21ChatClient Client(FakeServer server, int maxRetries = 3, string model = "jamba-mini", Uri? endpoint = null) => new(new AI21Settings
+    {
+        Model = model,
+        Endpoint = endpoint ?? server.BaseAddress,
+        ApiKey = Key,
+        Timeout = TimeSpan.FromSeconds(10),
+        MaxRetries = maxRetries,
+        RetryDelay = Conversations.QuickRetry,
+    });
 
     public static string Completion(string content, string finishReason = "stop", string toolCalls = "null") => $$"""
         {

@@ -68,7 +68,7 @@ public class AI21SettingsTests
         try
         {
             await using var server = await Fakes.FakeServer.StartAsync(Fakes.FakeResponse.Json(AI21Fixture.Completion("ok")));
-            using var client = new AI21ChatClient(new AI21Settings { Model = "jamba-mini", Endpoint = server.BaseAddress }, Resilience.Fast.Options(), handler: null);
+            using var client = new AI21ChatClient(new AI21Settings { Model = "jamba-mini", Endpoint = server.BaseAddress });
 
             await client.GetResponseAsync("Hi");
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using FiniteMemory.Http.Replicate;
 using FiniteMemory.Http.Tests.Fakes;
-using FiniteMemory.Http.Tests.Resilience;
+using FiniteMemory.Http.Tests.Support;
 
 namespace FiniteMemory.Http.Tests.Replicate;
 
@@ -55,9 +55,10 @@ internal sealed class ReplicateFixture : IAsyncDisposable
         return this;
     }
 
+    /// <summary>A client with quick polls and retries; <paramref name="time"/> is the clock polls wait on.</summary>
     public ReplicateChatClient Client(
         string model = "meta/meta-llama-3-8b-instruct",
-        ResilienceOptions? resilience = null,
+        TimeProvider? time = null,
         Action<ReplicateSettings>? configure = null)
     {
         var settings = new ReplicateSettings
@@ -65,11 +66,14 @@ internal sealed class ReplicateFixture : IAsyncDisposable
             Model = model,
             Endpoint = Server.BaseAddress,
             ApiKey = Key,
+            Timeout = TimeSpan.FromSeconds(10),
+            RetryDelay = Conversations.QuickRetry,
+            MaxRetryDelay = TimeSpan.FromSeconds(2),
             PollInterval = TimeSpan.FromMilliseconds(10),
             MaxPollInterval = TimeSpan.FromMilliseconds(40),
         };
         configure?.Invoke(settings);
-        return new ReplicateChatClient(settings, template: null, resilience ?? Fast.Options(), handler: null);
+        return new ReplicateChatClient(settings, template: null, handler: null, time ?? TimeProvider.System);
     }
 
     /// <summary>A prediction as the API returns it; <paramref name="output"/> and <paramref name="error"/> are JSON.</summary>
