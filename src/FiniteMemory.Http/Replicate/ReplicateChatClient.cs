@@ -366,15 +366,21 @@ public sealed class ReplicateChatClient : HostedChatClient
     /// <summary>Asks Replicate to stop a prediction this client abandons; failures are ignored (it is best effort).</summary>
     private async Task CancelAsync(ReplicatePrediction prediction)
     {
-        var uri = Absolute(prediction.Urls?.Cancel, "cancel") ?? (prediction.Id is { } id ? BackendHttp.Combine(Endpoint, $"v1/predictions/{Uri.EscapeDataString(id)}/cancel") : null);
-        if (uri is null || ReplicatePredictions.IsTerminal(prediction))
+        if (ReplicatePredictions.IsTerminal(prediction))
         {
             return;
         }
 
+        // Runs in finally blocks: nothing here may throw over the error that made the client give up.
         using var timeout = new CancellationTokenSource(CancelTimeout, _time);
         try
         {
+            var uri = Absolute(prediction.Urls?.Cancel, "cancel") ?? (prediction.Id is { } id ? BackendHttp.Combine(Endpoint, $"v1/predictions/{Uri.EscapeDataString(id)}/cancel") : null);
+            if (uri is null)
+            {
+                return;
+            }
+
             using var request = new HttpRequestMessage(HttpMethod.Post, uri);
             request.Headers.Authorization = _authorization;
             request.Options.Set(ResilientHttpHandler.StreamingResponse, false);

@@ -441,6 +441,19 @@ public class ReplicateChatClientTests
     }
 
     [Test]
+    public async Task APredictionWhoseUrlsAreNotHttpIsAClearError()
+    {
+        await using var fake = await ReplicateFixture.StartAsync();
+        fake.OnCreate(() => FakeResponse.Json("""{"id":"p1","status":"starting","urls":{"get":"file:///etc/passwd","cancel":"not a url"}}""", 201));
+        using var client = fake.Client();
+
+        var error = await Assert.ThrowsAsync<BackendHttpException>(() => client.GetResponseAsync("Hi"));
+
+        await Assert.That(error!.Message).Contains("'get' URL is not an absolute http(s) URL");
+        await Assert.That(fake.Server.Requests.Count).IsEqualTo(1);
+    }
+
+    [Test]
     public async Task ToolsAreRefusedWithAClearError()
     {
         await using var fake = await ReplicateFixture.StartAsync();
