@@ -36,7 +36,11 @@ public abstract class HostedChatClient : IChatClient
         ApiKey = ApiKeys.Resolve(settings.ApiKey, provider.DisplayName, variables);
         var resilience = settings.ToResilienceOptions(provider.Backend);
         var http = BackendHttp.CreateClient(provider.DisplayName, resilience, handler);
-        Connection = new ProviderConnection(provider.DisplayName, http, ApiKey, variables.Length == 0 ? null : string.Join(" or ", variables));
+        Connection = new ProviderConnection(provider.DisplayName, http, ApiKey, variables.Length == 0 ? null : string.Join(" or ", variables))
+        {
+            StreamIdleTimeout = resilience.AttemptTimeout,
+            TimeoutSettingName = resilience.TimeoutSettingName,
+        };
         Metadata = new ChatClientMetadata(provider.Backend, settings.Endpoint ?? provider.DefaultEndpoint, model);
     }
 

@@ -271,6 +271,29 @@ public class AnthropicChatClientTests
     }
 
     [Test]
+    public async Task AStreamThatStallsLongerThanTheTimeoutIsAnErrorNotAHang()
+    {
+        var stalled = FakeResponse.Sse(StreamedAnswer().Take(4)).Chunk(StreamedAnswer().ElementAt(4).ToWire(), TimeSpan.FromSeconds(20));
+        await using var server = await FakeServer.StartAsync(stalled);
+        using var client = Client(server, timeout: TimeSpan.FromSeconds(0.5), maxRetries: 0);
+        var seen = "";
+
+        var watch = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<BackendStreamException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync("hi"))
+            {
+                seen += update.Text;
+            }
+        });
+        watch.Stop();
+
+        await Assert.That(seen).IsEqualTo("Checking ");
+        await Assert.That(error!.Message).IsEqualTo("Anthropic's stream stalled: no event arrived for 0.5 s and the response is incomplete. Retry the request, or raise the timeout (BackendSettings.Timeout) setting.");
+        await Assert.That(watch.Elapsed).IsLessThan(TimeSpan.FromSeconds(5));
+    }
+
+    [Test]
     public async Task MalformedJsonIsAClearError()
     {
         await using var server = await FakeServer.StartAsync(FakeResponse.Json("""{"id":"msg_01","content":[{"type":"text","te"""));
