@@ -1,5 +1,6 @@
 using FiniteMemory.Http.Replicate;
 using FiniteMemory.Http.Tests.Fakes;
+using FiniteMemory.Http.Tests.Support;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.Http.Tests.Replicate;
@@ -351,6 +352,20 @@ public class ReplicateChatClientTests
 
         await Assert.That(string.Concat(received)).IsEqualTo("Still");
         await Assert.That(error!.Message).Contains("prediction-timeout");
+        await Assert.That(fake.Server.Requests[^1].Path).IsEqualTo($"/v1/predictions/{ReplicateFixture.Id}/cancel");
+    }
+
+    [Test]
+    public async Task AStreamSilentForLongerThanTheTimeoutIsStalledAndThePredictionIsCanceled()
+    {
+        await using var fake = await ReplicateFixture.StartAsync();
+        fake.OnCreate(() => FakeResponse.Json(fake.Prediction("starting", stream: true), 201))
+            .OnStream(() => FakeResponse.Sse([SseEvent.Named("output", "Then")]).Chunk("event: done\ndata: {}\n\n", TimeSpan.FromSeconds(30)));
+        using var client = fake.Client(configure: s => s.Timeout = TimeSpan.FromMilliseconds(400));
+
+        var error = await Assert.ThrowsAsync<BackendStreamException>(async () => await Conversations.CollectAsync(client.GetStreamingResponseAsync("Hi")));
+
+        await Assert.That(error!.Message).Contains("stalled");
         await Assert.That(fake.Server.Requests[^1].Path).IsEqualTo($"/v1/predictions/{ReplicateFixture.Id}/cancel");
     }
 
