@@ -1,0 +1,102 @@
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using FiniteMemory.Backends;
+using Microsoft.Extensions.AI;
+
+namespace FiniteMemory.Http.AI21;
+
+/// <summary>
+/// An <see cref="IChatClient"/> for AI21's Jamba models through the AI21 Studio chat-completions API
+/// (<c>POST {endpoint}/studio/v1/chat/completions</c>, Bearer key): system, user, assistant and tool messages,
+/// function calling, temperature / max tokens / top-p / stop, usage, and streaming as server-sent events ending
+/// in <c>data: [DONE]</c> (a stream without it is a <see cref="BackendStreamException"/>).
+/// </summary>
+/// <remarks>AI21 has no <c>tool_choice</c>: <see cref="ChatToolMode.RequireAny"/> sends the tools and leaves the choice to the model; <see cref="ChatToolMode.None"/> sends no tools.</remarks>
+public sealed class AI21ChatClient : HostedChatClient
+{
+    /// <summary>The provider's display name.</summary>
+    public const string ProviderName = "AI21";
+
+    /// <summary>The environment variable the API key is read from when none is configured.</summary>
+    public const string ApiKeyVariable = "AI21_API_KEY";
+
+    private static readonly HostedProvider Provider = new("ai21", ProviderName, AI21Settings.DefaultEndpoint, "jamba-mini or jamba-large", [ApiKeyVariable]);
+
+    private readonly Uri _completions;
+    private readonly AuthenticationHeaderValue _authorization;
+
+    /// <summary>Creates the client.</summary>
+    /// <param name="settings">Model (required), endpoint, key, timeout and retries.</param>
+    /// <param name="handler">The handler under the resilience layer (a proxy, a test double); a new <see cref="SocketsHttpHandler"/> when null.</param>
+    /// <exception cref="BackendConfigurationException">No model, no API key, or a setting out of range; the message names the fix.</exception>
+    public AI21ChatClient(AI21Settings settings, HttpMessageHandler? handler = null)
+        : base(Provider, settings, handler)
+    {
+        _completions = BackendHttp.Combine(Endpoint, "studio/v1/chat/completions");
+        _authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+    }
+
+    /// <summary>The <c>ai21</c> backend: Jamba models through AI21 Studio.</summary>
+    [Backend("ai21", Description = "AI21 Studio chat completions (Jamba): POST {endpoint}/studio/v1/chat/completions with a Bearer key (AI21_API_KEY); streams over SSE.")]
+    public static IChatClient Create(AI21Settings settings) => new AI21ChatClient(settings);
+
+    /// <inheritdoc />
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var model = ModelFor(options);
+        using var request = CreateRequest(AI21Requests.Create(messages, options, model, stream: false));
+        using var response = await Connection.SendAsync(request, streaming: false, cancellationToken).ConfigureAwait(false);
+        var body = await Connection.ReadJsonAsync(response, AI21JsonContext.Default.AI21ChatResponse, cancellationToken).ConfigureAwait(false);
+        return AI21Responses.ToChatResponse(body, model)
+            ?? throw new BackendHttpException(ProviderName, (int)response.StatusCode, null, null, "AI21 returned a response without any choice (no message to read). Check that the endpoint is AI21's chat-completions API.");
+    }
+
+    /// <inheritdoc />
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var model = ModelFor(options);
+        using var request = CreateRequest(AI21Requests.Create(messages, options, model, stream: true));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        using var response = await Connection.SendAsync(request, streaming: true, cancellationToken).ConfigureAwait(false);
+        var state = new AI21StreamState(model);
+        var done = false;
+        await foreach (var item in Connection.ReadEventsAsync(response, cancellationToken).ConfigureAwait(false))
+        {
+            if (item.Data.AsSpan().Trim().SequenceEqual("[DONE]"))
+            {
+                done = true;
+                break;
+            }
+
+            if (string.IsNullOrWhiteSpace(item.Data))
+            {
+                continue;
+            }
+
+            foreach (var update in state.Accept(Connection.ParseEvent(item, AI21JsonContext.Default.AI21StreamChunk)))
+            {
+                yield return update;
+            }
+        }
+
+        if (!done)
+        {
+            throw BackendStreamException.EndedEarly(ProviderName, "data: [DONE]");
+        }
+
+        if (state.Complete() is { } last)
+        {
+            yield return last;
+        }
+    }
+
+    private HttpRequestMessage CreateRequest(AI21ChatRequest body)
+    {
+        var request = ProviderConnection.PostJson(_completions, body, AI21JsonContext.Default.AI21ChatRequest);
+        request.Headers.Authorization = _authorization;
+        return request;
+    }
+}
