@@ -3,6 +3,7 @@ using System.Text;
 using FiniteMemory.Backends;
 using FiniteMemory.Checkpoints;
 using FiniteMemory.Engine;
+using FiniteMemory.Http;
 using FiniteMemory.Memory;
 using FiniteMemory.Policies;
 using FiniteMemory.Sessions;
@@ -149,7 +150,9 @@ internal static class ChatLoop
                 output.WriteLine();
             }
 
-            error.WriteLine($"fmem: error: {client.Describe()}: {OneLine(ex.Message)}{(interactive ? " (nothing of this turn was remembered; try again)" : string.Empty)}");
+            // Backend errors name their provider; anything else a backend throws is prefixed with it.
+            var what = ex is BackendHttpException ? OneLine(ex.Message) : $"{client.Describe()}: {OneLine(ex.Message)}";
+            error.WriteLine($"fmem: error: {what}{(interactive ? " (nothing of this turn was remembered; try again)" : string.Empty)}");
             return FmemApp.BackendError;
         }
 
