@@ -47,4 +47,16 @@ public static class BackendHttp
 
         return options;
     }
+
+    /// <summary>
+    /// <paramref name="path"/> under <paramref name="endpoint"/>, keeping the endpoint's own path
+    /// (<c>https://proxy/anthropic</c> + <c>v1/messages</c> → <c>https://proxy/anthropic/v1/messages</c>).
+    /// </summary>
+    public static Uri Combine(Uri endpoint, string path)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(path);
+        var text = endpoint.AbsoluteUri;
+        return new Uri(new Uri(text.EndsWith('/') ? text : text + "/"), path.TrimStart('/'));
+    }
 }

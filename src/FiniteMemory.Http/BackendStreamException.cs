@@ -35,7 +35,11 @@ public sealed class BackendStreamException : BackendHttpException
 
     /// <summary>The error for a stream that ended (EOF) before <paramref name="terminalEvent"/>.</summary>
     public static BackendStreamException EndedEarly(string provider, string terminalEvent) =>
-        new(provider, $"{provider}'s stream ended before its '{terminalEvent}' event: the response is incomplete. Retry the request.");
+        EndedBefore(provider, $"its '{terminalEvent}' event");
+
+    /// <summary>The error for a stream that ended (EOF) before <paramref name="what"/> (for example "a chunk with a finishReason").</summary>
+    public static BackendStreamException EndedBefore(string provider, string what) =>
+        new(provider, $"{provider}'s stream ended before {what}: the response is incomplete. Retry the request.");
 
     /// <summary>The error for a stream whose connection broke mid-way.</summary>
     public static BackendStreamException Broken(string provider, Exception exception, SecretRedactor redactor)

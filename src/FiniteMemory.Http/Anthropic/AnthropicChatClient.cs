@@ -1,0 +1,287 @@
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using FiniteMemory.Backends;
+using Microsoft.Extensions.AI;
+
+namespace FiniteMemory.Http.Anthropic;
+
+/// <summary>
+/// Anthropic's Messages API as an <see cref="IChatClient"/>: system messages become the top-level
+/// <c>system</c>, tool calls and results become <c>tool_use</c> / <c>tool_result</c> blocks, and streamed
+/// answers are read from its server-sent events (a stream without <c>message_stop</c> is an error).
+/// </summary>
+public sealed class AnthropicChatClient : HostedChatClient
+{
+    /// <summary>The provider's display name.</summary>
+    public const string ProviderName = "Anthropic";
+
+    /// <summary>The environment variable the API key is read from when none is configured.</summary>
+    public const string ApiKeyVariable = "ANTHROPIC_API_KEY";
+
+    private const string Backend = "anthropic";
+
+    private readonly Uri _messagesUri;
+    private readonly string _apiKey;
+    private readonly AnthropicSettings _settings;
+
+    /// <summary>Creates the client.</summary>
+    /// <param name="settings">Model (required), endpoint, key, timeout, retries and options.</param>
+    /// <param name="handler">The handler under the resilience layer (a proxy, a test double); a new <see cref="SocketsHttpHandler"/> when null.</param>
+    /// <exception cref="BackendConfigurationException">No model, no API key, or a setting out of range; the message names the fix.</exception>
+    public AnthropicChatClient(AnthropicSettings settings, HttpMessageHandler? handler = null)
+        : this(settings, Prepare(settings, handler))
+    {
+    }
+
+    private AnthropicChatClient(AnthropicSettings settings, (ProviderConnection Connection, ChatClientMetadata Metadata, string ApiKey) prepared)
+        : base(prepared.Connection, prepared.Metadata)
+    {
+        _settings = settings;
+        _apiKey = prepared.ApiKey;
+        _messagesUri = BackendHttp.Combine(prepared.Metadata.ProviderUri!, "v1/messages");
+    }
+
+    /// <summary>The <c>anthropic</c> backend: Claude models through the Messages API.</summary>
+    [Backend("anthropic", Description = "Anthropic Messages API (Claude): POST {endpoint}/v1/messages with x-api-key (ANTHROPIC_API_KEY); streams over SSE.")]
+    public static IChatClient Create(AnthropicSettings settings) => new AnthropicChatClient(settings);
+
+    /// <inheritdoc />
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var body = AnthropicRequestBuilder.Build(messages, options, ModelFor(options), _settings.MaxTokens, stream: false);
+        using var request = CreateRequest(body, streaming: false);
+        using var response = await Connection.SendAsync(request, streaming: false, cancellationToken).ConfigureAwait(false);
+        var answer = await Connection.ReadJsonAsync(response, AnthropicJsonContext.Default.AnthropicResponse, cancellationToken).ConfigureAwait(false);
+        return ToChatResponse(answer);
+    }
+
+    /// <inheritdoc />
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var body = AnthropicRequestBuilder.Build(messages, options, ModelFor(options), _settings.MaxTokens, stream: true);
+        using var request = CreateRequest(body, streaming: true);
+        using var response = await Connection.SendAsync(request, streaming: true, cancellationToken).ConfigureAwait(false);
+        var stream = new StreamState();
+        await foreach (var item in Connection.ReadEventsAsync(response, cancellationToken).ConfigureAwait(false))
+        {
+            var e = Connection.ParseEvent(item, AnthropicJsonContext.Default.AnthropicStreamEvent);
+            if (Apply(stream, e, item.EventType) is { } update)
+            {
+                yield return update;
+            }
+
+            if (stream.Stopped)
+            {
+                yield break;
+            }
+        }
+
+        throw BackendStreamException.EndedEarly(ProviderName, "message_stop");
+    }
+
+    internal static ChatFinishReason? FinishReason(string? stopReason) => stopReason switch
+    {
+        null => null,
+        "end_turn" or "stop_sequence" => ChatFinishReason.Stop,
+        "max_tokens" or "model_context_window_exceeded" => ChatFinishReason.Length,
+        "tool_use" => ChatFinishReason.ToolCalls,
+        "refusal" => ChatFinishReason.ContentFilter,
+        _ => new ChatFinishReason(stopReason),
+    };
+
+    // Anthropic counts cache reads and writes apart from input_tokens; the window the model saw is their sum.
+    internal static UsageDetails? Usage(AnthropicUsage? usage)
+    {
+        if (usage is null)
+        {
+            return null;
+        }
+
+        long? input = usage.InputTokens is null && usage.CacheReadInputTokens is null && usage.CacheCreationInputTokens is null
+            ? null
+            : (usage.InputTokens ?? 0) + (usage.CacheReadInputTokens ?? 0) + (usage.CacheCreationInputTokens ?? 0);
+        var details = new UsageDetails
+        {
+            InputTokenCount = input,
+            OutputTokenCount = usage.OutputTokens,
+            TotalTokenCount = input is null && usage.OutputTokens is null ? null : (input ?? 0) + (usage.OutputTokens ?? 0),
+            CachedInputTokenCount = usage.CacheReadInputTokens,
+        };
+        if (usage.CacheCreationInputTokens is long created)
+        {
+            details.AdditionalCounts = new AdditionalPropertiesDictionary<long> { ["cache_creation_input_tokens"] = created };
+        }
+
+        return details;
+    }
+
+    private static (ProviderConnection, ChatClientMetadata, string) Prepare(AnthropicSettings settings, HttpMessageHandler? handler)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var model = settings.RequireModel(Backend, "claude-sonnet-4-5");
+        var key = ApiKeys.Resolve(settings.ApiKey, ProviderName, ApiKeyVariable);
+        var resilience = settings.ToResilienceOptions(Backend);
+        var endpoint = settings.Endpoint ?? AnthropicSettings.DefaultEndpoint;
+        var connection = new ProviderConnection(ProviderName, BackendHttp.CreateClient(ProviderName, resilience, handler), key, ApiKeyVariable);
+        return (connection, new ChatClientMetadata(Backend, endpoint, model), key);
+    }
+
+    private HttpRequestMessage CreateRequest(AnthropicRequest body, bool streaming)
+    {
+        var request = ProviderConnection.PostJson(_messagesUri, body, AnthropicJsonContext.Default.AnthropicRequest);
+        request.Headers.Add("x-api-key", _apiKey);
+        request.Headers.Add("anthropic-version", _settings.AnthropicVersion);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(streaming ? "text/event-stream" : "application/json"));
+        return request;
+    }
+
+    private ChatResponse ToChatResponse(AnthropicResponse answer)
+    {
+        var contents = new List<AIContent>();
+        foreach (var block in answer.Content ?? [])
+        {
+            switch (block.Type)
+            {
+                case "text" when block.Text is { } text:
+                    contents.Add(new TextContent(text) { RawRepresentation = block });
+                    break;
+                case "tool_use":
+                    contents.Add(ToolCall(block.Id, block.Name, block.Input ?? default));
+                    break;
+            }
+        }
+
+        return new ChatResponse(new ChatMessage(ChatRole.Assistant, contents) { MessageId = answer.Id })
+        {
+            ResponseId = answer.Id,
+            ModelId = answer.Model,
+            FinishReason = FinishReason(answer.StopReason),
+            Usage = Usage(answer.Usage),
+            RawRepresentation = answer,
+        };
+    }
+
+    private FunctionCallContent ToolCall(string? id, string? name, JsonElement input)
+    {
+        try
+        {
+            return new FunctionCallContent(id ?? string.Empty, name ?? string.Empty, ProviderJson.ArgumentsFromJson(input));
+        }
+        catch (JsonException ex)
+        {
+            throw new BackendHttpException(ProviderName, null, null, null, $"{ProviderName} sent tool '{name}' arguments that are not a JSON object: {Connection.Redactor.Redact(ex.Message)}", ex);
+        }
+    }
+
+    private ChatResponseUpdate? Apply(StreamState stream, AnthropicStreamEvent e, string eventType)
+    {
+        switch (e.Type ?? eventType)
+        {
+            case "message_start":
+                stream.Id = e.Message?.Id;
+                stream.Model = e.Message?.Model;
+                stream.Usage = e.Message?.Usage ?? new AnthropicUsage();
+                return null;
+            case "content_block_start" when e.ContentBlock is { } block:
+                if (block.Type == "tool_use")
+                {
+                    stream.Tools[e.Index ?? 0] = new ToolBlock(block.Id, block.Name);
+                    return null;
+                }
+
+                return block is { Type: "text", Text.Length: > 0 } ? Update(stream, new TextContent(block.Text)) : null;
+            case "content_block_delta" when e.Delta is { } delta:
+                if (delta.Type == "text_delta" && !string.IsNullOrEmpty(delta.Text))
+                {
+                    return Update(stream, new TextContent(delta.Text));
+                }
+
+                if (delta.Type == "input_json_delta" && stream.Tools.TryGetValue(e.Index ?? 0, out var partial))
+                {
+                    partial.Json.Append(delta.PartialJson);
+                }
+
+                return null;
+            case "content_block_stop":
+                if (!stream.Tools.Remove(e.Index ?? 0, out var tool))
+                {
+                    return null;
+                }
+
+                try
+                {
+                    return Update(stream, new FunctionCallContent(tool.Id ?? string.Empty, tool.Name ?? string.Empty, ProviderJson.ArgumentsFromText(tool.Json.ToString())));
+                }
+                catch (JsonException ex)
+                {
+                    throw new BackendStreamException(ProviderName, $"{ProviderName} streamed tool '{tool.Name}' arguments that are not a JSON object: {Connection.Redactor.Redact(ex.Message)}", ex);
+                }
+
+            case "message_delta":
+                stream.StopReason = e.Delta?.StopReason ?? stream.StopReason;
+                if (e.Usage is { } usage)
+                {
+                    stream.Usage ??= new AnthropicUsage();
+                    stream.Usage.OutputTokens = usage.OutputTokens ?? stream.Usage.OutputTokens;
+                    stream.Usage.InputTokens = usage.InputTokens ?? stream.Usage.InputTokens;
+                    stream.Usage.CacheReadInputTokens = usage.CacheReadInputTokens ?? stream.Usage.CacheReadInputTokens;
+                    stream.Usage.CacheCreationInputTokens = usage.CacheCreationInputTokens ?? stream.Usage.CacheCreationInputTokens;
+                }
+
+                return null;
+            case "message_stop":
+                stream.Stopped = true;
+                var final = Update(stream);
+                final.FinishReason = FinishReason(stream.StopReason);
+                if (Usage(stream.Usage) is { } details)
+                {
+                    final.Contents.Add(new UsageContent(details));
+                }
+
+                return final;
+            case "error":
+                var message = Connection.Redactor.Redact(e.Error?.Message ?? "no message");
+                throw new BackendStreamException(ProviderName, $"{ProviderName} sent an error mid-stream ({e.Error?.Type ?? "error"}): {message} The response is incomplete.");
+            default:
+                // ping, and event kinds this client does not use (thinking and signature deltas …).
+                return null;
+        }
+    }
+
+    private static ChatResponseUpdate Update(StreamState stream, params AIContent[] contents) =>
+        new(ChatRole.Assistant, [.. contents])
+        {
+            ResponseId = stream.Id,
+            MessageId = stream.Id,
+            ModelId = stream.Model,
+        };
+
+    private sealed class StreamState
+    {
+        public string? Id { get; set; }
+
+        public string? Model { get; set; }
+
+        public AnthropicUsage? Usage { get; set; }
+
+        public string? StopReason { get; set; }
+
+        public bool Stopped { get; set; }
+
+        public Dictionary<int, ToolBlock> Tools { get; } = [];
+    }
+
+    private sealed class ToolBlock(string? id, string? name)
+    {
+        public string? Id { get; } = id;
+
+        public string? Name { get; } = name;
+
+        public StringBuilder Json { get; } = new();
+    }
+}

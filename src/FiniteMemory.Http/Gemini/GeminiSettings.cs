@@ -1,0 +1,11 @@
+namespace FiniteMemory.Http.Gemini;
+
+/// <summary>Settings of the <c>gemini</c> backend: the common ones (<see cref="HostedBackendSettings"/>) and option <c>api-version</c>.</summary>
+public sealed class GeminiSettings : HostedBackendSettings
+{
+    /// <summary>The public endpoint.</summary>
+    public static Uri DefaultEndpoint { get; } = new("https://generativelanguage.googleapis.com");
+
+    /// <summary>Option <c>api-version</c>: the path segment before <c>/models</c>. Default <c>v1beta</c>.</summary>
+    public string ApiVersion { get; set; } = "v1beta";
+}
