@@ -1,27 +1,15 @@
+using FiniteMemory.Http;
+
 namespace FiniteMemory.OpenAI;
 
 /// <summary>
-/// Settings of the <c>openai</c> backend and its presets. <see cref="Model"/> is required; everything else
-/// falls back to the preset's defaults.
+/// Settings of the <c>openai</c> backend and its presets: the hosted backends' common settings (model — required —,
+/// endpoint, key, timeout, <c>max-retries</c>, <c>retry-delay</c>, <c>max-retry-delay</c>) plus the options below.
+/// Everything not set falls back to the preset's defaults.
 /// </summary>
-/// <remarks>As options (<c>BackendSettings.Options</c>): <c>max-retries</c>, <c>organization</c>, <c>embedding-model</c>, <c>preset</c>.</remarks>
-public sealed class OpenAIBackendSettings
+/// <remarks>As options (<c>BackendSettings.Options</c>): <c>organization</c>, <c>embedding-model</c>, <c>preset</c>.</remarks>
+public sealed class OpenAIBackendSettings : HostedBackendSettings
 {
-    /// <summary>The chat model (e.g. <c>gpt-4o-mini</c>, <c>deepseek-chat</c>, <c>llama3.1:8b</c>). Required.</summary>
-    public string? Model { get; set; }
-
-    /// <summary>The server's base address, ending in <c>/v1</c>; the preset's by default.</summary>
-    public Uri? Endpoint { get; set; }
-
-    /// <summary>The API key; when null, the preset's environment variable. Never logged or put in an exception.</summary>
-    public string? ApiKey { get; set; }
-
-    /// <summary>How long one attempt may take (the default of the shared resilience options when null).</summary>
-    public TimeSpan? Timeout { get; set; }
-
-    /// <summary>How many times a failed request (429, 5xx, connection reset, timeout) is retried; the shared default when null.</summary>
-    public int? MaxRetries { get; set; }
-
     /// <summary>The OpenAI organization id sent as <c>OpenAI-Organization</c>.</summary>
     public string? Organization { get; set; }
 

@@ -53,17 +53,16 @@ internal sealed class OpenAIConnection
     public static OpenAIConnection Open(OpenAIBackendSettings settings, OpenAIPreset? fixedPreset, bool requireModel, ResilienceOptions? resilience = null)
     {
         var preset = ResolvePreset(settings, fixedPreset);
-        if (requireModel && string.IsNullOrWhiteSpace(settings.Model))
+        if (requireModel)
         {
-            throw new BackendConfigurationException(
-                preset.Name,
-                "model",
-                $"Backend '{preset.Name}' needs a model: set BackendSettings.Model (fmem: --model), for example {ExampleModel(preset)}.");
+            settings.RequireModel(preset.Name, ExampleModel(preset));
         }
 
         var endpoint = settings.Endpoint ?? preset.BaseUrl;
         var key = ResolveKey(settings, preset);
-        resilience = BackendHttp.Options(preset.Name, settings.Timeout, settings.MaxRetries, resilience);
+        resilience = resilience is null
+            ? settings.ToResilienceOptions(preset.Name)
+            : BackendHttp.Options(preset.Name, settings.Timeout, settings.MaxRetries, resilience);
 
         var http = BackendHttp.CreateClient(preset.Description, resilience);
         var options = new OpenAIClientOptions
