@@ -30,7 +30,7 @@ internal static class ChatLoop
         var status = request.Stats || interactive ? output : error;
         if (interactive)
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fmem chat: {request.Backend} {request.Model}, policy {session.Options.Policy.Name}, budget {session.Options.Budget:N0} tokens ({session.TokenCounter.Name}). {(session.Transcript.Count > 0 ? $"Resumed {session.Transcript.Count} messages. " : string.Empty)}End with Ctrl+D."));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fmem chat: {request.Backend} {request.Model}, policy {session.Options.Policy.Name}, budget {session.Options.Budget:N0} tokens ({session.TokenCounter.Name}). {(setup.Resumed > 0 ? $"Resumed {setup.Resumed} messages from {request.Checkpoint}. " : string.Empty)}End with Ctrl+D."));
         }
 
         while (true)
@@ -322,6 +322,8 @@ internal static class ChatLoop
                 await session.RestoreCheckpointAsync(path, cancellationToken).ConfigureAwait(false);
             }
 
+            var resumed = session.Transcript.Count;
+
             if (!string.IsNullOrWhiteSpace(request.System))
             {
                 var existing = session.Transcript.FirstOrDefault(e => e.Message.Role == ChatRole.System);
@@ -335,7 +337,7 @@ internal static class ChatLoop
                 }
             }
 
-            return new Setup(client, session, null);
+            return new Setup(client, session, null) { Resumed = resumed };
         }
         catch (CheckpointException ex)
         {
@@ -351,6 +353,9 @@ internal static class ChatLoop
 
     private sealed record Setup(IChatClient? Client, MemorySession? Session, int? Failure)
     {
+        /// <summary>How many messages the checkpoint brought back.</summary>
+        public int Resumed { get; init; }
+
         public static Setup Fail(int code) => new(null, null, code);
     }
 }

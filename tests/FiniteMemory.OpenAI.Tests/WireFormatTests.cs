@@ -1,7 +1,9 @@
 using System.ComponentModel;
 using System.Text.Json.Nodes;
+using FiniteMemory.Engine;
 using FiniteMemory.Fakes;
 using FiniteMemory.OpenAI.Tests.Support;
+using FiniteMemory.Sessions;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.OpenAI.Tests;
@@ -80,6 +82,25 @@ public class WireFormatTests
         await Assert.That(response.FinishReason).IsEqualTo(ChatFinishReason.Stop);
         await Assert.That(response.Usage!.InputTokenCount).IsEqualTo(321);
         await Assert.That(response.Usage.CachedInputTokenCount).IsEqualTo(300);
+    }
+
+    [Test]
+    public async Task Streamed_usage_calibrates_a_session_and_counts_its_cache_hits()
+    {
+        await using var server = await FakeOpenAIServer.StartAsync();
+        server.PromptTokens = _ => 500;
+        server.CachedTokens = _ => 256;
+        using var client = Clients.Chat(server);
+        var session = new MemorySession(client, new MemoryOptions { Budget = 4_000 });
+        session.AddSystem("You are terse.");
+
+        await session.ChatStreamingAsync(string.Join(' ', Enumerable.Repeat("Tell me about the ryokan in Kyoto and the trains.", 10))).ToListAsync();
+
+        await Assert.That(session.Stats.ProviderInputTokens).IsEqualTo(500);
+        await Assert.That(session.Stats.CacheHits).IsEqualTo(1);
+        await Assert.That(session.Stats.CachedInputTokens).IsEqualTo(256);
+        await Assert.That(session.Calibration.Observations).IsEqualTo(1);
+        await Assert.That(session.Calibration.Ratio).IsGreaterThan(1.0);
     }
 
     [Test]
