@@ -19,8 +19,39 @@ public abstract class HostedChatClient : IChatClient
         Metadata = metadata;
     }
 
+    /// <summary>
+    /// Creates the client from its settings: the model (required), the API key (configured, else the provider's
+    /// environment variables), the endpoint (else the public one) and the resilience options.
+    /// </summary>
+    /// <param name="provider">The backend's names, defaults and key variables.</param>
+    /// <param name="settings">The configured settings.</param>
+    /// <param name="handler">The handler under the resilience layer (a proxy, a test double); a new <see cref="SocketsHttpHandler"/> when null.</param>
+    /// <exception cref="FiniteMemory.Backends.BackendConfigurationException">No model, no API key, or a setting out of range; the message names the fix.</exception>
+    protected HostedChatClient(HostedProvider provider, HostedBackendSettings settings, HttpMessageHandler? handler)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(settings);
+        var model = settings.RequireModel(provider.Backend, provider.ExampleModel);
+        var variables = provider.KeyVariables.ToArray();
+        ApiKey = ApiKeys.Resolve(settings.ApiKey, provider.DisplayName, variables);
+        var resilience = settings.ToResilienceOptions(provider.Backend);
+        var http = BackendHttp.CreateClient(provider.DisplayName, resilience, handler);
+        Connection = new ProviderConnection(provider.DisplayName, http, ApiKey, variables.Length == 0 ? null : string.Join(" or ", variables))
+        {
+            StreamIdleTimeout = resilience.AttemptTimeout,
+            TimeoutSettingName = resilience.TimeoutSettingName,
+        };
+        Metadata = new ChatClientMetadata(provider.Backend, settings.Endpoint ?? provider.DefaultEndpoint, model);
+    }
+
     /// <summary>Provider name, endpoint and default model.</summary>
     public ChatClientMetadata Metadata { get; }
+
+    /// <summary>The endpoint requests go to (<see cref="ChatClientMetadata.ProviderUri"/>).</summary>
+    protected Uri Endpoint => Metadata.ProviderUri!;
+
+    /// <summary>The API key, for the request's auth header only. Never logged or put in a message.</summary>
+    protected string? ApiKey { get; }
 
     /// <summary>The connection requests go through.</summary>
     protected ProviderConnection Connection { get; }

@@ -45,6 +45,16 @@ public sealed class ProviderConnection : IDisposable
     /// <summary>The environment variable named in 401/403 errors.</summary>
     public string? ApiKeyVariable { get; }
 
+    /// <summary>
+    /// How long a stream may go without an event before it counts as stalled (a <see cref="BackendStreamException"/>);
+    /// infinite by default. Hosted clients set it to the per-attempt timeout: the attempt timeout ends when the
+    /// headers arrive, and this keeps a stream that stops mid-way from hanging the caller.
+    /// </summary>
+    public TimeSpan StreamIdleTimeout { get; init; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>The setting named when a stream stalls.</summary>
+    public string TimeoutSettingName { get; init; } = ResilienceOptions.Default.TimeoutSettingName;
+
     /// <summary>A POST of <paramref name="body"/> as JSON (source-generated metadata, no reflection).</summary>
     public static HttpRequestMessage PostJson<T>(Uri uri, T body, JsonTypeInfo<T> typeInfo) =>
         new(HttpMethod.Post, uri) { Content = JsonContent.Create(body, typeInfo, new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" }) };
@@ -100,20 +110,27 @@ public sealed class ProviderConnection : IDisposable
     public async IAsyncEnumerable<SseItem<string>> ReadEventsAsync(HttpResponseMessage response, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(response);
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var events = SseParser.Create(stream).EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+            var events = SseParser.Create(stream).EnumerateAsync(idle.Token).GetAsyncEnumerator(idle.Token);
             await using (events.ConfigureAwait(false))
             {
                 while (true)
                 {
                     try
                     {
+                        idle.CancelAfter(StreamIdleTimeout);
                         if (!await events.MoveNextAsync().ConfigureAwait(false))
                         {
                             yield break;
                         }
+                    }
+                    catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && idle.IsCancellationRequested)
+                    {
+                        var seconds = StreamIdleTimeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+                        throw new BackendStreamException(Provider, $"{Provider}'s stream stalled: no event arrived for {seconds} s and the response is incomplete. Retry the request, or raise the {TimeoutSettingName} setting.", ex);
                     }
                     catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
                     {

@@ -20,10 +20,9 @@ public sealed class AnthropicChatClient : HostedChatClient
     /// <summary>The environment variable the API key is read from when none is configured.</summary>
     public const string ApiKeyVariable = "ANTHROPIC_API_KEY";
 
-    private const string Backend = "anthropic";
+    private static readonly HostedProvider Provider = new("anthropic", ProviderName, AnthropicSettings.DefaultEndpoint, "claude-sonnet-4-5", [ApiKeyVariable]);
 
     private readonly Uri _messagesUri;
-    private readonly string _apiKey;
     private readonly AnthropicSettings _settings;
 
     /// <summary>Creates the client.</summary>
@@ -31,16 +30,10 @@ public sealed class AnthropicChatClient : HostedChatClient
     /// <param name="handler">The handler under the resilience layer (a proxy, a test double); a new <see cref="SocketsHttpHandler"/> when null.</param>
     /// <exception cref="BackendConfigurationException">No model, no API key, or a setting out of range; the message names the fix.</exception>
     public AnthropicChatClient(AnthropicSettings settings, HttpMessageHandler? handler = null)
-        : this(settings, Prepare(settings, handler))
-    {
-    }
-
-    private AnthropicChatClient(AnthropicSettings settings, (ProviderConnection Connection, ChatClientMetadata Metadata, string ApiKey) prepared)
-        : base(prepared.Connection, prepared.Metadata)
+        : base(Provider, settings, handler)
     {
         _settings = settings;
-        _apiKey = prepared.ApiKey;
-        _messagesUri = BackendHttp.Combine(prepared.Metadata.ProviderUri!, "v1/messages");
+        _messagesUri = BackendHttp.Combine(Endpoint, "v1/messages");
     }
 
     /// <summary>The <c>anthropic</c> backend: Claude models through the Messages API.</summary>
@@ -120,21 +113,10 @@ public sealed class AnthropicChatClient : HostedChatClient
         return details;
     }
 
-    private static (ProviderConnection, ChatClientMetadata, string) Prepare(AnthropicSettings settings, HttpMessageHandler? handler)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        var model = settings.RequireModel(Backend, "claude-sonnet-4-5");
-        var key = ApiKeys.Resolve(settings.ApiKey, ProviderName, ApiKeyVariable);
-        var resilience = settings.ToResilienceOptions(Backend);
-        var endpoint = settings.Endpoint ?? AnthropicSettings.DefaultEndpoint;
-        var connection = new ProviderConnection(ProviderName, BackendHttp.CreateClient(ProviderName, resilience, handler), key, ApiKeyVariable);
-        return (connection, new ChatClientMetadata(Backend, endpoint, model), key);
-    }
-
     private HttpRequestMessage CreateRequest(AnthropicRequest body, bool streaming)
     {
         var request = ProviderConnection.PostJson(_messagesUri, body, AnthropicJsonContext.Default.AnthropicRequest);
-        request.Headers.Add("x-api-key", _apiKey);
+        request.Headers.Add("x-api-key", ApiKey);
         request.Headers.Add("anthropic-version", _settings.AnthropicVersion);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(streaming ? "text/event-stream" : "application/json"));
         return request;

@@ -17,28 +17,18 @@ public sealed class CohereChatClient : HostedChatClient
     /// <summary>The provider's display name.</summary>
     public const string ProviderName = "Cohere";
 
-    private const string Backend = "cohere";
-
     private static readonly string[] KeyVariables = ["CO_API_KEY", "COHERE_API_KEY"];
 
+    private static readonly HostedProvider Provider = new("cohere", ProviderName, CohereSettings.DefaultEndpoint, "command-a-03-2025", KeyVariables);
+
     private readonly Uri _chatUri;
-    private readonly string _apiKey;
 
     /// <summary>Creates the client.</summary>
     /// <param name="settings">Model (required), endpoint, key, timeout and retries.</param>
     /// <param name="handler">The handler under the resilience layer (a proxy, a test double); a new <see cref="SocketsHttpHandler"/> when null.</param>
     /// <exception cref="BackendConfigurationException">No model, no API key, or a setting out of range; the message names the fix.</exception>
     public CohereChatClient(CohereSettings settings, HttpMessageHandler? handler = null)
-        : this(Prepare(settings, handler))
-    {
-    }
-
-    private CohereChatClient((ProviderConnection Connection, ChatClientMetadata Metadata, string ApiKey) prepared)
-        : base(prepared.Connection, prepared.Metadata)
-    {
-        _apiKey = prepared.ApiKey;
-        _chatUri = BackendHttp.Combine(prepared.Metadata.ProviderUri!, "v2/chat");
-    }
+        : base(Provider, settings, handler) => _chatUri = BackendHttp.Combine(Endpoint, "v2/chat");
 
     /// <summary>The environment variables the API key is read from when none is configured, in order.</summary>
     public static IReadOnlyList<string> ApiKeyVariables => KeyVariables;
@@ -179,21 +169,10 @@ public sealed class CohereChatClient : HostedChatClient
 
     private static long? Whole(double? value) => value is { } v ? (long)Math.Round(v) : null;
 
-    private static (ProviderConnection, ChatClientMetadata, string) Prepare(CohereSettings settings, HttpMessageHandler? handler)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        var model = settings.RequireModel(Backend, "command-a-03-2025");
-        var key = ApiKeys.Resolve(settings.ApiKey, ProviderName, KeyVariables);
-        var resilience = settings.ToResilienceOptions(Backend);
-        var endpoint = settings.Endpoint ?? CohereSettings.DefaultEndpoint;
-        var connection = new ProviderConnection(ProviderName, BackendHttp.CreateClient(ProviderName, resilience, handler), key, string.Join(" or ", KeyVariables));
-        return (connection, new ChatClientMetadata(Backend, endpoint, model), key);
-    }
-
     private HttpRequestMessage CreateRequest(CohereRequest body, bool streaming)
     {
         var request = ProviderConnection.PostJson(_chatUri, body, CohereJsonContext.Default.CohereRequest);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(streaming ? "text/event-stream" : "application/json"));
         return request;
     }

@@ -21,6 +21,7 @@ internal static class CohereRequestBuilder
             Seed = options?.Seed,
             FrequencyPenalty = options?.FrequencyPenalty,
             PresencePenalty = options?.PresencePenalty,
+            ResponseFormat = options?.ResponseFormat is ChatResponseFormatJson json ? new CohereResponseFormat { JsonSchema = json.Schema } : null,
             Stream = stream ? true : null,
         };
 

@@ -31,7 +31,16 @@ internal sealed class CohereRequest
 
     public double? PresencePenalty { get; set; }
 
+    public CohereResponseFormat? ResponseFormat { get; set; }
+
     public bool? Stream { get; set; }
+}
+
+internal sealed class CohereResponseFormat
+{
+    public string Type { get; set; } = "json_object";
+
+    public JsonElement? JsonSchema { get; set; }
 }
 
 internal sealed class CohereMessage

@@ -17,30 +17,23 @@ public sealed class GeminiChatClient : HostedChatClient
     /// <summary>The provider's display name.</summary>
     public const string ProviderName = "Gemini";
 
-    private const string Backend = "gemini";
-
     private static readonly string[] KeyVariables = ["GEMINI_API_KEY", "GOOGLE_API_KEY"];
+
+    private static readonly HostedProvider Provider = new("gemini", ProviderName, GeminiSettings.DefaultEndpoint, "gemini-2.5-flash", KeyVariables);
 
     private readonly Uri _generateUri;
     private readonly Uri _streamUri;
-    private readonly string _apiKey;
 
     /// <summary>Creates the client.</summary>
     /// <param name="settings">Model (required), endpoint, key, timeout, retries and options.</param>
     /// <param name="handler">The handler under the resilience layer (a proxy, a test double); a new <see cref="SocketsHttpHandler"/> when null.</param>
     /// <exception cref="BackendConfigurationException">No model, no API key, or a setting out of range; the message names the fix.</exception>
     public GeminiChatClient(GeminiSettings settings, HttpMessageHandler? handler = null)
-        : this(settings, Prepare(settings, handler))
+        : base(Provider, settings, handler)
     {
-    }
-
-    private GeminiChatClient(GeminiSettings settings, (ProviderConnection Connection, ChatClientMetadata Metadata, string ApiKey) prepared)
-        : base(prepared.Connection, prepared.Metadata)
-    {
-        _apiKey = prepared.ApiKey;
-        var models = BackendHttp.Combine(prepared.Metadata.ProviderUri!, $"{settings.ApiVersion.Trim('/')}/models/");
-        _generateUri = MethodUri(models, prepared.Metadata.DefaultModelId!, streaming: false);
-        _streamUri = MethodUri(models, prepared.Metadata.DefaultModelId!, streaming: true);
+        var models = BackendHttp.Combine(Endpoint, $"{settings.ApiVersion.Trim('/')}/models/");
+        _generateUri = MethodUri(models, Metadata.DefaultModelId!, streaming: false);
+        _streamUri = MethodUri(models, Metadata.DefaultModelId!, streaming: true);
     }
 
     /// <summary>The environment variables the API key is read from when none is configured, in order.</summary>
@@ -143,17 +136,6 @@ public sealed class GeminiChatClient : HostedChatClient
 
     private static string ModelName(string model) => model.StartsWith("models/", StringComparison.Ordinal) ? model["models/".Length..] : model;
 
-    private static (ProviderConnection, ChatClientMetadata, string) Prepare(GeminiSettings settings, HttpMessageHandler? handler)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        var model = settings.RequireModel(Backend, "gemini-2.5-flash");
-        var key = ApiKeys.Resolve(settings.ApiKey, ProviderName, KeyVariables);
-        var resilience = settings.ToResilienceOptions(Backend);
-        var endpoint = settings.Endpoint ?? GeminiSettings.DefaultEndpoint;
-        var connection = new ProviderConnection(ProviderName, BackendHttp.CreateClient(ProviderName, resilience, handler), key, string.Join(" or ", KeyVariables));
-        return (connection, new ChatClientMetadata(Backend, endpoint, model), key);
-    }
-
     private Uri UriFor(ChatOptions? options, bool streaming)
     {
         if (options?.ModelId is not { Length: > 0 } model || model == Metadata.DefaultModelId)
@@ -171,7 +153,7 @@ public sealed class GeminiChatClient : HostedChatClient
     private HttpRequestMessage CreateRequest(Uri uri, GeminiRequest body, bool streaming)
     {
         var request = ProviderConnection.PostJson(uri, body, GeminiJsonContext.Default.GeminiRequest);
-        request.Headers.Add("x-goog-api-key", _apiKey);
+        request.Headers.Add("x-goog-api-key", ApiKey);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(streaming ? "text/event-stream" : "application/json"));
         return request;
     }

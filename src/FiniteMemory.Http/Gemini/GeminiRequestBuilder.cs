@@ -61,7 +61,13 @@ internal static class GeminiRequestBuilder
             PresencePenalty = options.PresencePenalty,
             FrequencyPenalty = options.FrequencyPenalty,
         };
-        return config is { Temperature: null, TopP: null, TopK: null, MaxOutputTokens: null, StopSequences: null, Seed: null, PresencePenalty: null, FrequencyPenalty: null } ? null : config;
+        if (options.ResponseFormat is ChatResponseFormatJson json)
+        {
+            config.ResponseMimeType = "application/json";
+            config.ResponseJsonSchema = json.Schema;
+        }
+
+        return config is { Temperature: null, TopP: null, TopK: null, MaxOutputTokens: null, StopSequences: null, Seed: null, PresencePenalty: null, FrequencyPenalty: null, ResponseMimeType: null } ? null : config;
     }
 
     // Gemini's schema dialect (an OpenAPI subset) rejects "$schema"; the rest of a function's schema passes as it is.

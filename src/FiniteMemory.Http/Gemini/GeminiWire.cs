@@ -106,6 +106,10 @@ internal sealed class GeminiGenerationConfig
     public double? PresencePenalty { get; set; }
 
     public double? FrequencyPenalty { get; set; }
+
+    public string? ResponseMimeType { get; set; }
+
+    public JsonElement? ResponseJsonSchema { get; set; }
 }
 
 internal sealed class GeminiResponse

@@ -245,6 +245,55 @@ public class AnthropicChatClientTests
     }
 
     [Test]
+    public async Task TheTimeoutSettingBoundsEachAttemptAndNamesItselfWhenItRunsOut()
+    {
+        await using var server = await FakeServer.StartAsync(FakeResponse.Json(TextAnswer).DelayedBy(TimeSpan.FromSeconds(5)));
+        using var client = Client(server, timeout: TimeSpan.FromSeconds(0.5), maxRetries: 0);
+
+        var error = await Assert.ThrowsAsync<BackendTimeoutException>(() => client.GetResponseAsync("hi"));
+
+        await Assert.That(error!.Message).IsEqualTo("Anthropic did not answer within 0.5 s (1 attempt). Raise the timeout (BackendSettings.Timeout) setting, or check that the endpoint is reachable.");
+    }
+
+    [Test]
+    public async Task AStreamLongerThanTheAttemptTimeoutIsNotCutOnceItHasStarted()
+    {
+        await using var server = await FakeServer.StartAsync(FakeResponse.Sse(StreamedAnswer(), gap: TimeSpan.FromMilliseconds(150)));
+        using var client = Client(server, timeout: TimeSpan.FromSeconds(1), maxRetries: 0);
+
+        var watch = Stopwatch.StartNew();
+        var response = (await CollectAsync(client.GetStreamingResponseAsync("hi"))).ToChatResponse();
+        watch.Stop();
+
+        await Assert.That(response.Text).IsEqualTo("Checking Bergen.");
+        await Assert.That(response.FinishReason).IsEqualTo(ChatFinishReason.ToolCalls);
+        await Assert.That(watch.Elapsed).IsGreaterThan(TimeSpan.FromSeconds(1.5));
+    }
+
+    [Test]
+    public async Task AStreamThatStallsLongerThanTheTimeoutIsAnErrorNotAHang()
+    {
+        var stalled = FakeResponse.Sse(StreamedAnswer().Take(4)).Chunk(StreamedAnswer().ElementAt(4).ToWire(), TimeSpan.FromSeconds(20));
+        await using var server = await FakeServer.StartAsync(stalled);
+        using var client = Client(server, timeout: TimeSpan.FromSeconds(0.5), maxRetries: 0);
+        var seen = "";
+
+        var watch = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<BackendStreamException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync("hi"))
+            {
+                seen += update.Text;
+            }
+        });
+        watch.Stop();
+
+        await Assert.That(seen).IsEqualTo("Checking ");
+        await Assert.That(error!.Message).IsEqualTo("Anthropic's stream stalled: no event arrived for 0.5 s and the response is incomplete. Retry the request, or raise the timeout (BackendSettings.Timeout) setting.");
+        await Assert.That(watch.Elapsed).IsLessThan(TimeSpan.FromSeconds(5));
+    }
+
+    [Test]
     public async Task MalformedJsonIsAClearError()
     {
         await using var server = await FakeServer.StartAsync(FakeResponse.Json("""{"id":"msg_01","content":[{"type":"text","te"""));
@@ -259,7 +308,14 @@ public class AnthropicChatClientTests
     [Test]
     public async Task CancellingMidStreamStopsPromptlyWithoutARetry()
     {
-        await using var server = await FakeServer.StartAsync(FakeResponse.Sse(StreamedAnswer(), gap: TimeSpan.FromMilliseconds(400)));
+        // The first text arrives at once, the next event only after 3 s: a prompt stop does not wait for it.
+        var slow = FakeResponse.Sse(StreamedAnswer().Take(4));
+        foreach (var rest in StreamedAnswer().Skip(4))
+        {
+            slow.Chunk(rest.ToWire(), TimeSpan.FromSeconds(3));
+        }
+
+        await using var server = await FakeServer.StartAsync(slow);
         using var client = Client(server);
         using var cts = new CancellationTokenSource();
         var watch = new Stopwatch();
@@ -277,7 +333,7 @@ public class AnthropicChatClientTests
         });
         watch.Stop();
 
-        await Assert.That(watch.Elapsed).IsLessThan(TimeSpan.FromMilliseconds(300));
+        await Assert.That(watch.Elapsed).IsLessThan(TimeSpan.FromSeconds(1));
         await Assert.That(server.Requests.Count).IsEqualTo(1);
     }
 

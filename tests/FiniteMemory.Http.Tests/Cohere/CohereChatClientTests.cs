@@ -90,6 +90,18 @@ public class CohereChatClientTests
     }
 
     [Test]
+    public async Task AJsonResponseFormatBecomesAJsonObjectFormatWithItsSchema()
+    {
+        await using var server = await FakeServer.StartAsync(FakeResponse.Json(TextAnswer));
+        using var client = Client(server);
+
+        await client.GetResponseAsync("hi", new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(WeatherTool.JsonSchema, "weather") });
+
+        await Assert.That(server.Requests[0].Json.GetProperty("response_format").GetRawText())
+            .IsEqualTo("""{"type":"json_object","json_schema":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}""");
+    }
+
+    [Test]
     public async Task AResponseMapsTextToolPlanToolCallsFinishReasonAndUsage()
     {
         await using var server = await FakeServer.StartAsync(FakeResponse.Json(TextAnswer), FakeResponse.Json(CallAnswer));

@@ -82,6 +82,20 @@ public class GeminiChatClientTests
     }
 
     [Test]
+    public async Task AJsonResponseFormatAsksForJsonWithItsSchema()
+    {
+        await using var server = await FakeServer.StartAsync(FakeResponse.Json(TextAnswer), FakeResponse.Json(TextAnswer));
+        using var client = Client(server);
+
+        await client.GetResponseAsync("hi", new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(WeatherTool.JsonSchema, "weather") });
+        await client.GetResponseAsync("hi", new ChatOptions { ResponseFormat = ChatResponseFormat.Json });
+
+        await Assert.That(server.Requests[0].Json.GetProperty("generationConfig").GetRawText())
+            .IsEqualTo("""{"responseMimeType":"application/json","responseJsonSchema":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}""");
+        await Assert.That(server.Requests[1].Json.GetProperty("generationConfig").GetRawText()).IsEqualTo("""{"responseMimeType":"application/json"}""");
+    }
+
+    [Test]
     public async Task AResponseMapsPartsFinishReasonAndUsageWithCachedAndThoughtTokens()
     {
         await using var server = await FakeServer.StartAsync(FakeResponse.Json(TextAnswer), FakeResponse.Json(CallAnswer));
