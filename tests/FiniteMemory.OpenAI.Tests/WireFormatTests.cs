@@ -67,11 +67,7 @@ public class WireFormatTests
         server.CachedTokens = _ => 300;
         using var client = Clients.Chat(server);
 
-        var updates = new List<ChatResponseUpdate>();
-        await foreach (var update in client.GetStreamingResponseAsync(Conversation))
-        {
-            updates.Add(update);
-        }
+        var updates = await client.GetStreamingResponseAsync(Conversation).ToListAsync();
 
         var request = server.Requests.Single();
         await Assert.That(request.Stream).IsTrue();
@@ -131,11 +127,7 @@ public class WireFormatTests
         server.Enqueue(FakeOpenAIServer.ToolCalls(("call_a", "get_weather", "{\"city\":\"Tokyo\"}"), ("call_b", "search_hotels", "{\"near\":[\"Ueno\",\"Shinjuku\"]}")));
         using var client = Clients.Chat(server);
 
-        var updates = new List<ChatResponseUpdate>();
-        await foreach (var update in client.GetStreamingResponseAsync(Conversation))
-        {
-            updates.Add(update);
-        }
+        var updates = await client.GetStreamingResponseAsync(Conversation).ToListAsync();
 
         var calls = updates.ToChatResponse().Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().OrderBy(c => c.CallId).ToList();
         await Assert.That(calls.Count).IsEqualTo(2);

@@ -25,6 +25,13 @@ internal static class Clients
         ApiKey = Key,
     };
 
+    /// <summary>A client that gives each attempt <paramref name="timeout"/> and never retries.</summary>
+    public static IChatClient Impatient(FakeOpenAIServer server, TimeSpan timeout) => Chat(server, s =>
+    {
+        s.Timeout = timeout;
+        s.MaxRetries = 0;
+    });
+
     public static IChatClient Chat(FakeOpenAIServer server, Action<OpenAIBackendSettings>? configure = null, OpenAIPreset? preset = null, ResilienceOptions? resilience = null)
     {
         var settings = Settings(server);
