@@ -109,6 +109,34 @@ public class ChatErrorTests
         }
     }
 
+    [Test]
+    public async Task An_interactive_session_goes_on_after_a_failed_turn_and_remembers_nothing_of_it()
+    {
+        await using var server = await FakeOpenAIServer.StartAsync();
+        server.Enqueue(FakeOpenAIServer.Error(401, "Incorrect API key provided.", "invalid_request_error"));
+        var request = new ChatRequest("openai", "gpt-test", "sliding", 800)
+        {
+            Endpoint = server.BaseUrl.ToString(),
+            System = "Be brief.",
+            ApiKeyVariable = KeyVariable,
+        };
+        using var stdin = new StringReader("lost question\nkept question\n");
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var code = await ChatLoop.RunAsync(request, stdin, interactive: true, stdout, stderr, CancellationToken.None);
+
+        await Assert.That(code).IsEqualTo(0);
+        await Assert.That(stderr.ToString()).Contains("401");
+        await Assert.That(stderr.ToString()).Contains("nothing of this turn was remembered");
+        var output = stdout.ToString();
+        await Assert.That(output).Contains("> ");
+        await Assert.That(output).Contains("Answer 1: noted.");
+        await Assert.That(output).Contains("[memory] ");
+        var second = server.ChatRequests[1].Messages;
+        await Assert.That(string.Join("|", second.Select(m => m.Content))).IsEqualTo("Be brief.|kept question");
+    }
+
     private static string[] Args(FakeOpenAIServer server) =>
         ["chat", "--backend", "openai", "--endpoint", server.BaseUrl.ToString(), "--model", "gpt-test", "--budget", "800", "--api-key-env", KeyVariable, "--timeout", "10"];
 
