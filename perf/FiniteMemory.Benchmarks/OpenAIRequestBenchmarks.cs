@@ -1,4 +1,7 @@
 using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Net;
+using System.Text;
 using BenchmarkDotNet.Attributes;
 using FiniteMemory.Engine;
 using FiniteMemory.Fakes;
@@ -33,10 +36,15 @@ public class OpenAIRequestBenchmarks
     private List<SdkChatMessage> _sdkMessages = null!;
     private List<MeaiChatMessage> _messages = null!;
 
+    /// <summary>Where the request goes: the loopback fake server, or a handler that answers from memory (no network: the client path alone).</summary>
+    [Params("loopback", "in-memory")]
+    public string Transport { get; set; } = "loopback";
+
     [GlobalSetup]
     public void Setup()
     {
         _server = FakeOpenAIServer.StartAsync(record: false).GetAwaiter().GetResult();
+        HttpMessageHandler? memory = Transport == "in-memory" ? new CannedCompletionHandler() : null;
         _messages = [new MeaiChatMessage(ChatRole.System, "You are Tabi, a concise travel-planning assistant.")];
         for (var i = 0; i < 20; i++)
         {
@@ -48,8 +56,14 @@ public class OpenAIRequestBenchmarks
         _sdkMessages = [.. _messages.Select(m => m.Role == ChatRole.System ? (SdkChatMessage)new SystemChatMessage(m.Text)
             : m.Role == ChatRole.User ? new UserChatMessage(m.Text) : new AssistantChatMessage(m.Text))];
 
-        _raw = new ChatClient("gpt-bench", new ApiKeyCredential(Key), new OpenAIClientOptions { Endpoint = _server.BaseUrl });
-        _backend = OpenAIBackend.CreateChatClient(new OpenAIBackendSettings { Model = "gpt-bench", Endpoint = _server.BaseUrl, ApiKey = Key });
+        var rawOptions = new OpenAIClientOptions { Endpoint = _server.BaseUrl };
+        if (memory is not null)
+        {
+            rawOptions.Transport = new HttpClientPipelineTransport(new HttpClient(new CannedCompletionHandler()));
+        }
+
+        _raw = new ChatClient("gpt-bench", new ApiKeyCredential(Key), rawOptions);
+        _backend = OpenAIBackend.CreateChatClient(new OpenAIBackendSettings { Model = "gpt-bench", Endpoint = _server.BaseUrl, ApiKey = Key }, null, null, memory);
         _ours = new FiniteMemoryChatClient(_backend, new MemoryOptions { Budget = 8_000, Policy = MemoryPolicies.Create("hybrid") });
         _sliding = new FiniteMemoryChatClient(_backend, new MemoryOptions { Budget = 8_000 });
     }
@@ -87,5 +101,22 @@ public class OpenAIRequestBenchmarks
     {
         var response = await _ours.GetResponseAsync(_messages).ConfigureAwait(false);
         return response.Text;
+    }
+}
+
+/// <summary>Answers every request with the same chat completion, after reading its body, as a server would.</summary>
+internal sealed class CannedCompletionHandler : HttpMessageHandler
+{
+    private static readonly byte[] Body = Encoding.UTF8.GetBytes(
+        "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1764547200,\"model\":\"gpt-bench\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Day 1: Fushimi Inari at dawn.\"},\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":900,\"completion_tokens\":9,\"total_tokens\":909,\"prompt_tokens_details\":{\"cached_tokens\":768}}}");
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        _ = await request.Content!.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        return new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            Content = new ByteArrayContent(Body) { Headers = { ContentType = new("application/json") } },
+            RequestMessage = request,
+        };
     }
 }

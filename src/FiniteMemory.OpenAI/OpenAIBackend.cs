@@ -39,10 +39,11 @@ public static class OpenAIBackend
     /// <param name="settings">What configuration says.</param>
     /// <param name="fixedPreset">The preset a preset-named backend stands for.</param>
     /// <param name="resilience">Retry and timeout defaults (tests shorten the backoff); the shared defaults when null.</param>
-    internal static IChatClient CreateChatClient(OpenAIBackendSettings settings, OpenAIPreset? fixedPreset, ResilienceOptions? resilience = null)
+    /// <param name="handler">The handler under the resilient one (benchmarks answer from memory); a socket handler when null.</param>
+    internal static IChatClient CreateChatClient(OpenAIBackendSettings settings, OpenAIPreset? fixedPreset, ResilienceOptions? resilience = null, HttpMessageHandler? handler = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var connection = OpenAIConnection.Open(settings, fixedPreset, requireModel: true, resilience);
+        var connection = OpenAIConnection.Open(settings, fixedPreset, requireModel: true, resilience, handler);
         var inner = connection.Client.GetChatClient(settings.Model!.Trim()).AsIChatClient();
         return new OpenAIChatBackend(inner, connection);
     }

@@ -50,7 +50,8 @@ internal sealed class OpenAIConnection
     /// <param name="fixedPreset">The preset a preset-named backend stands for; null for <c>openai</c>, whose <c>preset</c> option chooses.</param>
     /// <param name="requireModel">Whether a chat model must be set.</param>
     /// <param name="resilience">Retry and timeout defaults under the settings' own (tests shorten the backoff); the shared defaults when null.</param>
-    public static OpenAIConnection Open(OpenAIBackendSettings settings, OpenAIPreset? fixedPreset, bool requireModel, ResilienceOptions? resilience = null)
+    /// <param name="inner">The handler under the resilient one (benchmarks answer from memory); a socket handler when null.</param>
+    public static OpenAIConnection Open(OpenAIBackendSettings settings, OpenAIPreset? fixedPreset, bool requireModel, ResilienceOptions? resilience = null, HttpMessageHandler? inner = null)
     {
         var preset = ResolvePreset(settings, fixedPreset);
         if (requireModel)
@@ -64,7 +65,7 @@ internal sealed class OpenAIConnection
             ? settings.ToResilienceOptions(preset.Name)
             : BackendHttp.Options(preset.Name, settings.Timeout, settings.MaxRetries, resilience);
 
-        var http = BackendHttp.CreateClient(preset.Description, resilience);
+        var http = BackendHttp.CreateClient(preset.Description, resilience, inner);
         var options = new OpenAIClientOptions
         {
             Endpoint = endpoint,
