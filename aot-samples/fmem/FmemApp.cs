@@ -8,6 +8,9 @@ public static class FmemApp
     /// <summary>Exit code for bad input or usage (missing file, malformed line, unknown policy, bad budget).</summary>
     public const int InputError = 2;
 
+    /// <summary>Exit code when a model call fails in a scripted <c>fmem chat</c> (authentication, timeout, a stream cut off).</summary>
+    public const int BackendError = 3;
+
     /// <summary>Reports bad input: one line on <paramref name="error"/>, exit code <see cref="InputError"/>.</summary>
     internal static int Fail(TextWriter error, string message)
     {
@@ -16,12 +19,20 @@ public static class FmemApp
     }
 
     /// <summary>Runs fmem with <paramref name="args"/>, writing to the given streams; returns the exit code.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(args, null, output, error, cancellationToken);
+
+    /// <summary>
+    /// Runs fmem with <paramref name="args"/>, reading <c>fmem chat</c>'s messages from <paramref name="input"/>
+    /// (scripted, one per line; null: the console, interactive when it is a terminal); returns the exit code.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, TextReader? input, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand("fmem: keep LLM conversations inside a token budget. Replays transcripts through FiniteMemory's memory policies and measures what they keep.")
+        var root = new RootCommand("fmem: keep LLM conversations inside a token budget. Replays transcripts through FiniteMemory's memory policies, measures what they keep, and chats with a model through them.")
         {
             ReplayCommand.Create(output, error),
             EvalCommand.Create(output, error),
+            ChatCommand.Create(input, output, error),
             PoliciesCommand.Create(output),
         };
 

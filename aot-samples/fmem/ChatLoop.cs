@@ -1,0 +1,361 @@
+using System.Globalization;
+using System.Text;
+using FiniteMemory.Backends;
+using FiniteMemory.Checkpoints;
+using FiniteMemory.Engine;
+using FiniteMemory.Http;
+using FiniteMemory.Memory;
+using FiniteMemory.Policies;
+using FiniteMemory.Sessions;
+using FiniteMemory.Stats;
+using FiniteMemory.Tokens;
+using Microsoft.Extensions.AI;
+
+namespace FiniteMemory.Cli;
+
+/// <summary>Runs <c>fmem chat</c>: checks the arguments, opens the backend and the session, then one turn per input line.</summary>
+internal static class ChatLoop
+{
+    public static async Task<int> RunAsync(ChatRequest request, TextReader input, bool interactive, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var setup = await SetUpAsync(request, error, cancellationToken).ConfigureAwait(false);
+        if (setup.Failure is { } failure)
+        {
+            return failure;
+        }
+
+        using var client = setup.Client!;
+        var session = setup.Session!;
+        var chatOptions = new ChatOptions { Temperature = request.Temperature, MaxOutputTokens = request.MaxTokens };
+        var status = request.Stats || interactive ? output : error;
+        if (interactive)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fmem chat: {request.Backend} {request.Model}, policy {session.Options.Policy.Name}, budget {session.Options.Budget:N0} tokens ({session.TokenCounter.Name}). {(setup.Resumed > 0 ? $"Resumed {setup.Resumed} messages from {request.Checkpoint}. " : string.Empty)}End with Ctrl+D."));
+        }
+
+        while (true)
+        {
+            if (interactive)
+            {
+                output.Write("> ");
+                output.Flush();
+            }
+
+            string? line;
+            try
+            {
+                line = await input.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            if (line is null)
+            {
+                break;
+            }
+
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            var code = await TurnAsync(session, client, line, chatOptions, interactive, output, status, error, cancellationToken).ConfigureAwait(false);
+            if (code != 0 && !interactive)
+            {
+                return code;
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            if (code == 0 && request.Checkpoint is { } path)
+            {
+                try
+                {
+                    await session.SaveCheckpointAsync(path, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is CheckpointException or IOException or UnauthorizedAccessException)
+                {
+                    FmemApp.Fail(error, $"could not save checkpoint '{path}': {OneLine(ex.Message)}");
+                    if (!interactive)
+                    {
+                        return FmemApp.InputError;
+                    }
+                }
+            }
+        }
+
+        if (interactive)
+        {
+            output.WriteLine();
+        }
+
+        if (request.Stats)
+        {
+            WriteTotals(output, session.Stats);
+        }
+
+        return 0;
+    }
+
+    // One turn: the window goes to the model, the answer streams back. Returns 0, or the exit code of the failure
+    // (the session is left as before the turn: MemorySession keeps nothing of a failed stream).
+    private static async Task<int> TurnAsync(MemorySession session, IChatClient client, string line, ChatOptions chatOptions, bool interactive, TextWriter output, TextWriter status, TextWriter error, CancellationToken cancellationToken)
+    {
+        // Scripted use prints an answer only once it is complete, so a stream cut off mid-way prints no half answer.
+        var answer = new StringBuilder();
+        var printed = false;
+        try
+        {
+            await foreach (var update in session.ChatStreamingAsync(line, chatOptions, cancellationToken).ConfigureAwait(false))
+            {
+                if (string.IsNullOrEmpty(update.Text))
+                {
+                    continue;
+                }
+
+                if (interactive)
+                {
+                    output.Write(update.Text);
+                    output.Flush();
+                    printed = true;
+                }
+                else
+                {
+                    answer.Append(update.Text);
+                }
+            }
+        }
+        catch (MemoryBudgetException ex)
+        {
+            return FmemApp.Fail(error, OneLine(ex.Message));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            if (printed)
+            {
+                output.WriteLine();
+            }
+
+            return 0;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            if (printed)
+            {
+                output.WriteLine();
+            }
+
+            // Backend errors name their provider; anything else a backend throws is prefixed with it.
+            var what = ex is BackendHttpException ? OneLine(ex.Message) : $"{client.Describe()}: {OneLine(ex.Message)}";
+            error.WriteLine($"fmem: error: {what}{(interactive ? " (nothing of this turn was remembered; try again)" : string.Empty)}");
+            return FmemApp.BackendError;
+        }
+
+        if (interactive)
+        {
+            output.WriteLine();
+        }
+        else
+        {
+            output.WriteLine(answer.ToString());
+        }
+
+        if (session.LastWindow is { } window)
+        {
+            status.WriteLine(StatusLine(window, session.Options.ReserveTokens));
+        }
+
+        output.Flush();
+        return 0;
+    }
+
+    /// <summary>The one-line memory status of a turn: what the request counted against the budget, and what the window kept, evicted and summarized.</summary>
+    internal static string StatusLine(ContextWindow window, int reserve)
+    {
+        var stats = window.Stats;
+        var used = window.Tokens + window.Budget - window.Available - reserve;
+        var kept = stats.MessagesSeen - stats.Evicted;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"[memory] {used:N0}/{window.Budget:N0} tokens · {kept:N0} kept · {stats.Evicted:N0} evicted · {window.Report.Summarized.Count:N0} summarized{(stats.Fallback is null ? string.Empty : " · fell back to sliding")}");
+    }
+
+    private static void WriteTotals(TextWriter output, MemoryStats stats) =>
+        output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"[session] {stats.Turns:N0} turns · {stats.ProviderInputTokens:N0} input tokens reported · calibration {stats.CalibrationRatio:0.000} · {stats.Evictions:N0} evictions · {stats.SummariesCreated:N0} summaries · {stats.CacheHits:N0} cache hits"));
+
+    private static string Describe(this IChatClient client) =>
+        client.GetService<ChatClientMetadata>() is { ProviderName: { } provider } ? provider : "backend";
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+
+    private static async Task<Setup> SetUpAsync(ChatRequest request, TextWriter error, CancellationToken cancellationToken)
+    {
+        PolicyRegistration? policy;
+        BackendRegistration? backend;
+        try
+        {
+            if (!MemoryPolicies.TryGet(request.Policy, out policy))
+            {
+                return Setup.Fail(FmemApp.Fail(error, $"unknown policy '{request.Policy}'. Known policies: {string.Join(", ", MemoryPolicies.Names)} (see 'fmem policies')."));
+            }
+
+            if (!ChatBackends.TryGet(request.Backend, out backend))
+            {
+                return Setup.Fail(FmemApp.Fail(error, $"unknown backend '{request.Backend}'. Known backends: {string.Join(", ", ChatBackends.Names)}."));
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            return Setup.Fail(FmemApp.Fail(error, ex.Message));
+        }
+
+        var budget = request.Budget ?? policy.Budget;
+        if (budget is null)
+        {
+            return Setup.Fail(FmemApp.Fail(error, $"--budget is required: policy '{policy.Name}' declares no budget of its own. Pass --budget N (tokens)."));
+        }
+
+        if (budget <= 0)
+        {
+            return Setup.Fail(FmemApp.Fail(error, string.Create(CultureInfo.InvariantCulture, $"--budget must be a positive number of tokens (got {budget}).")));
+        }
+
+        if (request.Reserve < 0 || request.Reserve >= budget)
+        {
+            return Setup.Fail(FmemApp.Fail(error, string.Create(CultureInfo.InvariantCulture, $"--reserve must be at least 0 and smaller than --budget (got reserve {request.Reserve}, budget {budget}).")));
+        }
+
+        TokenizerPreset? tokenizer = null;
+        if (request.Tokenizer is not null)
+        {
+            if (!TokenizerPresets.TryParse(request.Tokenizer, out var parsed))
+            {
+                return Setup.Fail(FmemApp.Fail(error, $"unknown tokenizer '{request.Tokenizer}'. Known tokenizers: {string.Join(", ", TokenizerPresets.Names)}."));
+            }
+
+            tokenizer = parsed;
+        }
+
+        Uri? endpoint = null;
+        if (request.Endpoint is not null && (!Uri.TryCreate(request.Endpoint, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
+        {
+            return Setup.Fail(FmemApp.Fail(error, $"--endpoint must be an absolute http(s) URL such as http://127.0.0.1:8080/v1 (got '{request.Endpoint}')."));
+        }
+
+        if (request.Timeout is { } seconds && (!double.IsFinite(seconds) || seconds <= 0 || seconds > TimeSpan.MaxValue.TotalSeconds))
+        {
+            return Setup.Fail(FmemApp.Fail(error, string.Create(CultureInfo.InvariantCulture, $"--timeout must be a positive number of seconds (got {seconds}).")));
+        }
+
+        if (request.MaxTokens is <= 0)
+        {
+            return Setup.Fail(FmemApp.Fail(error, string.Create(CultureInfo.InvariantCulture, $"--max-tokens must be positive (got {request.MaxTokens}).")));
+        }
+
+        if (request.Temperature is { } temperature && (!float.IsFinite(temperature) || temperature < 0))
+        {
+            return Setup.Fail(FmemApp.Fail(error, string.Create(CultureInfo.InvariantCulture, $"--temperature must be 0 or more (got {temperature}).")));
+        }
+
+        if (!Embedders.IsAvailable(request.Embedder, out var embedderProblem))
+        {
+            return Setup.Fail(FmemApp.Fail(error, embedderProblem));
+        }
+
+        string? key = null;
+        if (request.ApiKeyVariable is { } variable)
+        {
+            key = Environment.GetEnvironmentVariable(variable);
+            if (string.IsNullOrWhiteSpace(key))
+            {
+                return Setup.Fail(FmemApp.Fail(error, $"--api-key-env names the environment variable {variable}, but it is not set."));
+            }
+        }
+
+        var starting = Embedders.StartAsync(request.Embedder, cancellationToken);
+        IChatClient client;
+        try
+        {
+            client = backend.Create(new BackendSettings
+            {
+                Model = request.Model,
+                Endpoint = endpoint,
+                ApiKey = key,
+                Timeout = request.Timeout is { } s ? TimeSpan.FromSeconds(s) : null,
+            });
+        }
+        catch (BackendConfigurationException ex)
+        {
+            return Setup.Fail(FmemApp.Fail(error, OneLine(ex.Message)));
+        }
+
+        try
+        {
+            // The backend knows the vocabulary closest to its models' (OpenAI: o200k); --tokenizer overrides it.
+            var preset = tokenizer ?? (client.GetService(typeof(TokenizerPreset)) as TokenizerPreset?) ?? TokenizerPreset.O200k;
+            var counter = await Task.Run(() => TokenCounter.For(preset), cancellationToken).ConfigureAwait(false);
+            var (embedder, failure) = await starting.ConfigureAwait(false);
+            if (failure is not null)
+            {
+                client.Dispose();
+                return Setup.Fail(FmemApp.Fail(error, failure));
+            }
+
+            var session = new MemorySession(client, new MemoryOptions
+            {
+                Budget = budget.Value,
+                ReserveTokens = request.Reserve,
+                Policy = policy.Create(),
+                TokenCounter = counter,
+                Embedder = embedder,
+            });
+
+            if (request.Checkpoint is { } path && File.Exists(path))
+            {
+                await session.RestoreCheckpointAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+
+            var resumed = session.Transcript.Count;
+
+            if (!string.IsNullOrWhiteSpace(request.System))
+            {
+                var existing = session.Transcript.FirstOrDefault(e => e.Message.Role == ChatRole.System);
+                if (existing is null)
+                {
+                    session.AddSystem(request.System);
+                }
+                else if (existing.Message.Text != request.System)
+                {
+                    error.WriteLine("fmem: note: the checkpoint already has a system prompt; --system is ignored for this conversation.");
+                }
+            }
+
+            return new Setup(client, session, null) { Resumed = resumed };
+        }
+        catch (CheckpointException ex)
+        {
+            client.Dispose();
+            return Setup.Fail(FmemApp.Fail(error, OneLine(ex.Message)));
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    private sealed record Setup(IChatClient? Client, MemorySession? Session, int? Failure)
+    {
+        /// <summary>How many messages the checkpoint brought back.</summary>
+        public int Resumed { get; init; }
+
+        public static Setup Fail(int code) => new(null, null, code);
+    }
+}
