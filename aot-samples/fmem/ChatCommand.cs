@@ -50,7 +50,7 @@ internal static class ChatCommand
         };
         var tokenizer = new Option<string?>("--tokenizer", "-t")
         {
-            Description = $"Vocabulary to count with: {string.Join(", ", TokenizerPresets.Names)}. Defaults to the backend's (o200k when it names none); reported usage calibrates it.",
+            Description = $"Vocabulary to count with: {string.Join(", ", TokenizerPresets.Names)}. Defaults to a local model's own tokenizer, else the backend's (o200k when it names none); reported usage calibrates it.",
         };
         var temperature = new Option<float?>("--temperature")
         {

@@ -4,6 +4,7 @@ using FiniteMemory.Backends;
 using FiniteMemory.Checkpoints;
 using FiniteMemory.Engine;
 using FiniteMemory.Http;
+using FiniteMemory.Local;
 using FiniteMemory.Memory;
 using FiniteMemory.Policies;
 using FiniteMemory.Sessions;
@@ -151,7 +152,7 @@ internal static class ChatLoop
             }
 
             // Backend errors name their provider; anything else a backend throws is prefixed with it.
-            var what = ex is BackendHttpException ? OneLine(ex.Message) : $"{client.Describe()}: {OneLine(ex.Message)}";
+            var what = ex is BackendHttpException ? OneLine(ex.Message) : $"{client.Describe()}: {OneLine(MessageOf(ex))}";
             error.WriteLine($"fmem: error: {what}{(interactive ? " (nothing of this turn was remembered; try again)" : string.Empty)}");
             return FmemApp.BackendError;
         }
@@ -192,6 +193,22 @@ internal static class ChatLoop
 
     private static string Describe(this IChatClient client) =>
         client.GetService<ChatClientMetadata>() is { ProviderName: { } provider } ? provider : "backend";
+
+    // An ArgumentException's message without the parameter name its Message appends (a local model's "the prompt
+    // does not fit its context" names the parameter, which means nothing to a CLI user).
+    private static string MessageOf(Exception ex)
+    {
+        if (ex is ArgumentException { ParamName: { Length: > 0 } name })
+        {
+            var suffix = new ArgumentException(string.Empty, name).Message.Trim();
+            if (suffix.Length > 0 && ex.Message.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                return ex.Message[..^suffix.Length].TrimEnd();
+            }
+        }
+
+        return ex.Message;
+    }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 
@@ -291,16 +308,32 @@ internal static class ChatLoop
                 Timeout = request.Timeout is { } s ? TimeSpan.FromSeconds(s) : null,
             });
         }
-        catch (BackendConfigurationException ex)
+        catch (Exception ex) when (ex is BackendConfigurationException or DirectoryNotFoundException or FileNotFoundException or InvalidDataException)
         {
+            // A local backend's model folder that is missing, incomplete or invalid: the message names the file.
             return Setup.Fail(FmemApp.Fail(error, OneLine(ex.Message)));
         }
 
         try
         {
-            // The backend knows the vocabulary closest to its models' (OpenAI: o200k); --tokenizer overrides it.
-            var preset = tokenizer ?? (client.GetService(typeof(TokenizerPreset)) as TokenizerPreset?) ?? TokenizerPreset.O200k;
-            var counter = await Task.Run(() => TokenCounter.For(preset), cancellationToken).ConfigureAwait(false);
+            // A local model's context holds the window and the reply: refuse a budget it cannot hold before the first turn.
+            if (client.GetService<ICausalLanguageModel>() is { } local)
+            {
+                var positions = local.Config.MaxPositions;
+                var reply = request.MaxTokens ?? 0;
+                if (budget.Value + reply > positions)
+                {
+                    client.Dispose();
+                    var limit = reply > 0 ? string.Create(CultureInfo.InvariantCulture, $" plus --max-tokens {reply}") : string.Empty;
+                    return Setup.Fail(FmemApp.Fail(error, string.Create(CultureInfo.InvariantCulture, $"--budget {budget}{limit} is more than the model's context of {positions} positions. Lower --budget to at most {Math.Max(positions - reply, 0)}{(reply > 0 ? " (or lower --max-tokens)" : string.Empty)}.")));
+                }
+            }
+
+            // The backend knows the vocabulary closest to its models' (OpenAI: o200k); a local model counts with its own
+            // tokenizer; --tokenizer overrides both.
+            var counter = tokenizer is null && client.GetService<Microsoft.ML.Tokenizers.Tokenizer>() is { } own
+                ? TokenCounter.FromTokenizer(own, $"{request.Backend}:{client.GetService<ChatClientMetadata>()?.DefaultModelId ?? request.Model}")
+                : await Task.Run(() => TokenCounter.For(tokenizer ?? (client.GetService(typeof(TokenizerPreset)) as TokenizerPreset?) ?? TokenizerPreset.O200k), cancellationToken).ConfigureAwait(false);
             var (embedder, failure) = await starting.ConfigureAwait(false);
             if (failure is not null)
             {
