@@ -189,7 +189,7 @@ internal static class ChatLoop
     private static void WriteTotals(TextWriter output, MemoryStats stats) =>
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"[session] {stats.Turns:N0} turns · {stats.ProviderInputTokens:N0} input tokens reported · calibration {stats.CalibrationRatio:0.000} · {stats.Evictions:N0} evictions · {stats.SummariesCreated:N0} summaries · {stats.CacheHits:N0} cache hits"));
+            $"[session] {stats.Turns:N0} turns · {stats.ProviderInputTokens:N0} input tokens reported · calibration {stats.CalibrationRatio:0.000} · {stats.Evictions:N0} evictions · {stats.SummariesCreated:N0} summaries · {stats.CacheHits:N0} cache hits ({stats.CachedInputTokens:N0} input tokens from cache)"));
 
     private static string Describe(this IChatClient client) =>
         client.GetService<ChatClientMetadata>() is { ProviderName: { } provider } ? provider : "backend";

@@ -59,6 +59,8 @@ public partial class LocalChatTests
         // The first turn computes its whole prompt; every later one reuses the cached prefix (the system prompt at least,
         // which the sliding window keeps first).
         await Assert.That(int.Parse(totals.Groups["hits"].Value, CultureInfo.InvariantCulture)).IsEqualTo(turns.Count - 1).Because(result.ToString());
+        // Every later turn reuses at least the system prompt's tokens from the model's key/value cache.
+        await Assert.That(int.Parse(totals.Groups["cached"].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture)).IsGreaterThanOrEqualTo((turns.Count - 1) * 8).Because(result.ToString());
         await Assert.That(result.Stderr).IsEqualTo(string.Empty);
     }
 
@@ -99,6 +101,6 @@ public partial class LocalChatTests
     [GeneratedRegex(@"^\[memory\] (?<used>[\d,]+)/(?<budget>[\d,]+) tokens")]
     private static partial Regex Used();
 
-    [GeneratedRegex(@"^\[session\] (?<turns>\d+) turns · .* · (?<hits>\d+) cache hits$")]
+    [GeneratedRegex(@"^\[session\] (?<turns>\d+) turns · .* · (?<hits>\d+) cache hits \((?<cached>[\d,]+) input tokens from cache\)$")]
     private static partial Regex Totals();
 }
