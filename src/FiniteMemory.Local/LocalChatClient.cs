@@ -221,6 +221,11 @@ public sealed class LocalChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var prompt = Encoder.Encode(messages);
+        if (prompt.Count == 0)
+        {
+            throw new ArgumentException("The prompt is empty: no messages, and a chat template that adds no tokens of its own. Send at least one message.", nameof(messages));
+        }
+
         var maxTokens = options?.MaxOutputTokens ?? _options.DefaultMaxOutputTokens;
         if (maxTokens <= 0)
         {

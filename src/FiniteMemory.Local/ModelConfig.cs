@@ -49,6 +49,15 @@ public sealed record ModelConfig
     /// <summary>RoPE base (Llama).</summary>
     public double RopeTheta { get; init; } = 10000;
 
+    /// <summary>
+    /// The <c>rope_scaling</c> type config.json declares (for example <c>llama3</c>, <c>linear</c>, <c>yarn</c>), or
+    /// null when it declares none. A backend that computes rotary embeddings itself must apply it or refuse the model.
+    /// </summary>
+    public string? RopeScaling { get; init; }
+
+    /// <summary>The attention window of sliding-window models (Mistral's <c>sliding_window</c>), or null for full attention.</summary>
+    public int? SlidingWindow { get; init; }
+
     /// <summary>Whether the output projection shares the token embedding's weights.</summary>
     public bool TieWordEmbeddings { get; init; }
 
@@ -133,6 +142,8 @@ public sealed record ModelConfig
             BosTokenId = raw.BosTokenId,
             EosTokenId = raw.EosTokenId is [var first, ..] ? first : null,
             EosTokenIds = raw.EosTokenId ?? [],
+            RopeScaling = raw.RopeScaling is null ? null : raw.RopeScaling.RopeType ?? raw.RopeScaling.Type ?? "unknown",
+            SlidingWindow = raw.SlidingWindow is > 0 ? raw.SlidingWindow : null,
         };
     }
 }
@@ -158,7 +169,16 @@ internal sealed class RawModelConfig
     [JsonPropertyName("rope_theta")] public double? RopeTheta { get; set; }
     [JsonPropertyName("tie_word_embeddings")] public bool? TieWordEmbeddings { get; set; }
     [JsonPropertyName("bos_token_id")] public int? BosTokenId { get; set; }
+    [JsonPropertyName("rope_scaling")] public RawRopeScaling? RopeScaling { get; set; }
+    [JsonPropertyName("sliding_window")] public int? SlidingWindow { get; set; }
     [JsonPropertyName("eos_token_id")][JsonConverter(typeof(IntOrIntArrayConverter))] public int[]? EosTokenId { get; set; }
+}
+
+/// <summary>config.json's <c>rope_scaling</c> object; only its type is read.</summary>
+internal sealed class RawRopeScaling
+{
+    [JsonPropertyName("rope_type")] public string? RopeType { get; set; }
+    [JsonPropertyName("type")] public string? Type { get; set; }
 }
 
 /// <summary>Reads a token id given either as one integer or as an array of integers (or null).</summary>

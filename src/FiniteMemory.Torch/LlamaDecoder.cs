@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace FiniteMemory.Torch;
 
 /// <summary>
-/// Llama family (Llama, Mistral, Qwen2 without biases): RMSNorm, rotary position embeddings in Hugging Face's
+/// Llama family (Llama, Mistral, Qwen2 with its q/k/v biases): RMSNorm, rotary position embeddings in Hugging Face's
 /// rotate-half convention, grouped-query attention, SwiGLU MLP; the output projection is <c>lm_head.weight</c>
 /// unless tied to the embedding.
 /// </summary>
@@ -20,6 +20,7 @@ internal sealed class LlamaDecoder : TorchDecoder
     public LlamaDecoder(ModelConfig config, SafeTensorsFile file)
         : base(config)
     {
+        Refuse(config, file);
         int h = config.HiddenSize, inner = config.IntermediateSize, kv = config.KeyValueHeads * config.HeadSize;
         _embed = Weight(file, "model.embed_tokens.weight", config.VocabSize, h);
         _blocks = new Block[config.Layers];
@@ -37,7 +38,13 @@ internal sealed class LlamaDecoder : TorchDecoder
                 Weight(file, b + "post_attention_layernorm.weight", h),
                 Transposed(file, b + "mlp.gate_proj.weight", inner, h),
                 Transposed(file, b + "mlp.up_proj.weight", inner, h),
-                Transposed(file, b + "mlp.down_proj.weight", h, inner));
+                Transposed(file, b + "mlp.down_proj.weight", h, inner))
+            {
+                // Qwen2 adds biases to the query, key and value projections (never to the output one).
+                QBias = OptionalWeight(file, b + "self_attn.q_proj.bias", h),
+                KBias = OptionalWeight(file, b + "self_attn.k_proj.bias", kv),
+                VBias = OptionalWeight(file, b + "self_attn.v_proj.bias", kv),
+            };
         }
 
         _norm = Weight(file, "model.norm.weight", h);
@@ -67,9 +74,9 @@ internal sealed class LlamaDecoder : TorchDecoder
         {
             var b = _blocks[l];
             var a = RmsNorm(x, b.InputNorm);
-            var q = Rotate(matmul(a, b.Q).view(t, heads, hd).transpose(0, 1), cos, sin);
-            var k = Rotate(matmul(a, b.K).view(t, kvHeads, hd).transpose(0, 1), cos, sin);
-            var v = matmul(a, b.V).view(t, kvHeads, hd).transpose(0, 1);
+            var q = Rotate(Project(a, b.Q, b.QBias).view(t, heads, hd).transpose(0, 1), cos, sin);
+            var k = Rotate(Project(a, b.K, b.KBias).view(t, kvHeads, hd).transpose(0, 1), cos, sin);
+            var v = Project(a, b.V, b.VBias).view(t, kvHeads, hd).transpose(0, 1);
             cache.Write(l, k, v);
             x = x.add(matmul(Attend(cache, l, q, past, received), b.O));
 
@@ -80,6 +87,24 @@ internal sealed class LlamaDecoder : TorchDecoder
 
         return RmsNorm(x, _norm);
     }
+
+    // Refuses what this decoder does not compute, rather than loading the model and answering subtly wrong.
+    private static void Refuse(ModelConfig config, SafeTensorsFile file)
+    {
+        if (config.RopeScaling is { } scaling && !string.Equals(scaling, "default", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidDataException($"{file.Path}: config.json declares rope_scaling of type '{scaling}', which the TorchSharp decoder does not implement (it computes plain rotary embeddings, so the model would load and answer wrongly). Use a model without rope_scaling, or its ONNX export with the onnx backend.");
+        }
+
+        if (config.SlidingWindow is { } window && window < config.MaxPositions)
+        {
+            throw new InvalidDataException($"{file.Path}: config.json declares a sliding attention window of {window} positions, below the model's {config.MaxPositions}; the TorchSharp decoder attends over the whole window. Set max_position_embeddings to {window} in a copy of config.json (and keep the memory budget below it), or use the model's ONNX export with the onnx backend.");
+        }
+    }
+
+    private static Tensor Project(Tensor x, Tensor weight, Tensor? bias) => bias is null ? matmul(x, weight) : addmm(bias, x, weight, 1, 1);
+
+    private Tensor? OptionalWeight(SafeTensorsFile file, string name, params long[] shape) => file.Contains(name) ? Weight(file, name, shape) : null;
 
     private Tensor Transposed(SafeTensorsFile file, string name, long rows, long cols)
     {
@@ -98,5 +123,12 @@ internal sealed class LlamaDecoder : TorchDecoder
         return x.mul(cos).add_(rotated.mul_(sin));
     }
 
-    private sealed record Block(Tensor InputNorm, Tensor Q, Tensor K, Tensor V, Tensor O, Tensor PostNorm, Tensor Gate, Tensor Up, Tensor Down);
+    private sealed record Block(Tensor InputNorm, Tensor Q, Tensor K, Tensor V, Tensor O, Tensor PostNorm, Tensor Gate, Tensor Up, Tensor Down)
+    {
+        public Tensor? QBias { get; init; }
+
+        public Tensor? KBias { get; init; }
+
+        public Tensor? VBias { get; init; }
+    }
 }

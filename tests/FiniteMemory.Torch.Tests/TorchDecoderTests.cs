@@ -7,7 +7,7 @@ public class TorchDecoderTests
 {
     private const float Tolerance = 1e-4f;
 
-    public static IEnumerable<Func<string>> Folders() => [() => TestModels.Gpt2Folder, () => TestModels.LlamaFolder];
+    public static IEnumerable<Func<string>> Folders() => [() => TestModels.Gpt2Folder, () => TestModels.LlamaFolder, () => TestModels.Qwen2Folder];
 
     private static int[] Tokens(int count, int seed) =>
         [.. Enumerable.Range(0, count).Select(i => (int)(((i + 1L) * 7919 * seed) % 50257))];
@@ -152,6 +152,20 @@ public class TorchDecoderTests
         File.WriteAllText(Path.Combine(folder, "config.json"), TinyModels.ConfigJson(TinyModelSpec.Gpt2()));
         var noWeights = await Assert.That(() => TorchDecoder.Load(folder)).Throws<FileNotFoundException>();
         await Assert.That(noWeights!.Message).Contains("model.safetensors");
+    }
+
+    [Test]
+    [Arguments("\"rope_scaling\": {\"rope_type\": \"llama3\", \"factor\": 8.0}", "rope_scaling of type 'llama3'")]
+    [Arguments("\"sliding_window\": 64", "sliding attention window of 64 positions")]
+    public async Task AConfigTheDecoderDoesNotComputeIsRefusedInsteadOfAnsweringWrongly(string field, string expected)
+    {
+        var spec = TinyModelSpec.Llama() with { Vocab = 100 };
+        var folder = TinyModels.Write(spec, TestModels.Folder("refused-" + expected.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var config = TinyModels.ConfigJson(spec).TrimEnd();
+        File.WriteAllText(Path.Combine(folder, "config.json"), config[..^1] + ", " + field + "}");
+
+        var ex = await Assert.That(() => TorchDecoder.Load(folder)).Throws<InvalidDataException>();
+        await Assert.That(ex!.Message).Contains(expected).And.Contains("onnx");
     }
 
     [Test]

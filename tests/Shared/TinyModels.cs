@@ -39,6 +39,9 @@ public sealed record TinyModelSpec
     /// <summary>Llama: whether lm_head shares the embedding.</summary>
     public bool TieEmbeddings { get; init; }
 
+    /// <summary>Llama family: biases on the query, key and value projections, written as a Qwen2 model (<c>model_type</c> "qwen2").</summary>
+    public bool AttentionBias { get; init; }
+
     /// <summary>The end-of-sequence id (GPT-2's &lt;|endoftext|&gt;).</summary>
     public int EosTokenId { get; init; } = 50256;
 
@@ -101,6 +104,13 @@ public static class TinyModels
                 Matrix(p + "self_attn.q_proj.weight", h, h, spec.Scale * 2);
                 Matrix(p + "self_attn.k_proj.weight", kv, h, spec.Scale * 2);
                 Matrix(p + "self_attn.v_proj.weight", kv, h, spec.Scale * 2);
+                if (spec.AttentionBias)
+                {
+                    Vector(p + "self_attn.q_proj.bias", h, 0, 0.1f);
+                    Vector(p + "self_attn.k_proj.bias", kv, 0, 0.1f);
+                    Vector(p + "self_attn.v_proj.bias", kv, 0, 0.1f);
+                }
+
                 Matrix(p + "self_attn.o_proj.weight", h, h, spec.Scale);
                 Vector(p + "post_attention_layernorm.weight", h, 1, 0.1f);
                 Matrix(p + "mlp.gate_proj.weight", inner, h, spec.Scale * 2);
@@ -213,7 +223,7 @@ public static class TinyModels
                  "layer_norm_epsilon": 1e-5, "activation_function": "gelu_new", "bos_token_id": 50256, "eos_token_id": {{spec.EosTokenId}}}
                 """)
             : string.Create(c, $$"""
-                {"model_type": "llama", "architectures": ["LlamaForCausalLM"], "vocab_size": {{spec.Vocab}}, "hidden_size": {{spec.Hidden}},
+                {"model_type": "{{(spec.AttentionBias ? "qwen2" : "llama")}}", "architectures": ["{{(spec.AttentionBias ? "Qwen2ForCausalLM" : "LlamaForCausalLM")}}"], "vocab_size": {{spec.Vocab}}, "hidden_size": {{spec.Hidden}},
                  "num_hidden_layers": {{spec.Layers}}, "num_attention_heads": {{spec.Heads}}, "num_key_value_heads": {{spec.KeyValueHeads}},
                  "intermediate_size": {{spec.Intermediate}}, "max_position_embeddings": {{spec.Positions}}, "rms_norm_eps": 1e-6,
                  "rope_theta": 10000.0, "hidden_act": "silu", "tie_word_embeddings": {{(spec.TieEmbeddings ? "true" : "false")}},

@@ -220,6 +220,11 @@ public sealed class SafeTensorsFile : IDisposable
         {
             throw new InvalidDataException($"{path}: the header names a tensor twice ({ex.Message}).", ex);
         }
+        catch (Exception ex) when (ex is OverflowException or InvalidOperationException or FormatException)
+        {
+            // A shape or offset that is not an integer, or whose product overflows.
+            throw new InvalidDataException($"{path}: the header holds a shape or offset that is not a valid size ({ex.Message}).", ex);
+        }
 
         CheckLayout(path, tensors.Values, dataLength);
         return (tensors, metadata, dataStart);

@@ -83,12 +83,15 @@ internal static unsafe class TorchNativeLoader
 
         var bytes = File.ReadAllBytes(original);
         var changed = ElfVersionPatcher.MarkWeak(bytes, WeakVersions);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
-        var cache = Path.Combine(Path.GetTempPath(), "finitememory-torch", hash);
+        var digest = SHA256.HashData(bytes);
+        var cache = Path.Combine(PatchRoot(), Convert.ToHexStringLower(digest)[..16]);
         var patched = Path.Combine(cache, "libLibTorchSharp.so");
-        if (!File.Exists(patched))
+
+        // A copy already there is loaded only if it is exactly the patched library: native code from a file someone
+        // else could have written must never run in this process.
+        if (!File.Exists(patched) || !SHA256.HashData(File.ReadAllBytes(patched)).AsSpan().SequenceEqual(digest))
         {
-            Directory.CreateDirectory(cache);
+            CreatePrivateDirectory(cache);
             var temp = patched + "." + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".tmp";
             File.WriteAllBytes(temp, bytes);
             File.Move(temp, patched, overwrite: true);
@@ -146,5 +149,29 @@ internal static unsafe class TorchNativeLoader
         }
 
         return null;
+    }
+
+    // Where patched copies live: the user's own cache folder (not a shared temp folder), private to the user.
+    private static string PatchRoot()
+    {
+        var cacheHome = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        if (string.IsNullOrEmpty(cacheHome))
+        {
+            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            cacheHome = string.IsNullOrEmpty(home) ? Path.Combine(Path.GetTempPath(), "finitememory-" + Environment.UserName) : Path.Combine(home, ".cache");
+        }
+
+        return Path.Combine(cacheHome, "finitememory-torch");
+    }
+
+    private static void CreatePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+            return;
+        }
+
+        Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 }
