@@ -27,9 +27,9 @@ public static class BackendHttp
         var options = baseOptions ?? ResilienceOptions.Default;
         if (timeout is { } t)
         {
-            if (t <= TimeSpan.Zero)
+            if (t < ResilienceOptions.MinAttemptTimeout || t > ResilienceOptions.MaxAttemptTimeout)
             {
-                throw new FiniteMemory.Backends.BackendConfigurationException(backend, "timeout", $"Backend '{backend}': timeout must be positive, such as 00:01:40 or 100 (seconds).");
+                throw new FiniteMemory.Backends.BackendConfigurationException(backend, "timeout", $"Backend '{backend}': timeout must be between 10 ms and 24 hours, such as 00:01:40 or 100 (seconds).");
             }
 
             options = options with { AttemptTimeout = t };

@@ -126,6 +126,9 @@ public sealed class ProviderConnection : IDisposable
                         {
                             yield break;
                         }
+
+                        // Only the server's silence counts: the time the caller spends on an event does not.
+                        idle.CancelAfter(Timeout.InfiniteTimeSpan);
                     }
                     catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && idle.IsCancellationRequested)
                     {

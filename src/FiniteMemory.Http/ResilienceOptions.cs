@@ -5,8 +5,10 @@ namespace FiniteMemory.Http;
 /// headers, how often a transient failure is retried and how long to wait between attempts.
 /// </summary>
 /// <remarks>
-/// Retried: HTTP 408, 429, 500, 502, 503 and 504, connection failures (refused, reset) and attempts that time
-/// out. Never retried: any other status (400, 401, 403, 404, 422 …) and the caller's own cancellation. The wait
+/// Retried: HTTP 408, 429 and every 5xx but 501 and 505 (Anthropic's 529 "overloaded" among them), connection
+/// failures (refused, reset) and attempts that time out; error bodies are read within the attempt, so a stalled
+/// one times out too. Never retried: any other status (400, 401, 403, 404, 422 …) and the caller's own cancellation.
+/// Redirects are not followed (a redirect target would receive the key headers). The wait
 /// before retry <c>n</c> (1-based) is <see cref="BaseDelay"/> × 2<sup>n-1</sup>, with jitter when
 /// <see cref="UseJitter"/> is set, unless the provider says how long to wait (<c>Retry-After</c> as seconds or
 /// an HTTP date, or <c>retry-after-ms</c>); every wait is capped at <see cref="MaxDelay"/>.
@@ -43,13 +45,19 @@ public sealed record ResilienceOptions
     /// <summary>Called before each retry with what failed and how long the handler will wait; for logging and tests.</summary>
     public Action<RetryAttempt>? OnRetry { get; init; }
 
+    /// <summary>The shortest per-attempt timeout accepted (Polly's lower bound): 10 ms.</summary>
+    public static TimeSpan MinAttemptTimeout { get; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The longest per-attempt timeout accepted (Polly's upper bound): 24 hours.</summary>
+    public static TimeSpan MaxAttemptTimeout { get; } = TimeSpan.FromHours(24);
+
     /// <summary>Checks the values.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message names it.</exception>
     public void Validate()
     {
-        if (AttemptTimeout <= TimeSpan.Zero && AttemptTimeout != Timeout.InfiniteTimeSpan)
+        if ((AttemptTimeout < MinAttemptTimeout || AttemptTimeout > MaxAttemptTimeout) && AttemptTimeout != Timeout.InfiniteTimeSpan)
         {
-            throw new ArgumentOutOfRangeException(nameof(AttemptTimeout), AttemptTimeout, "AttemptTimeout must be positive (or Timeout.InfiniteTimeSpan).");
+            throw new ArgumentOutOfRangeException(nameof(AttemptTimeout), AttemptTimeout, "AttemptTimeout must be between 10 ms and 24 hours (or Timeout.InfiniteTimeSpan).");
         }
 
         if (MaxRetries is < 0 or > 100)

@@ -47,13 +47,12 @@ public sealed class ResilientHttpHandler : DelegatingHandler
     /// <summary>The provider's display name.</summary>
     public string Provider { get; }
 
-    /// <summary>The statuses worth another attempt: 408, 429, 500, 502, 503, 504.</summary>
-    public static bool IsTransient(HttpStatusCode status) => status is HttpStatusCode.RequestTimeout
-        or HttpStatusCode.TooManyRequests
-        or HttpStatusCode.InternalServerError
-        or HttpStatusCode.BadGateway
-        or HttpStatusCode.ServiceUnavailable
-        or HttpStatusCode.GatewayTimeout;
+    /// <summary>
+    /// The statuses worth another attempt: 408, 429 and every 5xx (such as Anthropic's 529 "overloaded") except
+    /// 501 Not Implemented and 505 HTTP Version Not Supported, which another attempt cannot change.
+    /// </summary>
+    public static bool IsTransient(HttpStatusCode status) => status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
+        || ((int)status is >= 500 and <= 599 && status is not HttpStatusCode.NotImplemented and not HttpStatusCode.HttpVersionNotSupported);
 
     /// <summary>
     /// How long the provider asks to wait, from <c>retry-after-ms</c> or <c>Retry-After</c> (seconds or an HTTP
@@ -116,6 +115,9 @@ public sealed class ResilientHttpHandler : DelegatingHandler
     {
         // Re-resolve DNS now and then: providers move their endpoints behind load balancers.
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+
+        // The providers' APIs do not redirect; following one would hand the key headers to another host.
+        AllowAutoRedirect = false,
         AutomaticDecompression = DecompressionMethods.All,
     };
 
@@ -182,7 +184,9 @@ public sealed class ResilientHttpHandler : DelegatingHandler
         try
         {
             response = await base.SendAsync(state.Request, cancellationToken).ConfigureAwait(false);
-            if (!state.Streaming && response.IsSuccessStatusCode)
+            // A body read later is read without the attempt's timeout: buffer it here unless it is a stream the
+            // caller reads as it arrives. Error bodies are short and always buffered, so a stalled one times out.
+            if (!state.Streaming || !response.IsSuccessStatusCode)
             {
                 await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
             }

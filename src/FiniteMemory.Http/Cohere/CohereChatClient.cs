@@ -43,6 +43,11 @@ public sealed class CohereChatClient : HostedChatClient
         using var request = CreateRequest(CohereRequestBuilder.Build(messages, options, ModelFor(options), stream: false), streaming: false);
         using var response = await Connection.SendAsync(request, streaming: false, cancellationToken).ConfigureAwait(false);
         var answer = await Connection.ReadJsonAsync(response, CohereJsonContext.Default.CohereResponse, cancellationToken).ConfigureAwait(false);
+        if (IsFailure(answer.FinishReason))
+        {
+            throw new BackendHttpException(ProviderName, (int)response.StatusCode, answer.FinishReason, answer.Id, $"{ProviderName} could not finish the answer (finish_reason {answer.FinishReason}); nothing of it is kept. Retry the request.");
+        }
+
         var contents = new List<AIContent>();
         if (answer.Message?.ToolPlan is { Length: > 0 } plan)
         {
@@ -104,6 +109,11 @@ public sealed class CohereChatClient : HostedChatClient
                         throw new BackendStreamException(ProviderName, $"{ProviderName} ended the stream with an error: {Connection.Redactor.Redact(error)} The response is incomplete.");
                     }
 
+                    if (IsFailure(e.Delta?.FinishReason))
+                    {
+                        throw new BackendStreamException(ProviderName, $"{ProviderName} ended the stream with finish_reason {e.Delta!.FinishReason}: the response is incomplete.");
+                    }
+
                     var final = new ChatResponseUpdate(ChatRole.Assistant, []) { ResponseId = id, MessageId = id, ModelId = model, FinishReason = FinishReason(e.Delta?.FinishReason) };
                     if (Usage(e.Delta?.Usage) is { } usage)
                     {
@@ -122,6 +132,9 @@ public sealed class CohereChatClient : HostedChatClient
 
         throw BackendStreamException.EndedEarly(ProviderName, "message-end");
     }
+
+    // Cohere ends a generation that failed or ran out of time with these reasons: the answer is not whole.
+    private static bool IsFailure(string? reason) => reason is "ERROR" or "TIMEOUT" or "ERROR_TOXIC" or "ERROR_LIMIT";
 
     internal static ChatFinishReason? FinishReason(string? reason) => reason switch
     {

@@ -392,15 +392,31 @@ public sealed class ReplicateChatClient : HostedChatClient
         }
     }
 
-    private static Uri? Absolute(string? url, string name)
+    // A URL from a prediction gets the API token, so it must stay with Replicate: the endpoint's scheme (no
+    // downgrade to http), and its host or a sibling under the same parent domain (api.replicate.com streams from
+    // stream.replicate.com).
+    private Uri? Absolute(string? url, string name)
     {
         if (url is null)
         {
             return null;
         }
 
-        return Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
-            ? uri
-            : throw new BackendHttpException(ProviderName, null, null, null, $"Replicate sent a prediction whose '{name}' URL is not an absolute http(s) URL. Check that the endpoint is Replicate's API.");
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new BackendHttpException(ProviderName, null, null, null, $"Replicate sent a prediction whose '{name}' URL is not an absolute http(s) URL. Check that the endpoint is Replicate's API.");
+        }
+
+        var host = Endpoint.IdnHost;
+        var dot = host.IndexOf('.', StringComparison.Ordinal);
+        var parent = dot > 0 && host.IndexOf('.', dot + 1) > 0 && Endpoint.HostNameType == UriHostNameType.Dns ? host[dot..] : null;
+        var sameService = string.Equals(uri.IdnHost, host, StringComparison.OrdinalIgnoreCase)
+            || (parent is not null && uri.IdnHost.EndsWith(parent, StringComparison.OrdinalIgnoreCase));
+        if (!sameService || !string.Equals(uri.Scheme, Endpoint.Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new BackendHttpException(ProviderName, null, null, null, $"Replicate sent a prediction whose '{name}' URL points to {uri.Scheme}://{uri.IdnHost}, outside {Endpoint.Scheme}://{host}; the API token is not sent there. Check that the endpoint is Replicate's API.");
+        }
+
+        return uri;
     }
 }

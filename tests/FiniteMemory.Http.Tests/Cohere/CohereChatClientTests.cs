@@ -127,6 +127,17 @@ public class CohereChatClientTests
     }
 
     [Test]
+    public async Task AGenerationThatEndedInErrorIsAnErrorNotAnAnswer()
+    {
+        await using var server = await FakeServer.StartAsync(FakeResponse.Json(TextAnswer.Replace("\"COMPLETE\"", "\"ERROR\"", StringComparison.Ordinal)));
+        using var client = Client(server);
+
+        var error = await Assert.ThrowsAsync<BackendHttpException>(() => client.GetResponseAsync("Weather tomorrow?"));
+
+        await Assert.That(error!.Message).Contains("finish_reason ERROR");
+    }
+
+    [Test]
     public async Task AStreamMapsContentToolCallDeltasFinishReasonAndUsage()
     {
         await using var server = await FakeServer.StartAsync(FakeResponse.Sse(StreamedAnswer()));

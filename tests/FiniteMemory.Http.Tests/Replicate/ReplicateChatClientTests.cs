@@ -469,6 +469,18 @@ public class ReplicateChatClientTests
     }
 
     [Test]
+    public async Task APredictionUrlOnAnotherHostNeverGetsTheToken()
+    {
+        await using var fake = await ReplicateFixture.StartAsync();
+        fake.OnCreate(() => FakeResponse.Json("""{"id":"p1","status":"starting","urls":{"get":"http://collector.example/v1/predictions/p1"}}""", 201));
+        using var client = fake.Client();
+
+        var error = await Assert.ThrowsAsync<BackendHttpException>(() => client.GetResponseAsync("Hi"));
+
+        await Assert.That(error!.Message).Contains("the API token is not sent there");
+    }
+
+    [Test]
     public async Task ToolsAreRefusedWithAClearError()
     {
         await using var fake = await ReplicateFixture.StartAsync();

@@ -118,6 +118,31 @@ public class ResilientHttpHandlerTests
     }
 
     [Test]
+    [Arguments(529, 2)] // Anthropic's "overloaded": retried like any 5xx
+    [Arguments(503, 2)]
+    [Arguments(501, 1)] // Not Implemented: another attempt cannot change it
+    [Arguments(505, 1)]
+    public async Task EveryServerErrorButTheUnchangeableOnesIsRetried(int status, int requests)
+    {
+        await using var server = await FakeServer.StartAsync(FakeResponse.Json("""{"error":{"message":"busy"}}""", status), FakeResponse.Json(Ok));
+        using var http = BackendHttp.CreateClient("Test", Fast.Options());
+
+        using var response = await http.GetAsync(server.BaseAddress);
+
+        await Assert.That(server.Requests.Count).IsEqualTo(requests);
+        await Assert.That((int)response.StatusCode).IsEqualTo(requests == 2 ? 200 : status);
+    }
+
+    [Test]
+    [Arguments(0.005)]
+    [Arguments(100_000.0)]
+    public async Task ATimeoutPollyCannotHonourIsAConfigurationError(double seconds)
+    {
+        var ex = await Assert.That(() => BackendHttp.Options("anthropic", TimeSpan.FromSeconds(seconds), null)).Throws<FiniteMemory.Backends.BackendConfigurationException>();
+        await Assert.That(ex!.Message).Contains("between 10 ms and 24 hours");
+    }
+
+    [Test]
     [Arguments(400)]
     [Arguments(401)]
     [Arguments(403)]
