@@ -77,7 +77,7 @@ public sealed class LogitProbeImportanceSource : IImportanceSource
             cache.Truncate(cached);
             var rest = context.GetRange(cached, context.Count - cached);
             rest.AddRange(target.AsSpan(0, target.Length - 1));
-            var logits = new float[rest.Count * vocab];
+            var logits = new float[checked(rest.Count * vocab)];
             model.Forward(cache, rest.ToArray(), logits);
 
             // Row r predicts the token after rest[r]: the query's tokens start at the row of context's last token.

@@ -187,9 +187,17 @@ public sealed class OnnxCausalLanguageModel : ICausalLanguageModel
         }
 
         var vocab = Config.VocabSize;
-        if (logits.Length != vocab && logits.Length != count * vocab)
+
+        // The with-past layout returns every new position's logits: count × vocab floats must fit one array.
+        var rowsNeeded = (long)count * vocab;
+        if (rowsNeeded > Array.MaxLength)
         {
-            throw new ArgumentException($"The logits span has {logits.Length} floats; it must hold the last position's {vocab} or all {count} positions' {count * vocab}.", nameof(logits));
+            throw new ArgumentException($"{count} new tokens at once need {rowsNeeded:N0} logits ({count} × {vocab} vocabulary), more than one array holds; run the prompt in smaller pieces (the cache keeps what earlier pieces computed).", nameof(tokens));
+        }
+
+        if (logits.Length != vocab && logits.Length != rowsNeeded)
+        {
+            throw new ArgumentException($"The logits span has {logits.Length} floats; it must hold the last position's {vocab} or all {count} positions' {rowsNeeded}.", nameof(logits));
         }
 
         Grow(ref _ids, count);
@@ -204,7 +212,7 @@ public sealed class OnnxCausalLanguageModel : ICausalLanguageModel
             _ids[i] = token;
         }
 
-        var rows = count * vocab;
+        var rows = (int)rowsNeeded;
         if (_logits.Length < rows)
         {
             _logits = GC.AllocateUninitializedArray<float>(rows, pinned: true);
