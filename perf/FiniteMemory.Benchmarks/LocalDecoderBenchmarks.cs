@@ -51,15 +51,7 @@ internal static class BenchmarkModel
     public const int Threads = 1;
 
     /// <summary>Weights read per decoded token: every layer's matrices and the (tied) output projection, float32.</summary>
-    public static long BytesPerToken
-    {
-        get
-        {
-            long h = Spec.Hidden, kv = Spec.KeyValueHeads * (Spec.Hidden / Spec.Heads), inner = Spec.Intermediate;
-            var layer = (h * h * 2) + (h * kv * 2) + (3 * h * inner) + (2 * h);
-            return 4 * ((Spec.Layers * layer) + (Spec.Vocab * h) + h);
-        }
-    }
+    public static long BytesPerToken => Decoders.ModelWeights.Bytes(Folder);
 
     /// <summary>A conversation whose ChatML prompt is about <paramref name="tokens"/> tokens.</summary>
     public static List<ChatMessage> Conversation(LocalChatClient client, int tokens)

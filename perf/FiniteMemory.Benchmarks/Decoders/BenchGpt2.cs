@@ -38,7 +38,7 @@ internal static class BenchGpt2
     public static string Folder => LazyFolder.Value;
 
     /// <summary>Bytes of weights one decoding step reads at least once.</summary>
-    public static long WeightBytes => TinyModels.Weights(Spec).Sum(w => (long)w.Data.Length) * sizeof(float);
+    public static long WeightBytes => ModelWeights.Bytes(Folder);
 
     /// <summary>A deterministic "conversation" of <paramref name="count"/> token ids.</summary>
     public static int[] Tokens(int count) => [.. Enumerable.Range(0, count).Select(i => (int)((i * 7919L + 13) % 50000))];
