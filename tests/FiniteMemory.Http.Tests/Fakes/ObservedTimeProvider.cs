@@ -26,12 +26,15 @@ public sealed class ObservedTimeProvider : FakeTimeProvider
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
+        // Recorded only once the base clock holds the timer: a test that sees it and advances the clock must fire it,
+        // not race ahead of its registration (a timer registered after the advance would wait for the next one).
+        var timer = base.CreateTimer(callback, state, dueTime, period);
         lock (_gate)
         {
             _timers.Add(dueTime);
         }
 
-        return base.CreateTimer(callback, state, dueTime, period);
+        return timer;
     }
 
     /// <summary>Waits (in real time) until a timer of exactly <paramref name="dueTime"/> has been created.</summary>
