@@ -3,7 +3,7 @@ namespace FiniteMemory.Onnx.Decoding;
 /// <summary>
 /// The settings of the <c>onnx</c> backend (<see cref="OnnxChatBackend"/>), bound by the generated binder from
 /// <see cref="FiniteMemory.Backends.BackendSettings"/>: <see cref="Model"/> from its <c>Model</c>, the others from
-/// its options by name (<c>path</c>, <c>model-file</c>, <c>template</c>, <c>threads</c>, <c>max-output-tokens</c>; the
+/// its options by name (<c>path</c>, <c>model-file</c>, <c>template</c>, <c>threads</c>, <c>prefill-chunk</c>, <c>max-output-tokens</c>; the
 /// same names as the <c>torch</c> backend's where they mean the same).
 /// </summary>
 public sealed class OnnxBackendSettings
@@ -22,6 +22,9 @@ public sealed class OnnxBackendSettings
 
     /// <summary>Option <c>threads</c>: ONNX Runtime's threads per forward pass; 0 (default) lets it choose.</summary>
     public int Threads { get; set; }
+
+    /// <summary>Option <c>prefill-chunk</c>: the most prompt tokens one forward pass runs (256 by default; see <see cref="OnnxDecoderOptions.PrefillChunk"/>).</summary>
+    public int PrefillChunk { get; set; } = 256;
 
     /// <summary>Option <c>max-output-tokens</c>: the reply limit when a call does not set one (256 by default).</summary>
     public int MaxOutputTokens { get; set; } = 256;

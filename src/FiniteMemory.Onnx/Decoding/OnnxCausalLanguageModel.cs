@@ -14,7 +14,9 @@ namespace FiniteMemory.Onnx.Decoding;
 /// The key/value cache lives in pinned managed buffers that ONNX Runtime reads the past from and writes the present
 /// into directly (two per tensor, swapped after each pass), so a decoding step neither allocates nor copies the cache
 /// on the managed side; the graph itself still concatenates past and new positions, as the layout requires. The graph
-/// computes logits for every position it is given; <see cref="Forward"/> keeps the last row or all of them.
+/// computes logits for every position it is given; <see cref="Forward"/> keeps the last row or all of them. When only
+/// the last row is wanted, a long prompt runs in pieces of <see cref="OnnxDecoderOptions.PrefillChunk"/> tokens, so
+/// the logits buffer stays small whatever the window.
 /// </para>
 /// <para>Like every <see cref="ICausalLanguageModel"/>, one forward pass at a time.</para>
 /// </remarks>
@@ -34,6 +36,7 @@ public sealed class OnnxCausalLanguageModel : ICausalLanguageModel
     private InferenceSession? _session;
     private long[] _ids = [];
     private long[] _positions = [];
+    private readonly int _prefillChunk;
     private float[] _logits = [];
 
     /// <summary>Loads the graph at <paramref name="modelPath"/> with the dimensions of <paramref name="config"/>.</summary>
@@ -62,6 +65,7 @@ public sealed class OnnxCausalLanguageModel : ICausalLanguageModel
 
         Config = config;
         ModelPath = modelPath;
+        _prefillChunk = (int)Math.Clamp(Array.MaxLength / config.VocabSize, 1, options.PrefillChunk);
         using var sessionOptions = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
@@ -187,10 +191,49 @@ public sealed class OnnxCausalLanguageModel : ICausalLanguageModel
         }
 
         var vocab = Config.VocabSize;
+        for (var i = 0; i < count; i++)
+        {
+            if ((uint)tokens[i] >= (uint)vocab)
+            {
+                throw new ArgumentException($"Token id {tokens[i]} at index {i} is outside the vocabulary (0 to {vocab - 1}).", nameof(tokens));
+            }
+        }
 
-        // The with-past layout returns every new position's logits: count × vocab floats must fit one array.
+        if (logits.Length == vocab && count > _prefillChunk)
+        {
+            // Only the last row is wanted, but the graph computes every given position's logits: run the prompt in
+            // pieces so the buffer holds at most a piece's rows (2,048 tokens of a 150k vocabulary would be 1.2 GB).
+            // A piece that fails takes the cache back to where the call found it.
+            try
+            {
+                var start = 0;
+                while (start < count)
+                {
+                    var length = Math.Min(_prefillChunk, count - start);
+                    Run(session, kv, tokens.Slice(start, length), logits, lastRowOnly: true);
+                    start += length;
+                }
+            }
+            catch
+            {
+                if (!kv.IsDisposed && kv.Length > past)
+                {
+                    kv.Truncate(past);
+                }
+
+                throw;
+            }
+            finally
+            {
+                ReleaseLargeLogits();
+            }
+
+            return;
+        }
+
+        // With every row asked for, count × vocab floats must fit one array.
         var rowsNeeded = (long)count * vocab;
-        if (rowsNeeded > Array.MaxLength)
+        if (logits.Length != vocab && rowsNeeded > Array.MaxLength)
         {
             throw new ArgumentException($"{count} new tokens at once need {rowsNeeded:N0} logits ({count} × {vocab} vocabulary), more than one array holds; run the prompt in smaller pieces (the cache keeps what earlier pieces computed).", nameof(tokens));
         }
@@ -200,19 +243,30 @@ public sealed class OnnxCausalLanguageModel : ICausalLanguageModel
             throw new ArgumentException($"The logits span has {logits.Length} floats; it must hold the last position's {vocab} or all {count} positions' {rowsNeeded}.", nameof(logits));
         }
 
+        try
+        {
+            Run(session, kv, tokens, logits, lastRowOnly: logits.Length == vocab);
+        }
+        finally
+        {
+            ReleaseLargeLogits();
+        }
+    }
+
+    // One pass of the graph over validated tokens, appending to the cache and writing the last row or every row.
+    private void Run(InferenceSession session, OnnxKeyValueCache kv, ReadOnlySpan<int> tokens, Span<float> logits, bool lastRowOnly)
+    {
+        var vocab = Config.VocabSize;
+        var count = tokens.Length;
+        var past = kv.Length;
+        var total = past + count;
         Grow(ref _ids, count);
         for (var i = 0; i < count; i++)
         {
-            var token = tokens[i];
-            if ((uint)token >= (uint)vocab)
-            {
-                throw new ArgumentException($"Token id {token} at index {i} is outside the vocabulary (0 to {vocab - 1}).", nameof(tokens));
-            }
-
-            _ids[i] = token;
+            _ids[i] = tokens[i];
         }
 
-        var rows = (int)rowsNeeded;
+        var rows = count * vocab;
         if (_logits.Length < rows)
         {
             _logits = GC.AllocateUninitializedArray<float>(rows, pinned: true);
@@ -256,9 +310,14 @@ public sealed class OnnxCausalLanguageModel : ICausalLanguageModel
         }
 
         kv.Commit(total);
-        var result = logits.Length == vocab ? _logits.AsSpan(rows - vocab, vocab) : _logits.AsSpan(0, rows);
+        var result = lastRowOnly ? _logits.AsSpan(rows - vocab, vocab) : _logits.AsSpan(0, rows);
         result.CopyTo(logits);
-        if (_logits.Length > RetainedLogitRows * vocab)
+    }
+
+    // A prompt's rows are dropped once its call ends (the pieces of one call share them); a decoding step's are kept.
+    private void ReleaseLargeLogits()
+    {
+        if (_logits.Length > RetainedLogitRows * Config.VocabSize)
         {
             _logits = [];
         }

@@ -47,13 +47,18 @@ public static class OnnxChatBackend
             throw new BackendConfigurationException(Name, "threads", $"Backend '{Name}': threads must be 0 (ONNX Runtime chooses) or a positive count.");
         }
 
+        if (settings.PrefillChunk < 1)
+        {
+            throw new BackendConfigurationException(Name, "prefill-chunk", $"Backend '{Name}': prefill-chunk must be at least 1 token (256 by default).");
+        }
+
         if (settings.MaxOutputTokens <= 0)
         {
             throw new BackendConfigurationException(Name, "max-output-tokens", $"Backend '{Name}': max-output-tokens must be a positive number of reply tokens.");
         }
 
         var tokenizer = LocalTokenizer.FromFolder(folder);
-        var model = OnnxCausalLanguageModel.Load(folder, new OnnxDecoderOptions { ModelFile = settings.ModelFile, IntraOpThreads = settings.Threads });
+        var model = OnnxCausalLanguageModel.Load(folder, new OnnxDecoderOptions { ModelFile = settings.ModelFile, IntraOpThreads = settings.Threads, PrefillChunk = settings.PrefillChunk });
         return new LocalChatClient(model, tokenizer, new LocalChatClientOptions
         {
             Template = template,

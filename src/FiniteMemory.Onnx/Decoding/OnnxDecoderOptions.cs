@@ -19,11 +19,24 @@ public sealed class OnnxDecoderOptions
     /// </summary>
     public int IntraOpThreads { get; init; }
 
+    /// <summary>
+    /// How many prompt tokens one forward pass runs when only the last position's logits are wanted (256 by default).
+    /// The graph computes logits for every position it is given, so a 2,048-token prompt of a 150k-token vocabulary
+    /// in one pass would need 1.2 GB for them; in pieces of 256 it needs 150 MB, and the key/value cache carries each
+    /// piece's positions to the next. Larger pieces trade memory for fewer passes.
+    /// </summary>
+    public int PrefillChunk { get; init; } = 256;
+
     internal void Validate()
     {
         if (string.IsNullOrWhiteSpace(ModelFile))
         {
             throw new ArgumentException($"{nameof(OnnxDecoderOptions)}.{nameof(ModelFile)} is empty: name the ONNX graph inside the model folder (by default '{DefaultModelFile}').", nameof(ModelFile));
+        }
+
+        if (PrefillChunk < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PrefillChunk), PrefillChunk, $"{nameof(OnnxDecoderOptions)}.{nameof(PrefillChunk)} must be at least 1 token (256 by default).");
         }
 
         if (IntraOpThreads < 0)

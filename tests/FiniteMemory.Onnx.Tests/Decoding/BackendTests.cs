@@ -26,7 +26,7 @@ public class BackendTests
     public async Task AModelFolderBecomesAChatClientThatReusesItsCacheAcrossTurns()
     {
         using var folder = Gpt2ModelFolder.Create(ByteModel, tokenizerJson: ByteLevelTokenizerJson.Create());
-        using var client = ChatBackends.Create("onnx", Settings(folder.Path, ("threads", "1"), ("max-output-tokens", "6"), ("template", "chatml")));
+        using var client = ChatBackends.Create("onnx", Settings(folder.Path, ("threads", "1"), ("max-output-tokens", "6"), ("template", "chatml"), ("prefill-chunk", "5")));
 
         List<ChatMessage> window = [new(ChatRole.User, "hi there")];
         var first = await client.GetResponseAsync(window);
@@ -64,6 +64,10 @@ public class BackendTests
         var template = await Assert.ThrowsAsync<BackendConfigurationException>(() => Task.Run(() => ChatBackends.Create("onnx", Settings(withoutTokenizer.Path, ("template", "alpaca")))));
         await Assert.That(template!.Option).IsEqualTo("template");
         await Assert.That(template.Message).Contains("alpaca").And.Contains("chatml");
+
+        var chunk = await Assert.ThrowsAsync<BackendConfigurationException>(() => Task.Run(() => ChatBackends.Create("onnx", Settings(withoutTokenizer.Path, ("prefill-chunk", "0")))));
+        await Assert.That(chunk!.Option).IsEqualTo("prefill-chunk");
+        await Assert.That(chunk.Message).Contains("at least 1 token");
 
         var unknown = await Assert.ThrowsAsync<BackendConfigurationException>(() => Task.Run(() => ChatBackends.Create("onnx", Settings(withoutTokenizer.Path, ("temperature", "0.5")))));
         await Assert.That(unknown!.Message).Contains("temperature");
