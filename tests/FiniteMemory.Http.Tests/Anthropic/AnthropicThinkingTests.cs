@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FiniteMemory.Http.Tests.Fakes;
 using Microsoft.Extensions.AI;
 using static FiniteMemory.Http.Tests.Support.Conversations;
@@ -41,9 +40,6 @@ public class AnthropicThinkingTests
         yield return SseEvent.Named("message_stop", """{"type":"message_stop"}""");
     }
 
-    private static ChatOptions WeatherOptions() => new() { Tools = [AIFunctionFactory.Create(Weather, "get_weather")] };
-
-    private static bool SameJson(JsonElement actual, string expected) => JsonElement.DeepEquals(actual, JsonDocument.Parse(expected).RootElement);
 
     [Test]
     public async Task ThinkingAndRedactedThinkingBecomeSignedReasoningContent()

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using FiniteMemory.Http.Gemini;
 using FiniteMemory.Http.Tests.Fakes;
 using Microsoft.Extensions.AI;
 using static FiniteMemory.Http.Tests.Support.Conversations;
@@ -48,25 +46,11 @@ public class GeminiThoughtSignatureTests
         yield return SseEvent.Unnamed("""{"candidates":[{"content":{"role":"model","parts":[{"text":"","thoughtSignature":"Sig_C_trailing"}]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":60,"candidatesTokenCount":4,"totalTokenCount":64},"modelVersion":"gemini-3-test","responseId":"r_2"}""");
     }
 
-    internal static GeminiChatClient Client(FakeServer server) => new(new GeminiSettings
-    {
-        Model = "gemini-3-test",
-        Endpoint = server.BaseAddress,
-        ApiKey = Key,
-        Timeout = TimeSpan.FromSeconds(10),
-        MaxRetries = 2,
-        RetryDelay = QuickRetry,
-    });
-
-    internal static ChatOptions WeatherOptions() => new() { Tools = [AIFunctionFactory.Create(Weather, "get_weather")] };
-
-    private static bool SameJson(JsonElement actual, string expected) => JsonElement.DeepEquals(actual, JsonDocument.Parse(expected).RootElement);
-
     [Test]
     public async Task AFunctionCallsSignatureFollowsItAsProtectedReasoningAndTheSummaryIsUnsigned()
     {
         await using var server = await FakeServer.StartAsync(FakeResponse.Json(SignedCallAnswer));
-        using var client = Client(server);
+        using var client = GeminiChatClientTests.Client(server);
 
         var response = await client.GetResponseAsync("Weather in Bergen?", WeatherOptions());
 
@@ -86,7 +70,7 @@ public class GeminiThoughtSignatureTests
     public async Task AGemini3ToolTurnSendsTheCallsSignatureBackInTheSamePart()
     {
         await using var server = await FakeServer.StartAsync(FakeResponse.Json(SignedCallAnswer), FakeResponse.Json(TextAnswer));
-        using var client = new ChatClientBuilder(Client(server)).UseFunctionInvocation().Build();
+        using var client = new ChatClientBuilder(GeminiChatClientTests.Client(server)).UseFunctionInvocation().Build();
 
         var response = await client.GetResponseAsync("Weather in Bergen?", WeatherOptions());
 
@@ -104,7 +88,7 @@ public class GeminiThoughtSignatureTests
     public async Task ParallelCallsKeepTheSignatureOnTheFirstCallOnly()
     {
         await using var server = await FakeServer.StartAsync(FakeResponse.Json(ParallelCallsAnswer), FakeResponse.Json(TextAnswer));
-        using var client = new ChatClientBuilder(Client(server)).UseFunctionInvocation().Build();
+        using var client = new ChatClientBuilder(GeminiChatClientTests.Client(server)).UseFunctionInvocation().Build();
 
         await client.GetResponseAsync("Weather in Paris and London?", WeatherOptions());
 
@@ -125,7 +109,7 @@ public class GeminiThoughtSignatureTests
             FakeResponse.Sse(StreamedSignedCall()),
             FakeResponse.Sse(StreamedTextWithTrailingSignature()),
             FakeResponse.Json(TextAnswer));
-        using var raw = Client(server);
+        using var raw = GeminiChatClientTests.Client(server);
         using var client = new ChatClientBuilder(raw).UseFunctionInvocation().Build();
         List<ChatMessage> history = [new(ChatRole.User, "Weather in Bergen?")];
 
@@ -151,7 +135,7 @@ public class GeminiThoughtSignatureTests
     public async Task ASignedThoughtGoesBackAsAThoughtPartAndUnsignedReasoningIsNotSent()
     {
         await using var server = await FakeServer.StartAsync(FakeResponse.Json(TextAnswer));
-        using var client = Client(server);
+        using var client = GeminiChatClientTests.Client(server);
         List<ChatMessage> history =
         [
             new(ChatRole.User, "Weather in Bergen?"),

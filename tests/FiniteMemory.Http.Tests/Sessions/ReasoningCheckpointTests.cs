@@ -12,8 +12,6 @@ namespace FiniteMemory.Http.Tests.Sessions;
 /// <summary>Reasoning signatures in a session's memory survive a checkpoint saved and loaded, and go back to the provider.</summary>
 public class ReasoningCheckpointTests
 {
-    private static ChatOptions WeatherOptions() => new() { Tools = [AIFunctionFactory.Create(Weather, "get_weather")] };
-
     private static async Task<JsonElement> RequestAfterCheckpointAsync(FakeServer server, IChatClient provider)
     {
         using var client = new ChatClientBuilder(provider).UseFunctionInvocation().Build();
@@ -49,7 +47,7 @@ public class ReasoningCheckpointTests
 
         var assistant = request.GetProperty("messages")[1];
         var expected = $$$"""[{{{AnthropicThinkingTests.ThinkingBlock}}},{{{AnthropicThinkingTests.RedactedBlock}}},{"type":"tool_use","id":"toolu_01","name":"get_weather","input":{"city":"Bergen"}}]""";
-        await Assert.That(JsonElement.DeepEquals(assistant.GetProperty("content"), JsonDocument.Parse(expected).RootElement)).IsTrue().Because(assistant.GetRawText());
+        await Assert.That(SameJson(assistant.GetProperty("content"), expected)).IsTrue().Because(assistant.GetRawText());
     }
 
     [Test]
@@ -60,12 +58,12 @@ public class ReasoningCheckpointTests
             FakeResponse.Json(GeminiThoughtSignatureTests.TextAnswer),
             FakeResponse.Json(GeminiThoughtSignatureTests.TextAnswer));
 
-        var request = await RequestAfterCheckpointAsync(server, GeminiThoughtSignatureTests.Client(server));
+        var request = await RequestAfterCheckpointAsync(server, GeminiChatClientTests.Client(server));
 
         var contents = request.GetProperty("contents");
         var call = """{"role":"model","parts":[{"functionCall":{"name":"get_weather","args":{"city":"Bergen"}},"thoughtSignature":"CiQBVKhc7Sig_A0/+x=="}]}""";
         var answer = """{"role":"model","parts":[{"text":"Sunny in Bergen.","thoughtSignature":"Sig_text"}]}""";
-        await Assert.That(JsonElement.DeepEquals(contents[1], JsonDocument.Parse(call).RootElement)).IsTrue().Because(contents.GetRawText());
-        await Assert.That(JsonElement.DeepEquals(contents[3], JsonDocument.Parse(answer).RootElement)).IsTrue().Because(contents.GetRawText());
+        await Assert.That(SameJson(contents[1], call)).IsTrue().Because(contents.GetRawText());
+        await Assert.That(SameJson(contents[3], answer)).IsTrue().Because(contents.GetRawText());
     }
 }
