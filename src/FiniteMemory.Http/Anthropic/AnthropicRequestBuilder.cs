@@ -77,7 +77,7 @@ internal static class AnthropicRequestBuilder
 
         if (options?.MaxOutputTokens is not int max)
         {
-            return checked(defaultMaxTokens + thinking);
+            return (int)Math.Min((long)defaultMaxTokens + thinking, int.MaxValue);
         }
 
         return max > thinking
