@@ -12,10 +12,46 @@ namespace FiniteMemory.Http.Anthropic;
 /// <c>system</c>, tool calls and results become <c>tool_use</c> / <c>tool_result</c> blocks, and streamed
 /// answers are read from its server-sent events (a stream without <c>message_stop</c> is an error).
 /// </summary>
+/// <remarks>
+/// <para>
+/// Extended thinking is turned on by <see cref="ChatOptions.Reasoning"/> (an effort becomes a token budget:
+/// <see cref="LowEffortBudget"/> and up) or by <see cref="ThinkingBudgetTokensKey"/> in
+/// <see cref="ChatOptions.AdditionalProperties"/>. Its blocks are kept as <see cref="TextReasoningContent"/>, the way
+/// Anthropic's own M.E.AI adapter keeps them: a <c>thinking</c> block's text in <see cref="TextReasoningContent.Text"/>
+/// and its <c>signature</c> in <see cref="TextReasoningContent.ProtectedData"/>; a <c>redacted_thinking</c> block as
+/// empty text with its <c>data</c> in <see cref="TextReasoningContent.ProtectedData"/>. Streamed, a thinking block
+/// arrives as reasoning deltas followed by one signature-only item, which <c>ToChatResponse</c> joins into one content.
+/// </para>
+/// <para>
+/// Sent back in an assistant message, these become the same blocks, in the same place (first, before the
+/// <c>tool_use</c> blocks, as the API returned them), so a tool loop with thinking continues. Reasoning without
+/// <see cref="TextReasoningContent.ProtectedData"/> (another provider's, or text written by hand) is not sent: the API
+/// accepts only signed thinking. <see cref="TextReasoningContent.ProtectedData"/> is Anthropic's own: reasoning another
+/// provider signed must not be replayed here.
+/// </para>
+/// </remarks>
 public sealed class AnthropicChatClient : HostedChatClient
 {
     /// <summary>The provider's display name.</summary>
     public const string ProviderName = "Anthropic";
+
+    /// <summary>
+    /// The <see cref="ChatOptions.AdditionalProperties"/> key of an explicit thinking budget in tokens (at least 1024),
+    /// sent as <c>"thinking": {"type": "enabled", "budget_tokens": N}</c>; it takes precedence over <see cref="ChatOptions.Reasoning"/>.
+    /// </summary>
+    public const string ThinkingBudgetTokensKey = "thinking_budget_tokens";
+
+    /// <summary>The thinking budget of <see cref="ReasoningEffort.Low"/> (the API's minimum).</summary>
+    public const int LowEffortBudget = 1024;
+
+    /// <summary>The thinking budget of <see cref="ReasoningEffort.Medium"/>.</summary>
+    public const int MediumEffortBudget = 4096;
+
+    /// <summary>The thinking budget of <see cref="ReasoningEffort.High"/>.</summary>
+    public const int HighEffortBudget = 16384;
+
+    /// <summary>The thinking budget of <see cref="ReasoningEffort.ExtraHigh"/>.</summary>
+    public const int ExtraHighEffortBudget = 32768;
 
     /// <summary>The environment variable the API key is read from when none is configured.</summary>
     public const string ApiKeyVariable = "ANTHROPIC_API_KEY";
@@ -132,6 +168,9 @@ public sealed class AnthropicChatClient : HostedChatClient
                 case "text" when block.Text is { } text:
                     contents.Add(new TextContent(text) { RawRepresentation = block });
                     break;
+                case "thinking" or "redacted_thinking":
+                    contents.Add(Reasoning(block));
+                    break;
                 case "tool_use":
                     contents.Add(ToolCall(block.Id, block.Name, block.Input ?? default));
                     break;
@@ -147,6 +186,12 @@ public sealed class AnthropicChatClient : HostedChatClient
             RawRepresentation = answer,
         };
     }
+
+    private static TextReasoningContent Reasoning(AnthropicBlock block) => block.Type == "thinking"
+        ? new TextReasoningContent(block.Thinking) { ProtectedData = NullIfEmpty(block.Signature), RawRepresentation = block }
+        : new TextReasoningContent(string.Empty) { ProtectedData = NullIfEmpty(block.Data), RawRepresentation = block };
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 
     private FunctionCallContent ToolCall(string? id, string? name, JsonElement input)
     {
@@ -176,11 +221,24 @@ public sealed class AnthropicChatClient : HostedChatClient
                     return null;
                 }
 
-                return block is { Type: "text", Text.Length: > 0 } ? Update(stream, new TextContent(block.Text)) : null;
-            case "content_block_delta" when e.Delta is { } delta:
-                if (delta.Type == "text_delta" && !string.IsNullOrEmpty(delta.Text))
+                return block switch
                 {
-                    return Update(stream, new TextContent(delta.Text));
+                    { Type: "text", Text.Length: > 0 } => Update(stream, new TextContent(block.Text)),
+                    { Type: "thinking", Thinking.Length: > 0 } => Update(stream, new TextReasoningContent(block.Thinking)),
+                    { Type: "redacted_thinking" } => Update(stream, Reasoning(block)),
+                    _ => null,
+                };
+            case "content_block_delta" when e.Delta is { } delta:
+                switch (delta.Type)
+                {
+                    case "text_delta" when !string.IsNullOrEmpty(delta.Text):
+                        return Update(stream, new TextContent(delta.Text));
+                    case "thinking_delta" when !string.IsNullOrEmpty(delta.Thinking):
+                        return Update(stream, new TextReasoningContent(delta.Thinking));
+
+                    // The signature closes its thinking block; ToChatResponse merges it into the reasoning before it.
+                    case "signature_delta" when !string.IsNullOrEmpty(delta.Signature):
+                        return Update(stream, new TextReasoningContent(string.Empty) { ProtectedData = delta.Signature });
                 }
 
                 if (delta.Type == "input_json_delta" && stream.Tools.TryGetValue(e.Index ?? 0, out var partial))
@@ -230,7 +288,7 @@ public sealed class AnthropicChatClient : HostedChatClient
                 var message = Connection.Redactor.Redact(e.Error?.Message ?? "no message");
                 throw new BackendStreamException(ProviderName, $"{ProviderName} sent an error mid-stream ({e.Error?.Type ?? "error"}): {message} The response is incomplete.");
             default:
-                // ping, and event kinds this client does not use (thinking and signature deltas …).
+                // ping, and event kinds this client does not use.
                 return null;
         }
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
@@ -6,19 +7,24 @@ namespace FiniteMemory.Http.Anthropic;
 /// <summary>M.E.AI messages and options → a Messages API request.</summary>
 internal static class AnthropicRequestBuilder
 {
+    /// <summary>The smallest thinking budget the API accepts.</summary>
+    public const int MinThinkingBudget = 1024;
+
     public static AnthropicRequest Build(IEnumerable<ChatMessage> messages, ChatOptions? options, string model, int defaultMaxTokens, bool stream)
     {
         var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        var budget = ThinkingBudget(options);
         var request = new AnthropicRequest
         {
             Model = model,
-            MaxTokens = options?.MaxOutputTokens ?? defaultMaxTokens,
+            MaxTokens = MaxTokens(options, defaultMaxTokens, budget),
             System = ProviderMessages.SystemText(list, options),
             Messages = Messages(list),
             Temperature = options?.Temperature,
             TopP = options?.TopP,
             TopK = options?.TopK,
             StopSequences = options?.StopSequences is { Count: > 0 } stops ? [.. stops] : null,
+            Thinking = budget is int tokens ? new AnthropicThinking { BudgetTokens = tokens } : null,
             Stream = stream ? true : null,
         };
 
@@ -30,6 +36,53 @@ internal static class AnthropicRequestBuilder
         }
 
         return request;
+    }
+
+    // An explicit budget (AdditionalProperties) wins over ChatOptions.Reasoning's effort; effort None means no thinking.
+    private static int? ThinkingBudget(ChatOptions? options)
+    {
+        if (options?.AdditionalProperties?.TryGetValue(AnthropicChatClient.ThinkingBudgetTokensKey, out var value) == true && value is not null)
+        {
+            var budget = value switch
+            {
+                int i => i,
+                long l when l is >= int.MinValue and <= int.MaxValue => (int)l,
+                JsonElement { ValueKind: JsonValueKind.Number } e when e.TryGetInt32(out var n) => n,
+                string text when int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) => n,
+                _ => throw new ArgumentException($"ChatOptions.AdditionalProperties[\"{AnthropicChatClient.ThinkingBudgetTokensKey}\"] must be a whole number of tokens (at least {MinThinkingBudget}), not '{value}'.", nameof(options)),
+            };
+            return budget >= MinThinkingBudget
+                ? budget
+                : throw new ArgumentException($"ChatOptions.AdditionalProperties[\"{AnthropicChatClient.ThinkingBudgetTokensKey}\"] is {budget}, but Anthropic's thinking budget must be at least {MinThinkingBudget} tokens: raise it, or remove it to turn thinking off.", nameof(options));
+        }
+
+        return options?.Reasoning?.Effort switch
+        {
+            ReasoningEffort.Low => AnthropicChatClient.LowEffortBudget,
+            ReasoningEffort.Medium => AnthropicChatClient.MediumEffortBudget,
+            ReasoningEffort.High => AnthropicChatClient.HighEffortBudget,
+            ReasoningEffort.ExtraHigh => AnthropicChatClient.ExtraHighEffortBudget,
+            _ => null,
+        };
+    }
+
+    // The API counts thinking inside max_tokens and wants the budget below it. Without an explicit MaxOutputTokens the
+    // answer keeps its usual room on top of the budget; an explicit one that leaves no room is the caller's to fix.
+    private static int MaxTokens(ChatOptions? options, int defaultMaxTokens, int? budget)
+    {
+        if (budget is not int thinking)
+        {
+            return options?.MaxOutputTokens ?? defaultMaxTokens;
+        }
+
+        if (options?.MaxOutputTokens is not int max)
+        {
+            return (int)Math.Min((long)defaultMaxTokens + thinking, int.MaxValue);
+        }
+
+        return max > thinking
+            ? max
+            : throw new ArgumentException($"ChatOptions.MaxOutputTokens ({max}) must be larger than the thinking budget ({thinking} tokens), which Anthropic counts inside it: raise MaxOutputTokens or lower the budget.", nameof(options));
     }
 
     private static AnthropicToolChoice? ToolChoice(ChatOptions options)
@@ -92,6 +145,9 @@ internal static class AnthropicRequestBuilder
                 case TextContent { Text.Length: > 0 } text:
                     blocks.Add(new AnthropicBlock { Type = "text", Text = text.Text });
                     break;
+                case TextReasoningContent reasoning when message.Role == ChatRole.Assistant && ReasoningBlock(reasoning) is { } block:
+                    blocks.Add(block);
+                    break;
                 case FunctionCallContent call:
                     blocks.Add(new AnthropicBlock { Type = "tool_use", Id = call.CallId, Name = call.Name, Input = ProviderJson.ArgumentsToJson(call.Arguments) });
                     break;
@@ -112,6 +168,16 @@ internal static class AnthropicRequestBuilder
 
         return blocks;
     }
+
+    // The same convention as Anthropic's own M.E.AI adapter: text with ProtectedData is a thinking block and its
+    // signature; ProtectedData alone is a redacted_thinking block's data. Reasoning without ProtectedData (another
+    // provider's, or a summary) has no signature the API would accept, so it is not sent.
+    private static AnthropicBlock? ReasoningBlock(TextReasoningContent reasoning) => reasoning switch
+    {
+        { ProtectedData: null or "" } => null,
+        { Text.Length: > 0 } => new AnthropicBlock { Type = "thinking", Thinking = reasoning.Text, Signature = reasoning.ProtectedData },
+        _ => new AnthropicBlock { Type = "redacted_thinking", Data = reasoning.ProtectedData },
+    };
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 }

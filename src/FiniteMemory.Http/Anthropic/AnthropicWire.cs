@@ -27,7 +27,17 @@ internal sealed class AnthropicRequest
 
     public AnthropicToolChoice? ToolChoice { get; set; }
 
+    public AnthropicThinking? Thinking { get; set; }
+
     public bool? Stream { get; set; }
+}
+
+/// <summary>Extended thinking: <c>{"type":"enabled","budget_tokens":N}</c>.</summary>
+internal sealed class AnthropicThinking
+{
+    public string Type { get; set; } = "enabled";
+
+    public int BudgetTokens { get; set; }
 }
 
 internal sealed class AnthropicMessage
@@ -37,12 +47,24 @@ internal sealed class AnthropicMessage
     public required List<AnthropicBlock> Content { get; set; }
 }
 
-/// <summary>A content block: text, tool_use, tool_result or image (and, in responses, kinds the client skips).</summary>
+/// <summary>
+/// A content block: text, thinking, redacted_thinking, tool_use, tool_result or image (and, in responses, kinds
+/// the client skips).
+/// </summary>
 internal sealed class AnthropicBlock
 {
     public required string Type { get; set; }
 
     public string? Text { get; set; }
+
+    /// <summary>A thinking block's reasoning text.</summary>
+    public string? Thinking { get; set; }
+
+    /// <summary>A thinking block's signature: opaque, sent back unchanged.</summary>
+    public string? Signature { get; set; }
+
+    /// <summary>A redacted_thinking block's encrypted reasoning: opaque, sent back unchanged.</summary>
+    public string? Data { get; set; }
 
     public string? Id { get; set; }
 
@@ -142,6 +164,12 @@ internal sealed class AnthropicDelta
     public string? Text { get; set; }
 
     public string? PartialJson { get; set; }
+
+    /// <summary>A thinking_delta's text.</summary>
+    public string? Thinking { get; set; }
+
+    /// <summary>A signature_delta's signature (the whole signature, sent just before the thinking block stops).</summary>
+    public string? Signature { get; set; }
 
     public string? StopReason { get; set; }
 

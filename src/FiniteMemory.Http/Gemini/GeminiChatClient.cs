@@ -12,6 +12,21 @@ namespace FiniteMemory.Http.Gemini;
 /// <c>functionCall</c> / <c>functionResponse</c> parts. A blocked prompt is an error naming the reason; a stream
 /// that ends before a chunk with a <c>finishReason</c> is an error.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Thought signatures are kept the way Google's own M.E.AI adapter keeps them: a part's <c>thoughtSignature</c>
+/// becomes a <see cref="TextReasoningContent"/> with empty text and the signature in
+/// <see cref="TextReasoningContent.ProtectedData"/>, right after the content of that part (a function call, a text,
+/// or nothing when a streamed part carried only the signature); a thought part (<c>"thought": true</c>) becomes a
+/// <see cref="TextReasoningContent"/> with its summary text and its signature.
+/// </para>
+/// <para>
+/// Sent back in a model message, a signature-only reasoning content goes into the part of the content before it,
+/// so each signature returns in the part it came in (Gemini 3 rejects a function call without its signature; with
+/// parallel calls only the first carries one). A signed thought goes back as a thought part. Reasoning without
+/// <see cref="TextReasoningContent.ProtectedData"/> (a thought summary, another provider's reasoning) is not sent.
+/// </para>
+/// </remarks>
 public sealed class GeminiChatClient : HostedChatClient
 {
     /// <summary>The provider's display name.</summary>
@@ -172,11 +187,14 @@ public sealed class GeminiChatClient : HostedChatClient
         }
     }
 
+    // A part's thoughtSignature follows its content as a signature-only TextReasoningContent, the convention of Google's
+    // own M.E.AI adapter; a thought part keeps its signature on its own reasoning content.
     private List<AIContent> Contents(GeminiContent? content, CallIds ids)
     {
         var result = new List<AIContent>();
         foreach (var part in content?.Parts ?? [])
         {
+            var signature = string.IsNullOrEmpty(part.ThoughtSignature) ? null : part.ThoughtSignature;
             if (part.FunctionCall is { } call)
             {
                 Dictionary<string, object?> arguments;
@@ -191,9 +209,24 @@ public sealed class GeminiChatClient : HostedChatClient
 
                 result.Add(new FunctionCallContent(call.Id ?? ids.Next(call.Name), call.Name, arguments));
             }
+            else if (part.Thought == true)
+            {
+                if (!string.IsNullOrEmpty(part.Text) || signature is not null)
+                {
+                    result.Add(new TextReasoningContent(part.Text) { ProtectedData = signature });
+                }
+
+                continue;
+            }
             else if (part.Text is { Length: > 0 } text)
             {
-                result.Add(part.Thought == true ? new TextReasoningContent(text) : new TextContent(text));
+                result.Add(new TextContent(text));
+            }
+
+            // Also a part with nothing but a signature, as a stream's last text part may be.
+            if (signature is not null)
+            {
+                result.Add(new TextReasoningContent(string.Empty) { ProtectedData = signature });
             }
         }
 

@@ -109,12 +109,27 @@ internal static class GeminiRequestBuilder
 
             var role = message.Role == ChatRole.Assistant ? "model" : "user";
             var parts = new List<GeminiPart>();
+
+            // The part the previous content became: a signature-only reasoning content after it belongs in it.
+            GeminiPart? previous = null;
             foreach (var content in message.Contents)
             {
+                var count = parts.Count;
                 switch (content)
                 {
                     case TextContent { Text.Length: > 0 } text:
                         parts.Add(new GeminiPart { Text = text.Text });
+                        break;
+                    case TextReasoningContent { ProtectedData.Length: > 0 } reasoning when message.Role == ChatRole.Assistant:
+                        if (reasoning.Text.Length == 0 && previous is { ThoughtSignature: null })
+                        {
+                            previous.ThoughtSignature = reasoning.ProtectedData;
+                        }
+                        else
+                        {
+                            parts.Add(new GeminiPart { Thought = true, Text = reasoning.Text.Length > 0 ? reasoning.Text : null, ThoughtSignature = reasoning.ProtectedData });
+                        }
+
                         break;
                     case FunctionCallContent call:
                         names[call.CallId] = call.Name;
@@ -138,6 +153,8 @@ internal static class GeminiRequestBuilder
                         parts.Add(new GeminiPart { InlineData = new GeminiBlob { MimeType = data.MediaType, Data = data.Base64Data.ToString() } });
                         break;
                 }
+
+                previous = parts.Count > count ? parts[^1] : null;
             }
 
             if (parts.Count == 0)

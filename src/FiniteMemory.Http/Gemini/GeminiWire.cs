@@ -31,6 +31,12 @@ internal sealed class GeminiPart
 
     public bool? Thought { get; set; }
 
+    /// <summary>
+    /// An opaque signature of the model's reasoning (base64), on any kind of part; it goes back in the same part
+    /// (Gemini 3 rejects a function call sent back without its signature).
+    /// </summary>
+    public string? ThoughtSignature { get; set; }
+
     public GeminiFunctionCall? FunctionCall { get; set; }
 
     public GeminiFunctionResponse? FunctionResponse { get; set; }

@@ -20,7 +20,7 @@ public class GeminiChatClientTests
          "usageMetadata":{"promptTokenCount":40,"candidatesTokenCount":8,"totalTokenCount":48},"modelVersion":"gemini-test-001"}
         """;
 
-    private static GeminiChatClient Client(FakeServer server) => new(new GeminiSettings
+    internal static GeminiChatClient Client(FakeServer server) => new(new GeminiSettings
     {
         Model = "gemini-test",
         Endpoint = server.BaseAddress,

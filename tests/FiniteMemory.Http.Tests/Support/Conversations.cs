@@ -40,6 +40,12 @@ public static class Conversations
         Tools = [WeatherTool],
     };
 
+    /// <summary>Options offering <see cref="Weather"/> as the tool <c>get_weather</c>, for tool-loop tests.</summary>
+    public static ChatOptions WeatherOptions() => new() { Tools = [AIFunctionFactory.Create(Weather, "get_weather")] };
+
+    /// <summary>Whether a request's JSON equals the expected JSON text (property order and whitespace aside).</summary>
+    public static bool SameJson(JsonElement actual, string expected) => JsonElement.DeepEquals(actual, JsonDocument.Parse(expected).RootElement);
+
     /// <summary>A real function for tool-loop tests.</summary>
     [Description("The current weather in a city.")]
     public static string Weather([Description("The city")] string city) => $"{city}: sunny, 21 C";
