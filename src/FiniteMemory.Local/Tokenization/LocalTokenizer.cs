@@ -64,7 +64,7 @@ public static partial class LocalTokenizer
     }
 
     /// <summary>
-    /// Loads a SentencePiece BPE <c>tokenizer.model</c> (Llama 1/2, Mistral, TinyLlama, Gemma) as a
+    /// Loads a SentencePiece BPE <c>tokenizer.model</c> (Llama 1/2, Mistral, TinyLlama) as a
     /// <see cref="LlamaTokenizer"/>. Its control, unknown and user-defined pieces (<c>&lt;s&gt;</c>, <c>&lt;/s&gt;</c>,
     /// <c>&lt;|im_start|&gt;</c> …) and the tokens a fine-tune added beside it (<c>added_tokens.json</c>,
     /// <c>added_tokens_decoder</c> of <c>tokenizer_config.json</c>) are each one id wherever they occur in text, as
