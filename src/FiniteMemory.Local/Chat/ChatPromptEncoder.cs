@@ -22,9 +22,10 @@ namespace FiniteMemory.Local.Chat;
 /// separately, so each such run starts with <c>▁</c>. The encoder gives exactly that: a run right after a special
 /// token (or at the start of the prompt) gets the dummy prefix, and text that continues a run does not (the start of
 /// a message whose template begins with text, e.g. Zephyr's <c>&lt;|user|&gt;</c> after the previous message's
-/// <c>&lt;/s&gt;\n</c>). To keep every message's ids independent of its position, a message's leading text is
-/// encoded as it continues the previous message; for the first message of such a template the reference would put
-/// one <c>▁</c> more there (it follows BOS).
+/// <c>&lt;/s&gt;\n</c>, gets no <c>▁</c>, while the first message, right after BOS, does). A message's ids depend
+/// only on the message and on whether the unit before it ended with a special token, which is the same for every
+/// message but the first, so appending a turn still never changes earlier ids. <see cref="AppendMessage(List{int}, ChatMessage)"/>
+/// encodes a message as it follows another message.
 /// </para>
 /// <para>Thread-safe (the tokenizers of Microsoft.ML.Tokenizers are).</para>
 /// </remarks>
@@ -87,15 +88,22 @@ public sealed class ChatPromptEncoder
     {
         ArgumentNullException.ThrowIfNull(messages);
         var ids = new List<int>();
-        AppendPrefix(ids);
+        if (_bos is int bos)
+        {
+            ids.Add(bos);
+        }
+
+        // Whether the next text starts a run: the first message follows the prefix, later ones the message before.
+        var runStarts = Append(ids, _prefix, string.Empty, string.Empty, runStarts: true);
         foreach (var m in messages)
         {
-            AppendMessage(ids, m);
+            ArgumentNullException.ThrowIfNull(m);
+            runStarts = Append(ids, _message, m.Role.Value, TextOf(m), runStarts);
         }
 
         if (addGenerationPrompt)
         {
-            AppendGenerationPrompt(ids);
+            Append(ids, _generation, string.Empty, string.Empty, runStarts);
         }
 
         return ids;
@@ -113,7 +121,10 @@ public sealed class ChatPromptEncoder
         Append(ids, _prefix, string.Empty, string.Empty, runStarts: true);
     }
 
-    /// <summary>Appends one message.</summary>
+    /// <summary>
+    /// Appends one message as it is encoded after another message (for the first message after the prefix,
+    /// <see cref="Encode"/> can differ by SentencePiece's dummy prefix; see the remarks).
+    /// </summary>
     public void AppendMessage(List<int> ids, ChatMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -180,8 +191,9 @@ public sealed class ChatPromptEncoder
         return ids.Count == 1 && tokenizer.Decode(ids) == text ? ids[0] : null;
     }
 
-    // runStarts: whether the first text follows a special token or the start of the prompt (see the remarks).
-    private void Append(List<int> ids, Segment[] segments, string role, string content, bool runStarts)
+    // runStarts: whether the first text follows a special token or the start of the prompt (see the remarks);
+    // returns whether text after these segments would.
+    private bool Append(List<int> ids, Segment[] segments, string role, string content, bool runStarts)
     {
         var text = new StringBuilder();
         foreach (var segment in segments)
@@ -203,6 +215,7 @@ public sealed class ChatPromptEncoder
         }
 
         Flush(ids, text, ref runStarts);
+        return runStarts;
     }
 
     private void Flush(List<int> ids, StringBuilder text, ref bool runStarts)

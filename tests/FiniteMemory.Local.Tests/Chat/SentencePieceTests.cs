@@ -150,30 +150,31 @@ public class SentencePieceTests
 
     [Test]
     [Arguments("chatml")]
+    [Arguments("zephyr")]
     [Arguments("inst")]
-    public async Task ATemplateWhoseMessagesAreEnclosedInSpecialTokensGivesTheReferenceIds(string name)
+    public async Task ThePromptIsTheReferenceEncodingOfTheRenderedText(string name)
     {
         var template = name == "inst" ? Inst : ChatTemplate.FromName(name);
         foreach (var tokenizer in new Tokenizer[] { Loaded, TinySentencePiece.Raw(addBos: true) })
         {
             var encoder = template.CreateEncoder(tokenizer);
-            var ids = encoder.Encode(Conversation);
-            await Assert.That(ids).IsEquivalentTo(Reference(encoder, Render(template, Conversation), TinySentencePiece.Raw()));
+            for (var n = 1; n <= Conversation.Count; n++)
+            {
+                var ids = encoder.Encode(Conversation.Take(n));
+                await Assert.That(ids).IsEquivalentTo(Reference(encoder, Render(template, Conversation.Take(n)), TinySentencePiece.Raw()));
+            }
         }
     }
 
     [Test]
-    public async Task ZephyrGivesTheReferenceIdsFromTheFirstEndOfSentenceOnAndNoSpuriousSpace()
+    public async Task ZephyrPutsNoSpaceBetweenTheRoleLineAndTheContent()
     {
-        var encoder = ChatTemplate.Zephyr.CreateEncoder(Loaded);
-        var ids = encoder.Encode(Conversation);
-        var reference = Reference(encoder, Render(ChatTemplate.Zephyr, Conversation), TinySentencePiece.Raw());
+        var tokenizer = Loaded;
+        var text = tokenizer.Decode(ChatTemplate.Zephyr.CreateEncoder(tokenizer).Encode(Conversation.Take(2)));
 
-        await Assert.That(ids.Skip(ids.IndexOf(TinySentencePiece.Eos))).IsEquivalentTo(reference.Skip(reference.IndexOf(TinySentencePiece.Eos)));
-        await Assert.That(Loaded.Decode(ids)).IsEqualTo(Loaded.Decode(reference));
-
-        // The content follows "<|user|>\n" directly: no space the model never saw between them.
-        await Assert.That(Loaded.Decode(ids)).Contains("<|user|>\nWhere is Kyoto?");
+        // SentencePiece's dummy prefix on the content alone would read "<|user|>\n Where"; the model never saw that.
+        await Assert.That(text).Contains("<|system|>\nYou are terse.");
+        await Assert.That(text).Contains("<|user|>\nWhere is Kyoto?");
     }
 
     [Test]
@@ -240,5 +241,25 @@ public class SentencePieceTests
         await Assert.That(streamed.ToString()).IsEqualTo(answer.Text);
         await Assert.That(answer.Text).IsEqualTo(tokenizer.Decode(reply));
         await Assert.That(answer.FinishReason).IsEqualTo(ChatFinishReason.Stop);
+    }
+
+    [Test]
+    public async Task ALlamaFolderWithATokenizerModelChatsAcrossTurnsReusingItsPrefix()
+    {
+        var folder = TinySentencePiece.LlamaFolder;
+        var options = new LocalChatClientOptions { Template = ChatTemplate.Zephyr };
+        var traced = new TracingModel(new ReferenceDecoder(folder));
+        using var reusing = new LocalChatClient(traced, LocalTokenizer.FromFolder(folder), options);
+        using var fresh = new LocalChatClient(new ReferenceDecoder(folder), LocalTokenizer.FromFolder(folder), new LocalChatClientOptions { Template = ChatTemplate.Zephyr, ReuseCache = false });
+        var chat = new ChatOptions { MaxOutputTokens = 6 };
+
+        var first = await reusing.GetResponseAsync(Conversation.Take(2), chat);
+        List<ChatMessage> second = [.. Conversation.Take(2), .. first.Messages, Conversation[3]];
+        var reused = await reusing.GetResponseAsync(second, chat);
+        var recomputed = await fresh.GetResponseAsync(second, chat);
+
+        await Assert.That(reused.Text).IsEqualTo(recomputed.Text);
+        await Assert.That(traced.LastCacheIds[0]).IsEqualTo(TinySentencePiece.Bos);
+        await Assert.That(reused.Usage!.CachedInputTokenCount!.Value).IsGreaterThanOrEqualTo(reusing.Encoder.Encode(Conversation.Take(2), addGenerationPrompt: false).Count);
     }
 }

@@ -33,6 +33,16 @@ internal static class TinySentencePiece
         return folder;
     });
 
+    private static readonly Lazy<string> LlamaFolderLazy = new(() =>
+    {
+        var folder = TinyModels.Write(TinyModelSpec.Llama() with { Vocab = VocabularySize, EosTokenId = Eos }, TestModels.Folder("llama-sentencepiece"));
+        File.WriteAllBytes(Path.Combine(folder, "tokenizer.model"), ModelLazy.Value);
+        return folder;
+    });
+
+    /// <summary>A random-weight tiny Llama over this vocabulary: config.json, model.safetensors and tokenizer.model.</summary>
+    public static string LlamaFolder => LlamaFolderLazy.Value;
+
     /// <summary>The serialized <c>tokenizer.model</c>.</summary>
     public static byte[] Model => ModelLazy.Value;
 
