@@ -88,13 +88,9 @@ public sealed class ChatPromptEncoder
     {
         ArgumentNullException.ThrowIfNull(messages);
         var ids = new List<int>();
-        if (_bos is int bos)
-        {
-            ids.Add(bos);
-        }
 
         // Whether the next text starts a run: the first message follows the prefix, later ones the message before.
-        var runStarts = Append(ids, _prefix, string.Empty, string.Empty, runStarts: true);
+        var runStarts = AppendStart(ids);
         foreach (var m in messages)
         {
             ArgumentNullException.ThrowIfNull(m);
@@ -113,12 +109,7 @@ public sealed class ChatPromptEncoder
     public void AppendPrefix(List<int> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        if (_bos is int bos)
-        {
-            ids.Add(bos);
-        }
-
-        Append(ids, _prefix, string.Empty, string.Empty, runStarts: true);
+        AppendStart(ids);
     }
 
     /// <summary>
@@ -137,7 +128,7 @@ public sealed class ChatPromptEncoder
     /// <summary>Appends the generation prompt.</summary>
     public void AppendGenerationPrompt(List<int> ids) => Append(ids, _generation, string.Empty, string.Empty, _messageFollowsSpecial);
 
-    /// <summary>Encodes plain text (no template), as the content of a message would be.</summary>
+    /// <summary>Encodes plain text (no template, no BOS), as a run of text at the start of a prompt would be.</summary>
     public IReadOnlyList<int> EncodeText(string text) => string.IsNullOrEmpty(text) ? [] : EncodeRun(text, runStarts: true);
 
     /// <summary>What a message's content renders as: its text, and function calls and results written out.</summary>
@@ -189,6 +180,16 @@ public sealed class ChatPromptEncoder
 
         var ids = tokenizer.EncodeToIds(text);
         return ids.Count == 1 && tokenizer.Decode(ids) == text ? ids[0] : null;
+    }
+
+    private bool AppendStart(List<int> ids)
+    {
+        if (_bos is int bos)
+        {
+            ids.Add(bos);
+        }
+
+        return Append(ids, _prefix, string.Empty, string.Empty, runStarts: true);
     }
 
     // runStarts: whether the first text follows a special token or the start of the prompt (see the remarks);

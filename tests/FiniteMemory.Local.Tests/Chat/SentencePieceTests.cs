@@ -102,7 +102,7 @@ public class SentencePieceTests
         var folder = TestModels.Folder("sentencepiece-added-" + Guid.NewGuid().ToString("N"));
         File.WriteAllBytes(Path.Combine(folder, "tokenizer.model"), TinySentencePiece.Model);
         File.WriteAllText(Path.Combine(folder, "added_tokens.json"), """{"<|extra|>": 514}""");
-        File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), """{"add_bos_token": true, "added_tokens_decoder": {"515": {"content": "<|tool|>", "special": true}}}""");
+        File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), """{"added_tokens_decoder": {"515": {"content": "<|tool|>", "special": true}}}""");
 
         var tokenizer = LocalTokenizer.FromFolder(folder);
 
