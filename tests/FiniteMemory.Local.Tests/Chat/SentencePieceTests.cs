@@ -132,6 +132,17 @@ public class SentencePieceTests
     }
 
     [Test]
+    public async Task AFileThatIsNotASentencePieceModelIsAClearError()
+    {
+        var folder = TestModels.Folder("sentencepiece-garbage-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllText(Path.Combine(folder, "tokenizer.model"), "version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 499723\n");
+
+        var ex = await Assert.That(() => LocalTokenizer.FromFolder(folder)).Throws<InvalidDataException>();
+        await Assert.That(ex!.Message).Contains("tokenizer.model");
+        await Assert.That(ex.Message).Contains("not a SentencePiece model");
+    }
+
+    [Test]
     [MethodDataSource(nameof(Templates))]
     public async Task AppendingATurnNeverChangesTheIdsOfEarlierTurns(ChatTemplate template)
     {
