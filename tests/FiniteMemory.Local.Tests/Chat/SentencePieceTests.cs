@@ -6,6 +6,7 @@ using FiniteMemory.Local.Tokenization;
 using FiniteMemory.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.ML.Tokenizers;
+using TUnit.Assertions.Enums;
 
 namespace FiniteMemory.Local.Tests.Chat;
 
@@ -77,7 +78,7 @@ public class SentencePieceTests
         var raw = TinySentencePiece.Raw();
         foreach (var (text, ids) in expected)
         {
-            await Assert.That(raw.EncodeToIds(text)).IsEquivalentTo(ids);
+            await Assert.That(raw.EncodeToIds(text)).IsEquivalentTo(ids, CollectionOrdering.Matching);
         }
     }
 
@@ -106,7 +107,7 @@ public class SentencePieceTests
 
         var tokenizer = LocalTokenizer.FromFolder(folder);
 
-        await Assert.That(tokenizer.EncodeToIds("hi</s><|im_start|><|extra|><|tool|>")).IsEquivalentTo(new[] { 339, TinySentencePiece.Eos, TinySentencePiece.ImStart, 514, 515 });
+        await Assert.That(tokenizer.EncodeToIds("hi</s><|im_start|><|extra|><|tool|>")).IsEquivalentTo(new[] { 339, TinySentencePiece.Eos, TinySentencePiece.ImStart, 514, 515 }, CollectionOrdering.Matching);
         await Assert.That(tokenizer.CountTokens("Hello world")).IsEqualTo(2);
     }
 
@@ -151,12 +152,12 @@ public class SentencePieceTests
         {
             var shorter = encoder.Encode(Conversation.Take(n), addGenerationPrompt: false);
             var longer = encoder.Encode(Conversation.Take(n + 1), addGenerationPrompt: false);
-            await Assert.That(longer.Take(shorter.Count)).IsEquivalentTo(shorter);
+            await Assert.That(longer.Take(shorter.Count)).IsEquivalentTo(shorter, CollectionOrdering.Matching);
         }
 
         var prompt = encoder.Encode(Conversation.Take(2));
         var answered = encoder.Encode(Conversation.Take(3), addGenerationPrompt: false);
-        await Assert.That(answered.Take(prompt.Count)).IsEquivalentTo(prompt);
+        await Assert.That(answered.Take(prompt.Count)).IsEquivalentTo(prompt, CollectionOrdering.Matching);
     }
 
     [Test]
@@ -172,7 +173,7 @@ public class SentencePieceTests
             for (var n = 1; n <= Conversation.Count; n++)
             {
                 var ids = encoder.Encode(Conversation.Take(n));
-                await Assert.That(ids).IsEquivalentTo(Reference(encoder, Render(template, Conversation.Take(n)), TinySentencePiece.Raw()));
+                await Assert.That(ids).IsEquivalentTo(Reference(encoder, Render(template, Conversation.Take(n)), TinySentencePiece.Raw()), CollectionOrdering.Matching);
             }
         }
     }
@@ -204,11 +205,11 @@ public class SentencePieceTests
             if (template == ChatTemplate.ChatML && encoder.IsSpecialToken("<|im_start|>"))
             {
                 await Assert.That(ids.Count(static id => id == TinySentencePiece.ImStart)).IsEqualTo(Conversation.Count + 1);
-                await Assert.That(encoder.StopTokenIds).IsEquivalentTo(new[] { TinySentencePiece.ImEnd });
+                await Assert.That(encoder.StopTokenIds).IsEquivalentTo(new[] { TinySentencePiece.ImEnd }, CollectionOrdering.Matching);
             }
             else if (template != ChatTemplate.ChatML)
             {
-                await Assert.That(encoder.StopTokenIds).IsEquivalentTo(new[] { TinySentencePiece.Eos });
+                await Assert.That(encoder.StopTokenIds).IsEquivalentTo(new[] { TinySentencePiece.Eos }, CollectionOrdering.Matching);
             }
         }
     }
