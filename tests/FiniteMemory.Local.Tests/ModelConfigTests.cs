@@ -1,4 +1,5 @@
 using System.Text;
+using TUnit.Assertions.Enums;
 
 namespace FiniteMemory.Local.Tests;
 
@@ -12,7 +13,7 @@ public class ModelConfigTests
     public async Task AnEosTokenIdArrayGivesEveryIdAndTheFirstAsTheId()
     {
         var config = Parse("{" + Llama + """, "eos_token_id": [128001, 128008, 128009]}""");
-        await Assert.That(config.EosTokenIds).IsEquivalentTo(new[] { 128001, 128008, 128009 });
+        await Assert.That(config.EosTokenIds).IsEquivalentTo(new[] { 128001, 128008, 128009 }, CollectionOrdering.Matching);
         await Assert.That(config.EosTokenId).IsEqualTo(128001);
         await Assert.That(config.KeyValueHeads).IsEqualTo(2);
     }
@@ -21,7 +22,7 @@ public class ModelConfigTests
     public async Task ASingleEosTokenIdIsTheOnlyOne()
     {
         var config = Parse("{" + Llama + """, "eos_token_id": 2}""");
-        await Assert.That(config.EosTokenIds).IsEquivalentTo(new[] { 2 });
+        await Assert.That(config.EosTokenIds).IsEquivalentTo(new[] { 2 }, CollectionOrdering.Matching);
         await Assert.That(config.EosTokenId).IsEqualTo(2);
     }
 

@@ -7,14 +7,36 @@ using Microsoft.ML.Tokenizers;
 namespace FiniteMemory.Local.Chat;
 
 /// <summary>
-/// Turns messages into token ids with a <see cref="ChatTemplate"/>, one segment at a time: literal text between
-/// special tokens, the role and the content are each encoded separately and the ids concatenated. A message's ids
-/// therefore depend only on that message, and a prompt for turn N+1 starts with the ids of turn N's messages.
+/// Turns messages into token ids with a <see cref="ChatTemplate"/>, one message at a time: the message is rendered,
+/// split at the template's special tokens (each one id), and the text between them (role, content and the literal
+/// text around them) is encoded as one string, as a whole-string encoding of the rendered prompt would. A message's
+/// ids therefore depend only on that message, and a prompt for turn N+1 starts with the ids of turn N's messages.
 /// </summary>
-/// <remarks>Thread-safe (the tokenizers of Microsoft.ML.Tokenizers are).</remarks>
+/// <remarks>
+/// <para>
+/// With a SentencePiece tokenizer (<see cref="SentencePieceTokenizer"/>: Llama 1/2, Mistral, TinyLlama) the prompt
+/// starts with BOS exactly once (unless the template's prefix already does), whatever the tokenizer's own
+/// <see cref="SentencePieceTokenizer.AddBeginningOfSentence"/> says, and no segment gets a BOS or EOS of its own.
+/// SentencePiece prepends a dummy <c>▁</c> (a space) to every string it encodes. The reference these models were
+/// trained on (Meta's Llama 2 code, Hugging Face's Llama tokenizer) encodes each run of text between special tokens
+/// separately, so each such run starts with <c>▁</c>. The encoder gives exactly that: a run right after a special
+/// token (or at the start of the prompt) gets the dummy prefix, and text that continues a run does not (the start of
+/// a message whose template begins with text, e.g. Zephyr's <c>&lt;|user|&gt;</c> after the previous message's
+/// <c>&lt;/s&gt;\n</c>, gets no <c>▁</c>, while the first message, right after BOS, does). A message's ids depend
+/// only on the message and on whether the unit before it ended with a special token, which is the same for every
+/// message but the first, so appending a turn still never changes earlier ids. <see cref="AppendMessage(List{int}, ChatMessage)"/>
+/// encodes a message as it follows another message.
+/// </para>
+/// <para>Thread-safe (the tokenizers of Microsoft.ML.Tokenizers are).</para>
+/// </remarks>
 public sealed class ChatPromptEncoder
 {
+    // SentencePiece's escaped space; its normalizer prepends one to every string (the dummy prefix).
+    private const char Space = '\u2581';
     private readonly Tokenizer _tokenizer;
+    private readonly SentencePieceTokenizer? _sentencePiece;
+    private readonly int? _bos;
+    private readonly bool _messageFollowsSpecial;
     private readonly Dictionary<string, int> _specialIds = new(StringComparer.Ordinal);
     private readonly Segment[] _message;
     private readonly Segment[] _generation;
@@ -26,7 +48,18 @@ public sealed class ChatPromptEncoder
         ArgumentNullException.ThrowIfNull(tokenizer);
         Template = template;
         _tokenizer = tokenizer;
-        foreach (var special in template.SpecialTokens)
+        _sentencePiece = tokenizer as SentencePieceTokenizer;
+        IEnumerable<string> specials = template.SpecialTokens;
+        if (_sentencePiece is not null)
+        {
+            specials = specials.Append(_sentencePiece.BeginningOfSentenceToken).Append(_sentencePiece.EndOfSentenceToken);
+            if (!template.Prefix.StartsWith(_sentencePiece.BeginningOfSentenceToken, StringComparison.Ordinal))
+            {
+                _bos = _sentencePiece.BeginningOfSentenceId;
+            }
+        }
+
+        foreach (var special in specials)
         {
             if (SingleId(tokenizer, special) is int id)
             {
@@ -37,6 +70,7 @@ public sealed class ChatPromptEncoder
         _message = Parse(template.MessageFormat);
         _generation = Parse(template.GenerationPrompt);
         _prefix = Parse(template.Prefix);
+        _messageFollowsSpecial = _message.Length > 0 && _message[^1].Kind == SegmentKind.Special;
         StopTokenIds = [.. template.StopSequences.Where(_specialIds.ContainsKey).Select(s => _specialIds[s])];
     }
 
@@ -54,39 +88,48 @@ public sealed class ChatPromptEncoder
     {
         ArgumentNullException.ThrowIfNull(messages);
         var ids = new List<int>();
-        AppendPrefix(ids);
+
+        // Whether the next text starts a run: the first message follows the prefix, later ones the message before.
+        var runStarts = AppendStart(ids);
         foreach (var m in messages)
         {
-            AppendMessage(ids, m);
+            ArgumentNullException.ThrowIfNull(m);
+            runStarts = Append(ids, _message, m.Role.Value, TextOf(m), runStarts);
         }
 
         if (addGenerationPrompt)
         {
-            AppendGenerationPrompt(ids);
+            Append(ids, _generation, string.Empty, string.Empty, runStarts);
         }
 
         return ids;
     }
 
-    /// <summary>Appends the template's prefix.</summary>
-    public void AppendPrefix(List<int> ids) => Append(ids, _prefix, string.Empty, string.Empty);
+    /// <summary>Appends the template's prefix (after BOS when the tokenizer is SentencePiece).</summary>
+    public void AppendPrefix(List<int> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        AppendStart(ids);
+    }
 
-    /// <summary>Appends one message.</summary>
+    /// <summary>
+    /// Appends one message as it is encoded after another message (for the first message after the prefix,
+    /// <see cref="Encode"/> can differ by SentencePiece's dummy prefix; see the remarks).
+    /// </summary>
     public void AppendMessage(List<int> ids, ChatMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        Append(ids, _message, message.Role.Value, TextOf(message));
+        Append(ids, _message, message.Role.Value, TextOf(message), _messageFollowsSpecial);
     }
 
     /// <summary>Appends one message given as role and text.</summary>
-    public void AppendMessage(List<int> ids, string role, string content) => Append(ids, _message, role, content);
+    public void AppendMessage(List<int> ids, string role, string content) => Append(ids, _message, role, content, _messageFollowsSpecial);
 
     /// <summary>Appends the generation prompt.</summary>
-    public void AppendGenerationPrompt(List<int> ids) => Append(ids, _generation, string.Empty, string.Empty);
+    public void AppendGenerationPrompt(List<int> ids) => Append(ids, _generation, string.Empty, string.Empty, _messageFollowsSpecial);
 
-    /// <summary>Encodes plain text (no template), as the content of a message would be.</summary>
-    public IReadOnlyList<int> EncodeText(string text) =>
-        string.IsNullOrEmpty(text) ? [] : _tokenizer.EncodeToIds(text, considerPreTokenization: true, considerNormalization: true);
+    /// <summary>Encodes plain text (no template, no BOS), as a run of text at the start of a prompt would be.</summary>
+    public IReadOnlyList<int> EncodeText(string text) => string.IsNullOrEmpty(text) ? [] : EncodeRun(text, runStarts: true);
 
     /// <summary>What a message's content renders as: its text, and function calls and results written out.</summary>
     public static string TextOf(ChatMessage message)
@@ -124,13 +167,34 @@ public sealed class ChatPromptEncoder
     };
 
     // A special token is one id whose decoding gives the string back; anything else is text in this vocabulary.
+    // SentencePiece decodes special tokens only when asked, and a control piece (<s>, </s>) is one id of its
+    // vocabulary even where its text encoder does not match it.
     private static int? SingleId(Tokenizer tokenizer, string text)
     {
+        if (tokenizer is SentencePieceTokenizer sentencePiece)
+        {
+            return sentencePiece.SpecialTokens?.TryGetValue(text, out var special) is true ? special
+                : sentencePiece.Vocabulary.TryGetValue(text, out var piece) ? piece
+                : null;
+        }
+
         var ids = tokenizer.EncodeToIds(text);
         return ids.Count == 1 && tokenizer.Decode(ids) == text ? ids[0] : null;
     }
 
-    private void Append(List<int> ids, Segment[] segments, string role, string content)
+    private bool AppendStart(List<int> ids)
+    {
+        if (_bos is int bos)
+        {
+            ids.Add(bos);
+        }
+
+        return Append(ids, _prefix, string.Empty, string.Empty, runStarts: true);
+    }
+
+    // runStarts: whether the first text follows a special token or the start of the prompt (see the remarks);
+    // returns whether text after these segments would.
+    private bool Append(List<int> ids, Segment[] segments, string role, string content, bool runStarts)
     {
         var text = new StringBuilder();
         foreach (var segment in segments)
@@ -138,12 +202,12 @@ public sealed class ChatPromptEncoder
             switch (segment.Kind)
             {
                 case SegmentKind.Special:
-                    Flush(ids, text);
+                    Flush(ids, text, ref runStarts);
                     ids.Add(_specialIds[segment.Text]);
+                    runStarts = true;
                     break;
                 case SegmentKind.Content:
-                    Flush(ids, text);
-                    ids.AddRange(EncodeText(content));
+                    text.Append(content);
                     break;
                 default:
                     text.Append(segment.Text.Replace("{role}", role, StringComparison.Ordinal));
@@ -151,16 +215,40 @@ public sealed class ChatPromptEncoder
             }
         }
 
-        Flush(ids, text);
+        Flush(ids, text, ref runStarts);
+        return runStarts;
     }
 
-    private void Flush(List<int> ids, StringBuilder text)
+    private void Flush(List<int> ids, StringBuilder text, ref bool runStarts)
     {
         if (text.Length > 0)
         {
-            ids.AddRange(EncodeText(text.ToString()));
+            ids.AddRange(EncodeRun(text.ToString(), runStarts));
             text.Clear();
+            runStarts = false;
         }
+    }
+
+    // Text between special tokens; with SentencePiece, with its dummy prefix only where a run starts, never a BOS/EOS.
+    private IReadOnlyList<int> EncodeRun(string text, bool runStarts)
+    {
+        if (_sentencePiece is not { } sentencePiece)
+        {
+            return _tokenizer.EncodeToIds(text, considerPreTokenization: true, considerNormalization: true);
+        }
+
+        if (runStarts || !sentencePiece.AddDummyPrefix || sentencePiece.TreatWhitespaceAsSuffix || sentencePiece.Normalizer is not { } normalizer)
+        {
+            return sentencePiece.EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false, considerPreTokenization: true, considerNormalization: true);
+        }
+
+        var normalized = normalizer.Normalize(text);
+        if (normalized.Length > 0 && normalized[0] == Space)
+        {
+            normalized = normalized[1..];
+        }
+
+        return sentencePiece.EncodeToIds(normalized, addBeginningOfSentence: false, addEndOfSentence: false, considerPreTokenization: true, considerNormalization: false);
     }
 
     // Splits a format at the special tokens the vocabulary has and at {content}.

@@ -8,9 +8,10 @@ namespace FiniteMemory.Local.Chat;
 /// and the stop sequences that end a reply.
 /// </summary>
 /// <remarks>
-/// Rendering is token-stable (see <see cref="ChatPromptEncoder"/>): every segment is encoded on its own and the ids
-/// concatenated, so the ids of earlier turns never change when a turn is appended and the next call can reuse the
-/// cached prefix. A special token the tokenizer's vocabulary lacks is encoded as ordinary text.
+/// Rendering is token-stable (see <see cref="ChatPromptEncoder"/>): every message is encoded on its own (split at
+/// the special tokens) and the ids concatenated, so the ids of earlier turns never change when a turn is appended and
+/// the next call can reuse the cached prefix. A special token the tokenizer's vocabulary lacks is encoded as
+/// ordinary text.
 /// </remarks>
 public sealed class ChatTemplate
 {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Google.Protobuf;
 using Microsoft.ML.Tokenizers;
 
 namespace FiniteMemory.Local.Tokenization;
@@ -62,16 +63,39 @@ public static partial class LocalTokenizer
         throw new FileNotFoundException($"The model folder '{folder}' has no tokenizer: expected 'tokenizer.json' (byte-level BPE) or 'tokenizer.model' (SentencePiece). Copy the tokenizer files from the model's repository, or pass a Tokenizer instance.", json);
     }
 
-    /// <summary>Loads a SentencePiece <c>tokenizer.model</c> as a <see cref="LlamaTokenizer"/> (no BOS added: chat templates add it).</summary>
+    /// <summary>
+    /// Loads a SentencePiece BPE <c>tokenizer.model</c> (Llama 1/2, Mistral, TinyLlama) as a
+    /// <see cref="LlamaTokenizer"/>. Its control, unknown and user-defined pieces (<c>&lt;s&gt;</c>, <c>&lt;/s&gt;</c>,
+    /// <c>&lt;|im_start|&gt;</c> …) and the tokens a fine-tune added beside it (<c>added_tokens.json</c>,
+    /// <c>added_tokens_decoder</c> of <c>tokenizer_config.json</c>) are each one id wherever they occur in text, as
+    /// Hugging Face's tokenizer matches them.
+    /// </summary>
+    /// <remarks>
+    /// The tokenizer adds no BOS of its own, so counting text counts only the text; <see cref="Chat.ChatPromptEncoder"/>
+    /// starts a prompt with BOS once.
+    /// </remarks>
+    /// <exception cref="InvalidDataException">The file is not a SentencePiece model, or it is a Unigram one; the message names the file.</exception>
     public static Tokenizer FromSentencePiece(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var stream = File.OpenRead(path);
+        var bytes = File.ReadAllBytes(path);
+        Dictionary<string, int> special;
         try
         {
-            return LlamaTokenizer.Create(stream, addBeginOfSentence: false, addEndOfSentence: false);
+            special = SentencePieceModelFile.SpecialPieces(bytes, path);
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or IOException)
+        catch (InvalidProtocolBufferException ex)
+        {
+            throw new InvalidDataException($"{path}: not a SentencePiece model ({ex.Message}).", ex);
+        }
+
+        AddedTokens.AddFromFolder(Path.GetDirectoryName(Path.GetFullPath(path))!, special);
+        using var stream = new MemoryStream(bytes, writable: false);
+        try
+        {
+            return LlamaTokenizer.Create(stream, addBeginOfSentence: false, addEndOfSentence: false, special.Count > 0 ? special : null);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or IOException or InvalidProtocolBufferException)
         {
             throw new InvalidDataException($"{path}: not a SentencePiece model ({ex.Message}).", ex);
         }

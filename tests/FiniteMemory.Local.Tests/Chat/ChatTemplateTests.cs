@@ -1,6 +1,7 @@
 using FiniteMemory.Local.Chat;
 using FiniteMemory.Testing;
 using Microsoft.Extensions.AI;
+using TUnit.Assertions.Enums;
 
 namespace FiniteMemory.Local.Tests.Chat;
 
@@ -24,7 +25,7 @@ public class ChatTemplateTests
             {
                 var shorter = encoder.Encode(Conversation.Take(n), addGenerationPrompt: false);
                 var longer = encoder.Encode(Conversation.Take(n + 1), addGenerationPrompt: false);
-                await Assert.That(longer.Take(shorter.Count)).IsEquivalentTo(shorter);
+                await Assert.That(longer.Take(shorter.Count)).IsEquivalentTo(shorter, CollectionOrdering.Matching);
             }
         }
     }
@@ -35,7 +36,7 @@ public class ChatTemplateTests
         var encoder = ChatTemplate.ChatML.CreateEncoder(TestModels.Gpt2Tokenizer);
         var prompt = encoder.Encode(Conversation.Take(2));
         var answered = encoder.Encode(Conversation.Take(3), addGenerationPrompt: false);
-        await Assert.That(answered.Take(prompt.Count)).IsEquivalentTo(prompt);
+        await Assert.That(answered.Take(prompt.Count)).IsEquivalentTo(prompt, CollectionOrdering.Matching);
     }
 
     [Test]
@@ -59,7 +60,7 @@ public class ChatTemplateTests
 
         await Assert.That(ids[^1]).IsEqualTo(50256);
         await Assert.That(ids.Count(static id => id == 50256)).IsEqualTo(1);
-        await Assert.That(encoder.StopTokenIds).IsEquivalentTo(new[] { 50256 });
+        await Assert.That(encoder.StopTokenIds).IsEquivalentTo(new[] { 50256 }, CollectionOrdering.Matching);
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using FiniteMemory.Local.Tokenization;
 using FiniteMemory.Testing;
+using TUnit.Assertions.Enums;
 
 namespace FiniteMemory.Local.Tests.Chat;
 
@@ -28,8 +29,8 @@ public class TokenizerLoadingTests
 
         var tokenizer = LocalTokenizer.FromFolder(folder);
 
-        await Assert.That(tokenizer.EncodeToIds("hello world")).IsEquivalentTo(new[] { 11, 12, 13, 2, 7 });
-        await Assert.That(tokenizer.EncodeToIds("<|im_start|>hello")).IsEquivalentTo(new[] { 14, 11 });
+        await Assert.That(tokenizer.EncodeToIds("hello world")).IsEquivalentTo(new[] { 11, 12, 13, 2, 7 }, CollectionOrdering.Matching);
+        await Assert.That(tokenizer.EncodeToIds("<|im_start|>hello")).IsEquivalentTo(new[] { 14, 11 }, CollectionOrdering.Matching);
         await Assert.That(tokenizer.Decode([11, 12, 13, 2, 7])).IsEqualTo("hello world");
     }
 

@@ -1,6 +1,7 @@
 using FiniteMemory.Local.Chat;
 using FiniteMemory.Testing;
 using Microsoft.Extensions.AI;
+using TUnit.Assertions.Enums;
 
 namespace FiniteMemory.Local.Tests.Client;
 
@@ -51,7 +52,7 @@ public class LocalChatClientTests
             var reused = await reusing.GetResponseAsync(second, options.Clone());
             var recomputed = await fresh.GetResponseAsync(second, options.Clone());
 
-            await Assert.That(traced.LastCacheIds).IsEquivalentTo(baseline.LastCacheIds);
+            await Assert.That(traced.LastCacheIds).IsEquivalentTo(baseline.LastCacheIds, CollectionOrdering.Matching);
             await Assert.That(reused.Text).IsEqualTo(recomputed.Text);
 
             var prompt = reusing.Encoder.Encode(second);
@@ -162,7 +163,7 @@ public class LocalChatClientTests
             var after = await client.GetResponseAsync(FirstTurn, options);
             var expected = await fresh.GetResponseAsync(FirstTurn, options);
             await Assert.That(after.Text).IsEqualTo(expected.Text);
-            await Assert.That(traced.LastCacheIds).IsEquivalentTo(baseline.LastCacheIds);
+            await Assert.That(traced.LastCacheIds).IsEquivalentTo(baseline.LastCacheIds, CollectionOrdering.Matching);
         }
     }
 

@@ -8,6 +8,7 @@ using FiniteMemory.Sessions;
 using FiniteMemory.Testing;
 using FiniteMemory.Tokens;
 using Microsoft.Extensions.AI;
+using TUnit.Assertions.Enums;
 
 namespace FiniteMemory.Local.Tests.Importance;
 
@@ -56,7 +57,7 @@ public class ImportanceSourceTests
         await Assert.That(scores.All(static s => float.IsFinite(s) && s >= 0 && s <= 1)).IsTrue();
         await Assert.That(scores.Max()).IsEqualTo(1f);
         await Assert.That(scores.Distinct().Count()).IsEqualTo(scores.Length);
-        await Assert.That(await Score(source, entries, query)).IsEquivalentTo(scores);
+        await Assert.That(await Score(source, entries, query)).IsEquivalentTo(scores, CollectionOrdering.Matching);
     }
 
     [Test]

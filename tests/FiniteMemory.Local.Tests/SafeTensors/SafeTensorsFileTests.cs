@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using FiniteMemory.Local.SafeTensors;
 using FiniteMemory.Testing;
+using TUnit.Assertions.Enums;
 
 namespace FiniteMemory.Local.Tests.SafeTensors;
 
@@ -39,9 +40,9 @@ public class SafeTensorsFileTests
 
         using var file = SafeTensorsFile.Open(path);
         await Assert.That(file.Tensors.Count).IsEqualTo(2);
-        await Assert.That(file["a"].Shape).IsEquivalentTo(new long[] { 2, 3 });
-        await Assert.That(file.ReadFloats("a")).IsEquivalentTo(a);
-        await Assert.That(file.ReadFloats("b")).IsEquivalentTo(b);
+        await Assert.That(file["a"].Shape).IsEquivalentTo(new long[] { 2, 3 }, CollectionOrdering.Matching);
+        await Assert.That(file.ReadFloats("a")).IsEquivalentTo(a, CollectionOrdering.Matching);
+        await Assert.That(file.ReadFloats("b")).IsEquivalentTo(b, CollectionOrdering.Matching);
         await Assert.That(file.Metadata["format"]).IsEqualTo("pt");
     }
 
@@ -56,8 +57,8 @@ public class SafeTensorsFileTests
         var path = WriteRaw("""{"h":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},"b":{"dtype":"BF16","shape":[2],"data_offsets":[4,8]}}""", data);
 
         using var file = SafeTensorsFile.Open(path);
-        await Assert.That(file.ReadFloats("h")).IsEquivalentTo(new[] { 1.5f, -0.25f });
-        await Assert.That(file.ReadFloats("b")).IsEquivalentTo(new[] { 3.5f, -96f });
+        await Assert.That(file.ReadFloats("h")).IsEquivalentTo(new[] { 1.5f, -0.25f }, CollectionOrdering.Matching);
+        await Assert.That(file.ReadFloats("b")).IsEquivalentTo(new[] { 3.5f, -96f }, CollectionOrdering.Matching);
     }
 
     [Test]
