@@ -366,38 +366,41 @@ internal sealed class MemoryEngine
 
     private static void Record(TurnStats stats, Activity? activity)
     {
-        var tag = new KeyValuePair<string, object?>("finitememory.policy", stats.Policy);
-        FiniteMemoryTelemetry.PolicyCalls.Add(1, tag);
-        FiniteMemoryTelemetry.TokensSeen.Add(stats.TokensSeen, tag);
-        FiniteMemoryTelemetry.TokensRetained.Add(stats.TokensRetained, tag);
-        FiniteMemoryTelemetry.Evictions.Add(stats.NewlyEvicted, tag);
-        if (stats.Truncated > 0)
+        if (FiniteMemoryTelemetry.BuildMeasured)
         {
-            FiniteMemoryTelemetry.Truncations.Add(stats.Truncated, tag);
-        }
+            var tag = new KeyValuePair<string, object?>("finitememory.policy", stats.Policy);
+            FiniteMemoryTelemetry.PolicyCalls.Add(1, tag);
+            FiniteMemoryTelemetry.TokensSeen.Add(stats.TokensSeen, tag);
+            FiniteMemoryTelemetry.TokensRetained.Add(stats.TokensRetained, tag);
+            FiniteMemoryTelemetry.Evictions.Add(stats.NewlyEvicted, tag);
+            if (stats.Truncated > 0)
+            {
+                FiniteMemoryTelemetry.Truncations.Add(stats.Truncated, tag);
+            }
 
-        if (stats.Fallback is not null)
-        {
-            FiniteMemoryTelemetry.Fallbacks.Add(1, tag);
-        }
+            if (stats.Fallback is not null)
+            {
+                FiniteMemoryTelemetry.Fallbacks.Add(1, tag);
+            }
 
-        if (stats.SummariesCreated > 0)
-        {
-            FiniteMemoryTelemetry.Summaries.Add(stats.SummariesCreated, tag);
-        }
+            if (stats.SummariesCreated > 0)
+            {
+                FiniteMemoryTelemetry.Summaries.Add(stats.SummariesCreated, tag);
+            }
 
-        if (stats.ClustersMerged > 0)
-        {
-            FiniteMemoryTelemetry.ClustersMerged.Add(stats.ClustersMerged, tag);
-        }
+            if (stats.ClustersMerged > 0)
+            {
+                FiniteMemoryTelemetry.ClustersMerged.Add(stats.ClustersMerged, tag);
+            }
 
-        if (stats.ImportanceEvictions > 0)
-        {
-            FiniteMemoryTelemetry.ImportanceEvictions.Add(stats.ImportanceEvictions, tag);
-        }
+            if (stats.ImportanceEvictions > 0)
+            {
+                FiniteMemoryTelemetry.ImportanceEvictions.Add(stats.ImportanceEvictions, tag);
+            }
 
-        FiniteMemoryTelemetry.PolicyDuration.Record(stats.PolicyLatency.TotalSeconds, tag);
-        FiniteMemoryTelemetry.WindowTokens.Record(stats.TokensRetained, tag);
+            FiniteMemoryTelemetry.PolicyDuration.Record(stats.PolicyLatency.TotalSeconds, tag);
+            FiniteMemoryTelemetry.WindowTokens.Record(stats.TokensRetained, tag);
+        }
 
         if (activity is { IsAllDataRequested: true })
         {

@@ -21,22 +21,26 @@ internal static class MessageShape
         var role = message.Role.Value;
         var h = ((role.Length * 31L) + role[0]) ^ (message.AuthorName?.Length ?? -1);
         var contents = message.Contents;
+        int count;
         if (contents is List<AIContent> list)
         {
-            foreach (var content in CollectionsMarshal.AsSpan(list))
+            var span = CollectionsMarshal.AsSpan(list);
+            count = span.Length;
+            foreach (var content in span)
             {
                 h = Mix(h, content);
             }
         }
         else
         {
-            for (var i = 0; i < contents.Count; i++)
+            count = contents.Count;
+            for (var i = 0; i < count; i++)
             {
                 h = Mix(h, contents[i]);
             }
         }
 
-        return (h * Prime) ^ contents.Count;
+        return (h * Prime) ^ count;
     }
 
     // One content's type and size. The exact types of ordinary messages are recognised by a method-table compare
