@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.AI;
 using FiniteMemory.Conversation;
@@ -41,7 +42,7 @@ internal sealed class ConversationCache
         {
             List<ChatMessage> list => conversation.Verify(CollectionsMarshal.AsSpan(list)),
             ChatMessage[] array => conversation.Verify(array),
-            _ => conversation.Verify([.. messages]),
+            _ => VerifyCopy(conversation, messages),
         };
 
         conversation.TruncateTo(common);
@@ -53,6 +54,26 @@ internal sealed class ConversationCache
         }
 
         return conversation;
+    }
+
+    // Another kind of list is verified through a pooled copy of the part that can match.
+    private static int VerifyCopy(Remembered conversation, IReadOnlyList<ChatMessage> messages)
+    {
+        var limit = Math.Min(conversation.Transcript.Count, messages.Count);
+        var copy = ArrayPool<ChatMessage>.Shared.Rent(limit);
+        try
+        {
+            for (var i = 0; i < limit; i++)
+            {
+                copy[i] = messages[i];
+            }
+
+            return conversation.Verify(copy.AsSpan(0, limit));
+        }
+        finally
+        {
+            ArrayPool<ChatMessage>.Shared.Return(copy, clearArray: true);
+        }
     }
 
     public void Return(Remembered conversation)

@@ -16,8 +16,8 @@ namespace FiniteMemory.Memory;
 public sealed class MemoryFrame
 {
     private readonly List<KeptGroup> _kept = new(32);
-    private KeptMarks? _marks;
     private readonly double _ratio;
+    private KeptMarks? _marks;
     private Dictionary<int, Truncation>? _truncations;
     private float[]? _scores;
     private FrameSummary? _summary;
