@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using FiniteMemory.Conversation;
 using FiniteMemory.Tokens;
@@ -285,6 +286,13 @@ public sealed class MemoryFrame
 
         Mark(group, reason, cost);
         return true;
+    }
+
+    /// <summary>Keeps a group the caller knows is not kept and fits in what remains (cost from <see cref="CostOf"/>).</summary>
+    internal void Keep(int group, KeepReason reason, int cost)
+    {
+        Debug.Assert(!IsKept(group) && cost <= Remaining, "Keep is for a group that is not kept and fits.");
+        Mark(group, reason, cost);
     }
 
     /// <summary>Drops a group a stage kept earlier. System, pinned and query groups cannot be released.</summary>

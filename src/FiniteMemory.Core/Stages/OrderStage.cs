@@ -36,22 +36,30 @@ public static class OrderStage
 
         SortNearlySorted(groups);
 
-        // Then members, as (index, reason) keys, in group order: sorted already unless groups interleave (a tool
-        // result that arrived after later messages).
+        // Then members, as (index, reason) keys, in group order: in order already unless groups interleave (a tool
+        // result that arrived after later messages), which only then needs sorting.
         Span<long> keys = count <= 256 ? stackalloc long[count] : new long[count];
         var n = 0;
+        var last = -1;
+        var inOrder = true;
         foreach (var key in groups)
         {
             foreach (var member in transcript.GroupAt((int)(key >> 8)).MemberArray)
             {
                 if (member < frame.Count)
                 {
+                    inOrder &= member > last;
+                    last = member;
                     keys[n++] = ((long)member << 8) | (key & 0xFF);
                 }
             }
         }
 
-        SortNearlySorted(keys[..n]);
+        if (!inOrder)
+        {
+            SortNearlySorted(keys[..n]);
+        }
+
         if (frame.ShowsEntriesAsIs)
         {
             return AsIs(transcript, keys[..n], out rawTokens);
