@@ -13,6 +13,7 @@ namespace FiniteMemory.Benchmarks;
 /// against Microsoft.Extensions.AI's MessageCountingChatReducer and Semantic Kernel's
 /// ChatHistoryTruncationReducer, each told to keep the number of messages FiniteMemory's 4,000-token window holds.
 /// The peers count messages; FiniteMemory counts tokens, keeps tool calls with their results and pins.
+/// Every method enumerates the messages it would send, so each pays for producing them.
 /// </summary>
 [MemoryDiagnoser]
 public class PerTurnReductionBenchmarks
@@ -63,7 +64,7 @@ public class PerTurnReductionBenchmarks
     public async Task<int> SemanticKernelTruncation() => Count(await _sk.ReduceAsync(_history, CancellationToken.None) ?? _history);
 
     [Benchmark(Description = "FiniteMemory session (sliding)")]
-    public async Task<int> FiniteMemorySession() => (await _session.PrepareAsync()).Messages.Count;
+    public async Task<int> FiniteMemorySession() => Count((await _session.PrepareAsync()).ChatMessages);
 
     [Benchmark(Description = "FiniteMemory IChatReducer (sliding)")]
     public async Task<int> FiniteMemoryReducer() => Count(await _reducer.ReduceAsync(_messages, CancellationToken.None));

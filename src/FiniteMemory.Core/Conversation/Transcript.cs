@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using Microsoft.Extensions.AI;
+using FiniteMemory.Memory;
 using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Conversation;
@@ -25,6 +26,7 @@ public sealed class Transcript : IReadOnlyList<MemoryEntry>
     private readonly Dictionary<string, int> _groupByCallId = new(StringComparer.Ordinal);
     private readonly List<int> _mandatoryGroups = [];
     private Dictionary<Type, TranscriptState>? _states;
+    private KeptMarks? _spareMarks;
 
     // The generated-id counter as it was before each entry, so that undoing entries also undoes their ids.
     private readonly List<int> _nextIdBefore = [];
@@ -299,6 +301,15 @@ public sealed class Transcript : IReadOnlyList<MemoryEntry>
     /// it before the next policy build, and undoing messages waits for it before their state is forgotten.
     /// </summary>
     internal Task? RunningPolicy { get; set; }
+
+    /// <summary>
+    /// Lends this conversation's kept-group marks to a frame (new marks if another frame still holds them, e.g. a
+    /// policy abandoned at its latency budget). Give them back with <see cref="ReturnMarks"/> once the frame is done.
+    /// </summary>
+    internal KeptMarks RentMarks() => Interlocked.Exchange(ref _spareMarks, null) ?? new KeptMarks();
+
+    /// <summary>Takes back marks lent by <see cref="RentMarks"/>; the frame that held them no longer uses them.</summary>
+    internal void ReturnMarks(KeptMarks marks) => Volatile.Write(ref _spareMarks, marks);
 
     /// <summary>The ids of the first <see cref="Count"/> entries; stays valid (unchanged) after later appends and undos.</summary>
     internal IdSnapshot Ids => new(_ids, _entries.Count);

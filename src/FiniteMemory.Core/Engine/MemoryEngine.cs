@@ -42,17 +42,67 @@ internal sealed class MemoryEngine
 
     internal StatsRecorder Recorder => _stats;
 
-    public async ValueTask<ContextWindow> BuildAsync(Transcript transcript, int toolTokens, WindowHistory previous, CancellationToken cancellationToken)
+    /// <summary>Builds the window for <paramref name="transcript"/> as it stands.</summary>
+    /// <remarks>
+    /// The usual turn runs synchronously and allocates no state machine: no abandoned build to wait for, and a
+    /// policy (sliding, or any whose stages do not await) that completes at once. Anything else continues
+    /// asynchronously. Failures are reported through the returned task either way, as from an async method.
+    /// </remarks>
+    public ValueTask<ContextWindow> BuildAsync(Transcript transcript, int toolTokens, WindowHistory previous, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        var time = Options.TimeProvider;
-        var started = time.GetTimestamp();
-        using var activity = FiniteMemoryTelemetry.ActivitySource.StartActivity(FiniteMemoryTelemetry.BuildActivityName);
+        Activity? activity = null;
+        var handedOff = false;
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var started = Options.TimeProvider.GetTimestamp();
+            activity = FiniteMemoryTelemetry.ActivitySource.StartActivity(FiniteMemoryTelemetry.BuildActivityName);
+            var build = new Build(transcript, toolTokens, Calibration.Ratio, previous, started, activity);
+            var frame = StartFrame(build);
+            var policy = Options.Policy;
+            if (transcript.RunningPolicy is { IsCompleted: false } || (Options.LatencyBudget is not null && policy is not SlidingPolicy))
+            {
+                handedOff = true;
+                return BuildSlowAsync(build, frame, cancellationToken);
+            }
 
-        var ratio = Calibration.Ratio;
-        var policy = Options.Policy;
-        var framing = Counter.RequestOverhead + toolTokens;
-        var reserved = Options.ReserveTokens + (int)TokenCalibration.Scale(framing, ratio);
+            ValueTask pending;
+            try
+            {
+                pending = policy.BuildAsync(frame, cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
+            {
+                return new(Finish(build, frame, Describe(ex)));
+            }
+
+            if (!pending.IsCompletedSuccessfully)
+            {
+                handedOff = true;
+                return FinishAsync(build, frame, pending, cancellationToken);
+            }
+
+            pending.GetAwaiter().GetResult();
+            return new(Finish(build, frame, fallback: null));
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException<ContextWindow>(ex);
+        }
+        finally
+        {
+            if (!handedOff)
+            {
+                activity?.Dispose();
+            }
+        }
+    }
+
+    // The budget left for messages, a frame over the transcript, and the mandatory messages kept in it.
+    private MemoryFrame StartFrame(in Build build)
+    {
+        var framing = Counter.RequestOverhead + build.ToolTokens;
+        var reserved = Options.ReserveTokens + (int)TokenCalibration.Scale(framing, build.Ratio);
         if (reserved >= Options.Budget)
         {
             throw new MemoryBudgetException(
@@ -62,20 +112,60 @@ internal sealed class MemoryEngine
                     Options.Budget,
                     Options.ReserveTokens,
                     Counter.RequestOverhead,
-                    toolTokens),
+                    build.ToolTokens),
                 Options.Budget - Options.ReserveTokens,
                 reserved);
         }
 
-        var frame = new MemoryFrame(transcript, policy.Name, Options.Budget, reserved, ratio, Services);
+        var frame = new MemoryFrame(build.Transcript, Options.Policy.Name, Options.Budget, reserved, build.Ratio, Services);
         PinStage.Run(frame);
-        var fallback = await WaitForAbandonedPolicyAsync(transcript, cancellationToken).ConfigureAwait(false)
-            ?? await RunPolicyAsync(policy, frame, cancellationToken).ConfigureAwait(false);
+        return frame;
+    }
+
+    // A build that waits for an abandoned one, runs its policy under a latency budget, or has a policy that awaits.
+    private async ValueTask<ContextWindow> BuildSlowAsync(Build build, MemoryFrame frame, CancellationToken cancellationToken)
+    {
+        using (build.Activity)
+        {
+            var fallback = await WaitForAbandonedPolicyAsync(build.Transcript, cancellationToken).ConfigureAwait(false)
+                ?? await RunPolicyAsync(Options.Policy, frame, cancellationToken).ConfigureAwait(false);
+            return Finish(build, frame, fallback);
+        }
+    }
+
+    private async ValueTask<ContextWindow> FinishAsync(Build build, MemoryFrame frame, ValueTask pending, CancellationToken cancellationToken)
+    {
+        using (build.Activity)
+        {
+            string? fallback = null;
+            try
+            {
+                await pending.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
+            {
+                fallback = Describe(ex);
+            }
+
+            return Finish(build, frame, fallback);
+        }
+    }
+
+    // After the policy (or its failure): the sliding fallback if needed, ordering, report, statistics, telemetry, hooks.
+    private ContextWindow Finish(in Build build, MemoryFrame frame, string? fallback)
+    {
+        var transcript = build.Transcript;
+        var policy = Options.Policy;
+        var ratio = build.Ratio;
+        var framing = Counter.RequestOverhead + build.ToolTokens;
+        var time = Options.TimeProvider;
+        var started = build.Started;
+        var previous = build.Previous;
+        var activity = build.Activity;
         if (fallback is not null)
         {
             Options.Logger?.LogWarning("FiniteMemory policy '{Policy}' fell back to sliding: {Reason}", policy.Name, fallback);
-            frame = new MemoryFrame(transcript, policy.Name, Options.Budget, reserved, ratio, Services);
-            PinStage.Run(frame);
+            frame = StartFrame(build);
             SlidingPolicy.Build(frame);
         }
 
@@ -85,6 +175,7 @@ internal sealed class MemoryEngine
         }
 
         var messages = OrderStage.Order(frame, out var rawTokens);
+        frame.ReturnMarks();
         var kept = new int[messages.Length - (frame.Summary is null ? 0 : 1)];
         int tokens = 0, truncated = 0, k = 0;
         for (var i = 0; i < messages.Length; i++)
@@ -268,42 +359,48 @@ internal sealed class MemoryEngine
         }
     }
 
+    // What one build works with, passed from its start to its finish.
+    private readonly record struct Build(Transcript Transcript, int ToolTokens, double Ratio, WindowHistory Previous, long Started, Activity? Activity);
+
     private static string Describe(Exception ex) => $"exception: {ex.GetType().Name}: {ex.Message}";
 
     private static void Record(TurnStats stats, Activity? activity)
     {
-        var tag = new KeyValuePair<string, object?>("finitememory.policy", stats.Policy);
-        FiniteMemoryTelemetry.PolicyCalls.Add(1, tag);
-        FiniteMemoryTelemetry.TokensSeen.Add(stats.TokensSeen, tag);
-        FiniteMemoryTelemetry.TokensRetained.Add(stats.TokensRetained, tag);
-        FiniteMemoryTelemetry.Evictions.Add(stats.NewlyEvicted, tag);
-        if (stats.Truncated > 0)
+        if (FiniteMemoryTelemetry.BuildMeasured)
         {
-            FiniteMemoryTelemetry.Truncations.Add(stats.Truncated, tag);
-        }
+            var tag = new KeyValuePair<string, object?>("finitememory.policy", stats.Policy);
+            FiniteMemoryTelemetry.PolicyCalls.Add(1, tag);
+            FiniteMemoryTelemetry.TokensSeen.Add(stats.TokensSeen, tag);
+            FiniteMemoryTelemetry.TokensRetained.Add(stats.TokensRetained, tag);
+            FiniteMemoryTelemetry.Evictions.Add(stats.NewlyEvicted, tag);
+            if (stats.Truncated > 0)
+            {
+                FiniteMemoryTelemetry.Truncations.Add(stats.Truncated, tag);
+            }
 
-        if (stats.Fallback is not null)
-        {
-            FiniteMemoryTelemetry.Fallbacks.Add(1, tag);
-        }
+            if (stats.Fallback is not null)
+            {
+                FiniteMemoryTelemetry.Fallbacks.Add(1, tag);
+            }
 
-        if (stats.SummariesCreated > 0)
-        {
-            FiniteMemoryTelemetry.Summaries.Add(stats.SummariesCreated, tag);
-        }
+            if (stats.SummariesCreated > 0)
+            {
+                FiniteMemoryTelemetry.Summaries.Add(stats.SummariesCreated, tag);
+            }
 
-        if (stats.ClustersMerged > 0)
-        {
-            FiniteMemoryTelemetry.ClustersMerged.Add(stats.ClustersMerged, tag);
-        }
+            if (stats.ClustersMerged > 0)
+            {
+                FiniteMemoryTelemetry.ClustersMerged.Add(stats.ClustersMerged, tag);
+            }
 
-        if (stats.ImportanceEvictions > 0)
-        {
-            FiniteMemoryTelemetry.ImportanceEvictions.Add(stats.ImportanceEvictions, tag);
-        }
+            if (stats.ImportanceEvictions > 0)
+            {
+                FiniteMemoryTelemetry.ImportanceEvictions.Add(stats.ImportanceEvictions, tag);
+            }
 
-        FiniteMemoryTelemetry.PolicyDuration.Record(stats.PolicyLatency.TotalSeconds, tag);
-        FiniteMemoryTelemetry.WindowTokens.Record(stats.TokensRetained, tag);
+            FiniteMemoryTelemetry.PolicyDuration.Record(stats.PolicyLatency.TotalSeconds, tag);
+            FiniteMemoryTelemetry.WindowTokens.Record(stats.TokensRetained, tag);
+        }
 
         if (activity is { IsAllDataRequested: true })
         {

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.AI;
 using FiniteMemory.Conversation;
 using FiniteMemory.Tokens;
@@ -35,43 +37,43 @@ internal sealed class ConversationCache
     /// <summary>Returns a conversation whose transcript holds exactly <paramref name="messages"/>; give it back with <see cref="Return"/>.</summary>
     public Remembered Rent(IReadOnlyList<ChatMessage> messages)
     {
-        var conversation = TakeBestMatch(messages) ?? new Remembered(new Transcript(_counter), []);
-        var transcript = conversation.Transcript;
-        var shapes = conversation.Shapes;
-
-        var common = 0;
-        var limit = Math.Min(transcript.Count, messages.Count);
-        while (common < limit)
+        var conversation = TakeBestMatch(messages) ?? new Remembered(new Transcript(_counter));
+        var common = messages switch
         {
-            var message = messages[common];
-            if (!ReferenceEquals(transcript[common].Message, message) || MessageShape.Of(message) != shapes[common])
-            {
-                break;
-            }
+            List<ChatMessage> list => conversation.Verify(CollectionsMarshal.AsSpan(list)),
+            ChatMessage[] array => conversation.Verify(array),
+            _ => VerifyCopy(conversation, messages),
+        };
 
-            if (message.AdditionalProperties is not null && message.IsPinned() != transcript[common].Pinned)
-            {
-                transcript.SetPinned(transcript[common].Id, !transcript[common].Pinned);
-            }
-
-            common++;
-        }
-
-        if (common < transcript.Count)
-        {
-            transcript.TruncateTo(common);
-            shapes.RemoveRange(common, shapes.Count - common);
-        }
-
+        conversation.TruncateTo(common);
         for (var i = common; i < messages.Count; i++)
         {
             var message = messages[i] ?? throw new ArgumentNullException(nameof(messages), $"Message {i} is null.");
             var shape = MessageShape.Of(message);
-            transcript.Add(message, pinned: false, id: null, _tokens.Count(message, shape));
-            shapes.Add(shape);
+            conversation.Add(message, shape, _tokens.Count(message, shape));
         }
 
         return conversation;
+    }
+
+    // Another kind of list is verified through a pooled copy of the part that can match.
+    private static int VerifyCopy(Remembered conversation, IReadOnlyList<ChatMessage> messages)
+    {
+        var limit = Math.Min(conversation.Transcript.Count, messages.Count);
+        var copy = ArrayPool<ChatMessage>.Shared.Rent(limit);
+        try
+        {
+            for (var i = 0; i < limit; i++)
+            {
+                copy[i] = messages[i];
+            }
+
+            return conversation.Verify(copy.AsSpan(0, limit));
+        }
+        finally
+        {
+            ArrayPool<ChatMessage>.Shared.Return(copy, clearArray: true);
+        }
     }
 
     public void Return(Remembered conversation)
@@ -128,6 +130,76 @@ internal sealed class ConversationCache
         }
     }
 
-    /// <summary>A remembered conversation: its transcript and the shape of each of its messages when read.</summary>
-    internal sealed record Remembered(Transcript Transcript, List<long> Shapes);
+    /// <summary>
+    /// A remembered conversation: its transcript, and each message as read (the instance and its
+    /// <see cref="MessageShape"/>) in plain arrays, so verifying a long history is a walk over two arrays.
+    /// </summary>
+    internal sealed class Remembered(Transcript transcript)
+    {
+        private ChatMessage[] _messages = [];
+        private long[] _shapes = [];
+
+        public Transcript Transcript { get; } = transcript;
+
+        /// <summary>How many leading <paramref name="messages"/> are the remembered ones, unchanged (pin marks are picked up on the way).</summary>
+        public int Verify(ReadOnlySpan<ChatMessage> messages)
+        {
+            var known = _messages;
+            var shapes = _shapes;
+            var limit = Math.Min(Transcript.Count, messages.Length);
+            var common = 0;
+            for (; common < limit; common++)
+            {
+                var message = messages[common];
+                if (!ReferenceEquals(known[common], message) || MessageShape.Of(message) != shapes[common])
+                {
+                    break;
+                }
+
+                if (message.AdditionalProperties is not null)
+                {
+                    SyncPin(common, message);
+                }
+            }
+
+            return common;
+        }
+
+        /// <summary>Forgets the messages from <paramref name="count"/> on.</summary>
+        public void TruncateTo(int count)
+        {
+            var before = Transcript.Count;
+            if (count < before)
+            {
+                Transcript.TruncateTo(count);
+                Array.Clear(_messages, count, before - count);
+            }
+        }
+
+        /// <summary>Appends a message read now.</summary>
+        public void Add(ChatMessage message, long shape, int tokens)
+        {
+            var index = Transcript.Count;
+            Transcript.Add(message, pinned: false, id: null, tokens);
+            if (index == _messages.Length)
+            {
+                var size = Math.Max(16, index * 2);
+                Array.Resize(ref _messages, size);
+                Array.Resize(ref _shapes, size);
+            }
+
+            _messages[index] = message;
+            _shapes[index] = shape;
+        }
+
+        // A pin mark added to (or removed from) a message already read.
+        private void SyncPin(int index, ChatMessage message)
+        {
+            var entry = Transcript[index];
+            if (message.IsPinned() != entry.Pinned)
+            {
+                Transcript.SetPinned(entry.Id, !entry.Pinned);
+            }
+        }
+    }
 }

@@ -42,10 +42,12 @@ public sealed class FiniteMemoryChatReducer : IChatReducer
     internal MemoryEngine Engine => _engine;
 
     /// <inheritdoc />
-    public async Task<IEnumerable<ChatMessage>> ReduceAsync(IEnumerable<ChatMessage> messages, CancellationToken cancellationToken)
+    public Task<IEnumerable<ChatMessage>> ReduceAsync(IEnumerable<ChatMessage> messages, CancellationToken cancellationToken)
     {
-        var window = await ReduceToWindowAsync(messages, null, cancellationToken).ConfigureAwait(false);
-        return window.ChatMessages;
+        var pending = ReduceToWindowAsync(messages, null, cancellationToken);
+        return pending.IsCompletedSuccessfully
+            ? Task.FromResult<IEnumerable<ChatMessage>>(pending.Result.ChatMessages)
+            : MessagesOfAsync(pending);
     }
 
     /// <summary>Reduces <paramref name="messages"/> to a window and returns it with its report.</summary>
@@ -57,17 +59,49 @@ public sealed class FiniteMemoryChatReducer : IChatReducer
         ReduceToWindowAsync(messages, chatOptions, beforeBuild: null, cancellationToken);
 
     /// <summary>Reduces, calling <paramref name="beforeBuild"/> once the conversation is read and before its window is built.</summary>
-    internal async ValueTask<ContextWindow> ReduceToWindowAsync(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions, Action<Transcript>? beforeBuild, CancellationToken cancellationToken)
+    /// <remarks>The usual reduction completes synchronously, without a state machine; failures come through the returned task.</remarks>
+    internal ValueTask<ContextWindow> ReduceToWindowAsync(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions, Action<Transcript>? beforeBuild, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(messages);
-        var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
-        var conversation = _conversations.Rent(list);
-        var transcript = conversation.Transcript;
+        ConversationCache.Remembered? conversation = null;
         try
         {
+            ArgumentNullException.ThrowIfNull(messages);
+            var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+            conversation = _conversations.Rent(list);
+            var transcript = conversation.Transcript;
             beforeBuild?.Invoke(transcript);
             var toolTokens = _engine.Counter.CountTools(chatOptions?.Tools);
-            return await _engine.BuildAsync(transcript, toolTokens, WindowHistory.None, cancellationToken).ConfigureAwait(false);
+            var pending = _engine.BuildAsync(transcript, toolTokens, WindowHistory.None, cancellationToken);
+            if (!pending.IsCompleted)
+            {
+                var rented = conversation;
+                conversation = null;
+                return ReturnAfterAsync(pending, rented);
+            }
+
+            return pending;
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException<ContextWindow>(ex);
+        }
+        finally
+        {
+            if (conversation is not null)
+            {
+                _conversations.Return(conversation);
+            }
+        }
+    }
+
+    private static async Task<IEnumerable<ChatMessage>> MessagesOfAsync(ValueTask<ContextWindow> pending) =>
+        (await pending.ConfigureAwait(false)).ChatMessages;
+
+    private async ValueTask<ContextWindow> ReturnAfterAsync(ValueTask<ContextWindow> pending, ConversationCache.Remembered conversation)
+    {
+        try
+        {
+            return await pending.ConfigureAwait(false);
         }
         finally
         {

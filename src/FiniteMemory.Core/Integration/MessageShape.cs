@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.Integration;
@@ -20,11 +21,55 @@ internal static class MessageShape
         var role = message.Role.Value;
         var h = ((role.Length * 31L) + role[0]) ^ (message.AuthorName?.Length ?? -1);
         var contents = message.Contents;
-        for (var i = 0; i < contents.Count; i++)
+        int count;
+        if (contents is List<AIContent> list)
         {
-            var content = contents[i];
-            h = (h * Prime) ^ RuntimeHelpers.GetHashCode(content.GetType());
-            h = (h * Prime) ^ content switch
+            var span = CollectionsMarshal.AsSpan(list);
+            count = span.Length;
+            foreach (var content in span)
+            {
+                h = Mix(h, content);
+            }
+        }
+        else
+        {
+            count = contents.Count;
+            for (var i = 0; i < count; i++)
+            {
+                h = Mix(h, contents[i]);
+            }
+        }
+
+        return (h * Prime) ^ count;
+    }
+
+    // One content's type and size. The exact types of ordinary messages are recognised by a method-table compare
+    // (written as content.GetType() == typeof(...) each time, which the JIT turns into one), so Unsafe.As is safe;
+    // anything else (subclasses included) is told apart by its type's identity hash.
+    private static long Mix(long h, AIContent content)
+    {
+        long kind, size;
+        if (content.GetType() == typeof(TextContent))
+        {
+            kind = 1;
+            size = Unsafe.As<TextContent>(content).Text.Length;
+        }
+        else if (content.GetType() == typeof(FunctionCallContent))
+        {
+            var call = Unsafe.As<FunctionCallContent>(content);
+            kind = 2;
+            size = (call.Name.Length * 31L) + (call.Arguments?.Count ?? -1);
+        }
+        else if (content.GetType() == typeof(FunctionResultContent))
+        {
+            var result = Unsafe.As<FunctionResultContent>(content).Result;
+            kind = 3;
+            size = result is string s ? s.Length : RuntimeHelpers.GetHashCode(result);
+        }
+        else
+        {
+            kind = RuntimeHelpers.GetHashCode(content.GetType());
+            size = content switch
             {
                 TextContent text => text.Text.Length,
                 TextReasoningContent reasoning => reasoning.Text.Length,
@@ -35,6 +80,6 @@ internal static class MessageShape
             };
         }
 
-        return (h * Prime) ^ contents.Count;
+        return (((h * Prime) ^ kind) * Prime) ^ size;
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using FiniteMemory.Conversation;
 using FiniteMemory.Tokens;
@@ -15,9 +16,9 @@ namespace FiniteMemory.Memory;
 /// </remarks>
 public sealed class MemoryFrame
 {
-    private readonly HashSet<int> _keptSet = new(32);
     private readonly List<KeptGroup> _kept = new(32);
     private readonly double _ratio;
+    private KeptMarks? _marks;
     private Dictionary<int, Truncation>? _truncations;
     private float[]? _scores;
     private FrameSummary? _summary;
@@ -40,6 +41,8 @@ public sealed class MemoryFrame
         GroupCount = transcript.Groups.Count;
         QueryIndex = transcript.LastUserIndex < Count ? transcript.LastUserIndex : -1;
         QueryGroup = QueryIndex >= 0 ? transcript[QueryIndex].Group : -1;
+        _marks = transcript.RentMarks();
+        _marks.Begin(GroupCount);
     }
 
     /// <summary>The conversation. Read entries below <see cref="Count"/> and groups below <see cref="GroupCount"/>.</summary>
@@ -89,6 +92,9 @@ public sealed class MemoryFrame
 
     /// <summary>The groups kept so far, in the order they were kept.</summary>
     public IReadOnlyList<KeptGroup> Kept => _kept;
+
+    /// <summary><see cref="Kept"/> as the list it is (hot paths enumerate it without boxing).</summary>
+    internal List<KeptGroup> KeptList => _kept;
 
     /// <summary>Per-group scores for scoring stages (allocated on first use, one slot per group).</summary>
     public float[] Scores => _scores ??= new float[GroupCount];
@@ -186,7 +192,7 @@ public sealed class MemoryFrame
             var unkept = new List<int>(Math.Max(0, GroupCount - _kept.Count));
             for (var g = 0; g < GroupCount; g++)
             {
-                if (!_keptSet.Contains(g))
+                if (!IsKept(g))
                 {
                     unkept.Add(g);
                 }
@@ -200,7 +206,24 @@ public sealed class MemoryFrame
     }
 
     /// <summary>Whether a group is in the window so far.</summary>
-    public bool IsKept(int group) => _keptSet.Contains(group);
+    public bool IsKept(int group)
+    {
+        var marks = _marks;
+        return marks is not null ? marks.IsMarked(group) : WasKept(group);
+    }
+
+    /// <summary>
+    /// Gives the kept-group marks back to the transcript for the next build. The frame still answers
+    /// <see cref="IsKept"/> afterwards (from its list of kept groups), but it must not keep more.
+    /// </summary>
+    internal void ReturnMarks()
+    {
+        if (_marks is { } marks)
+        {
+            _marks = null;
+            Transcript.ReturnMarks(marks);
+        }
+    }
 
     /// <summary>Calibrated tokens of a raw count.</summary>
     public int Calibrate(int rawTokens) => (int)TokenCalibration.Scale(rawTokens, _ratio);
@@ -265,6 +288,13 @@ public sealed class MemoryFrame
         return true;
     }
 
+    /// <summary>Keeps a group the caller knows is not kept and fits in what remains (cost from <see cref="CostOf"/>).</summary>
+    internal void Keep(int group, KeepReason reason, int cost)
+    {
+        Debug.Assert(!IsKept(group) && cost <= Remaining, "Keep is for a group that is not kept and fits.");
+        Mark(group, reason, cost);
+    }
+
     /// <summary>Drops a group a stage kept earlier. System, pinned and query groups cannot be released.</summary>
     /// <returns>Whether the group was released.</returns>
     public bool Release(int group)
@@ -276,11 +306,14 @@ public sealed class MemoryFrame
 
         var at = _kept.FindIndex(k => k.Group == group);
         _kept.RemoveAt(at);
-        _keptSet.Remove(group);
+        _marks?.Unmark(group);
         _version++;
         Used -= CostOf(group);
         return true;
     }
+
+    /// <summary>Whether the window shows every entry as the transcript holds it: no truncated copies, no calibration.</summary>
+    internal bool ShowsEntriesAsIs => _truncations is null && _ratio == 1.0 && _summary is null;
 
     /// <summary>The truncated copy of an entry, if a stage made one.</summary>
     public bool TryGetTruncation(int index, out ChatMessage message)
@@ -319,9 +352,27 @@ public sealed class MemoryFrame
     private void Mark(int group, KeepReason reason, int cost)
     {
         _version++;
-        _keptSet.Add(group);
+        if (_marks is null)
+        {
+            throw new InvalidOperationException("This frame's window is already built: keep groups while a policy runs, not after the build.");
+        }
+
+        _marks.Mark(group);
         _kept.Add(new KeptGroup(group, reason));
         Used += cost;
+    }
+
+    private bool WasKept(int group)
+    {
+        foreach (var kept in _kept)
+        {
+            if (kept.Group == group)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private readonly record struct Truncation(ChatMessage Message, int Tokens);

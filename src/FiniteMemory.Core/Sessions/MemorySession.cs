@@ -123,18 +123,43 @@ public sealed class MemorySession
     /// <param name="chatOptions">The options you will send (their tools are counted against the budget).</param>
     /// <param name="cancellationToken">Cancels the build.</param>
     /// <exception cref="MemoryBudgetException">The budget cannot hold the system and pinned messages and the newest user message.</exception>
-    public async Task<ContextWindow> PrepareAsync(ChatOptions? chatOptions = null, CancellationToken cancellationToken = default)
+    public Task<ContextWindow> PrepareAsync(ChatOptions? chatOptions = null, CancellationToken cancellationToken = default)
     {
-        Enter();
+        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            return Task.FromException<ContextWindow>(Busy());
+        }
+
+        // The usual build completes synchronously: finish it here, without a state machine.
+        var handedOff = false;
         try
         {
-            var window = await BuildAsync(chatOptions, cancellationToken).ConfigureAwait(false);
-            Remember(window);
-            return window;
+            ValueTask<ContextWindow> pending;
+            try
+            {
+                pending = BuildAsync(chatOptions, cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                pending = ValueTask.FromException<ContextWindow>(ex);
+            }
+
+            if (pending.IsCompletedSuccessfully)
+            {
+                var window = pending.Result;
+                Remember(window);
+                return Task.FromResult(window);
+            }
+
+            handedOff = true;
+            return FinishPrepareAsync(pending);
         }
         finally
         {
-            Exit();
+            if (!handedOff)
+            {
+                Exit();
+            }
         }
     }
 
@@ -435,8 +460,25 @@ public sealed class MemorySession
     {
         if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
-            throw new InvalidOperationException(
-                "This session is busy with another turn. A session is one conversation: await each turn before starting the next, or use one session per conversation.");
+            throw Busy();
+        }
+    }
+
+    private static InvalidOperationException Busy() =>
+        new("This session is busy with another turn. A session is one conversation: await each turn before starting the next, or use one session per conversation.");
+
+    // PrepareAsync's build that did not complete at once (or failed): awaited here, the session entered by the caller.
+    private async Task<ContextWindow> FinishPrepareAsync(ValueTask<ContextWindow> pending)
+    {
+        try
+        {
+            var window = await pending.ConfigureAwait(false);
+            Remember(window);
+            return window;
+        }
+        finally
+        {
+            Exit();
         }
     }
 

@@ -51,8 +51,10 @@ public static class KeepRecentStage
 
             var allowance = Math.Min(frame.Remaining, maxTokens - spent);
             var cost = frame.CostOf(g);
-            if (cost <= allowance && frame.TryKeep(g, KeepReason.Recent, cost))
+            if (cost <= allowance)
             {
+                // Not kept (checked above) and within what remains: keep it without asking again.
+                frame.Keep(g, KeepReason.Recent, cost);
                 spent += cost;
                 continue;
             }

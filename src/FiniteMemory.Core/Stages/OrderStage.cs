@@ -21,27 +21,50 @@ public static class OrderStage
         ArgumentNullException.ThrowIfNull(frame);
 
         var transcript = frame.Transcript;
+        var keptGroups = frame.KeptList;
+
+        // Groups first, as (group, reason) keys: group indices ascend with their first member, and the kept list
+        // is nearly in order already (mandatory groups ascending, the query, then recent groups newest first).
+        Span<long> groups = keptGroups.Count <= 128 ? stackalloc long[keptGroups.Count] : new long[keptGroups.Count];
         var count = 0;
-        foreach (var kept in frame.Kept)
+        for (var i = 0; i < groups.Length; i++)
         {
+            var kept = keptGroups[i];
+            groups[i] = ((long)kept.Group << 8) | (byte)kept.Reason;
             count += transcript.GroupAt(kept.Group).MemberArray.Length;
         }
 
-        // Index and reason packed into one sortable key: one small array, no comparer delegate.
-        var keys = new long[count];
+        SortNearlySorted(groups);
+
+        // Then members, as (index, reason) keys, in group order: in order already unless groups interleave (a tool
+        // result that arrived after later messages), which only then needs sorting.
+        Span<long> keys = count <= 256 ? stackalloc long[count] : new long[count];
         var n = 0;
-        foreach (var kept in frame.Kept)
+        var last = -1;
+        var inOrder = true;
+        foreach (var key in groups)
         {
-            foreach (var member in transcript.GroupAt(kept.Group).MemberArray)
+            foreach (var member in transcript.GroupAt((int)(key >> 8)).MemberArray)
             {
                 if (member < frame.Count)
                 {
-                    keys[n++] = ((long)member << 8) | (byte)kept.Reason;
+                    inOrder &= member > last;
+                    last = member;
+                    keys[n++] = ((long)member << 8) | (key & 0xFF);
                 }
             }
         }
 
-        Array.Sort(keys, 0, n);
+        if (!inOrder)
+        {
+            SortNearlySorted(keys[..n]);
+        }
+
+        if (frame.ShowsEntriesAsIs)
+        {
+            return AsIs(transcript, keys[..n], out rawTokens);
+        }
+
         var summary = frame.Summary;
         var messages = new WindowMessage[n + (summary is null ? 0 : 1)];
         rawTokens = 0;
@@ -71,5 +94,69 @@ public static class OrderStage
         }
 
         return messages;
+    }
+
+    // The common case (no truncated copy, no calibration, no summary): each message as the transcript holds it.
+    private static WindowMessage[] AsIs(Conversation.Transcript transcript, ReadOnlySpan<long> keys, out int rawTokens)
+    {
+        var messages = new WindowMessage[keys.Length];
+        var tokens = 0;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var entry = transcript[(int)(keys[i] >> 8)];
+            tokens += entry.Tokens;
+            messages[i] = new WindowMessage(entry.Id, entry.Index, entry.Message, entry.Tokens, false, (KeepReason)(keys[i] & 0xFF));
+        }
+
+        rawTokens = tokens;
+        return messages;
+    }
+
+    /// <summary>
+    /// Sorts distinct keys that are mostly in order or in descending runs: the runs are reversed, then an insertion
+    /// sort finishes in linear time. Keys far from their place (a policy that kept groups in score order) would
+    /// make it quadratic, so after a few shifts per key a general sort takes over.
+    /// </summary>
+    internal static void SortNearlySorted(Span<long> keys)
+    {
+        for (var i = 0; i + 1 < keys.Length;)
+        {
+            if (keys[i] > keys[i + 1])
+            {
+                var end = i + 1;
+                while (end + 1 < keys.Length && keys[end] > keys[end + 1])
+                {
+                    end++;
+                }
+
+                keys[i..(end + 1)].Reverse();
+                i = end + 1;
+            }
+            else
+            {
+                i++;
+            }
+        }
+
+        var budget = (4 * keys.Length) + 16;
+        for (var i = 1; i < keys.Length; i++)
+        {
+            var key = keys[i];
+            var j = i - 1;
+            while (j >= 0 && keys[j] > key)
+            {
+                if (--budget < 0)
+                {
+                    keys[j + 1] = key;
+                    keys.Sort();
+                    return;
+                }
+
+                keys[j + 1] = keys[j];
+                j--;
+            }
+
+            keys[j + 1] = key;
+        }
     }
 }

@@ -38,4 +38,10 @@ public static class FiniteMemoryTelemetry
     internal static readonly Counter<long> CacheMisses = Meter.CreateCounter<long>("finitememory.cache.misses", "{request}", "Model calls that reported no cached prompt tokens.");
     internal static readonly Histogram<double> PolicyDuration = Meter.CreateHistogram<double>("finitememory.policy.duration", "s", "Wall time of a window build.");
     internal static readonly Histogram<int> WindowTokens = Meter.CreateHistogram<int>("finitememory.window.tokens", "{token}", "Tokens in a built window.");
+
+    /// <summary>Whether any listener takes one of the measurements a window build records (checked before making them).</summary>
+    internal static bool BuildMeasured =>
+        PolicyCalls.Enabled || TokensSeen.Enabled || TokensRetained.Enabled || Evictions.Enabled || Truncations.Enabled
+        || Fallbacks.Enabled || Summaries.Enabled || ClustersMerged.Enabled || ImportanceEvictions.Enabled
+        || PolicyDuration.Enabled || WindowTokens.Enabled;
 }
