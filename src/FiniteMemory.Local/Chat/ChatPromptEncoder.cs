@@ -15,7 +15,7 @@ namespace FiniteMemory.Local.Chat;
 /// <remarks>
 /// <para>
 /// With a SentencePiece tokenizer (<see cref="SentencePieceTokenizer"/>: Llama 1/2, Mistral, TinyLlama) the prompt
-/// starts with BOS exactly once (unless the template's prefix already does), whatever the tokenizer's own
+/// starts with BOS exactly once (unless the template starts with it: its prefix, or each message when there is no prefix), whatever the tokenizer's own
 /// <see cref="SentencePieceTokenizer.AddBeginningOfSentence"/> says, and no segment gets a BOS or EOS of its own.
 /// SentencePiece prepends a dummy <c>▁</c> (a space) to every string it encodes. The reference these models were
 /// trained on (Meta's Llama 2 code, Hugging Face's Llama tokenizer) encodes each run of text between special tokens
@@ -53,10 +53,6 @@ public sealed class ChatPromptEncoder
         if (_sentencePiece is not null)
         {
             specials = specials.Append(_sentencePiece.BeginningOfSentenceToken).Append(_sentencePiece.EndOfSentenceToken);
-            if (!template.Prefix.StartsWith(_sentencePiece.BeginningOfSentenceToken, StringComparison.Ordinal))
-            {
-                _bos = _sentencePiece.BeginningOfSentenceId;
-            }
         }
 
         foreach (var special in specials)
@@ -70,6 +66,18 @@ public sealed class ChatPromptEncoder
         _message = Parse(template.MessageFormat);
         _generation = Parse(template.GenerationPrompt);
         _prefix = Parse(template.Prefix);
+
+        // BOS once, first: unless the template already starts the prompt with it (its prefix, or, with no prefix, each
+        // message, as Llama 2's "<s>[INST] … [/INST] … </s>" does).
+        if (_sentencePiece is not null)
+        {
+            var first = _prefix.Length > 0 ? _prefix[0] : _message.Length > 0 ? _message[0] : default;
+            if (!(first.Kind == SegmentKind.Special && first.Text == _sentencePiece.BeginningOfSentenceToken))
+            {
+                _bos = _sentencePiece.BeginningOfSentenceId;
+            }
+        }
+
         _messageFollowsSpecial = _message.Length > 0 && _message[^1].Kind == SegmentKind.Special;
         StopTokenIds = [.. template.StopSequences.Where(_specialIds.ContainsKey).Select(s => _specialIds[s])];
     }

@@ -190,6 +190,21 @@ public class SentencePieceTests
     }
 
     [Test]
+    public async Task ATemplateWhoseMessagesStartWithBosGetsNoSecondBosInFront()
+    {
+        // Llama 2's own layout: every exchange is "<s>[INST] … [/INST] … </s>", with no prefix.
+        var llama2 = ChatTemplate.Custom("llama2", "<s>[INST] {content} [/INST]</s>", "<s>[INST]", ["</s>"], ["</s>"]);
+        foreach (var tokenizer in new Tokenizer[] { Loaded, TinySentencePiece.Raw(addBos: true), TinySentencePiece.Raw() })
+        {
+            var ids = llama2.CreateEncoder(tokenizer).Encode(Conversation);
+
+            await Assert.That(ids[0]).IsEqualTo(TinySentencePiece.Bos);
+            await Assert.That(ids[1]).IsNotEqualTo(TinySentencePiece.Bos);
+            await Assert.That(ids.Count(static id => id == TinySentencePiece.Bos)).IsEqualTo(Conversation.Count + 1);
+        }
+    }
+
+    [Test]
     [MethodDataSource(nameof(Templates))]
     public async Task TheSpecialTokensOfTheTemplateAreSingleIdsAndBosComesOnceFirst(ChatTemplate template)
     {
