@@ -26,7 +26,9 @@ namespace FiniteMemory.Http.Anthropic;
 /// Sent back in an assistant message, these become the same blocks, in the same place (first, before the
 /// <c>tool_use</c> blocks, as the API returned them), so a tool loop with thinking continues. Reasoning without
 /// <see cref="TextReasoningContent.ProtectedData"/> (another provider's, or text written by hand) is not sent: the API
-/// accepts only signed thinking. <see cref="TextReasoningContent.ProtectedData"/> is Anthropic's own: reasoning another
+/// accepts only signed thinking. With thinking on, the API refuses a changed temperature or top-k, a top-p below
+/// 0.95 and forced tool use; such options are refused before any request. A long thinking answer takes minutes:
+/// stream it, or raise the attempt timeout, since a non-streamed call that runs past it is retried. <see cref="TextReasoningContent.ProtectedData"/> is Anthropic's own: reasoning another
 /// provider signed must not be replayed here.
 /// </para>
 /// </remarks>
@@ -40,6 +42,13 @@ public sealed class AnthropicChatClient : HostedChatClient
     /// sent as <c>"thinking": {"type": "enabled", "budget_tokens": N}</c>; it takes precedence over <see cref="ChatOptions.Reasoning"/>.
     /// </summary>
     public const string ThinkingBudgetTokensKey = "thinking_budget_tokens";
+
+    /// <summary>
+    /// The <see cref="AIContent.AdditionalProperties"/> key under which a <see cref="TextReasoningContent"/> from this
+    /// client records its block's type (<c>thinking</c> or <c>redacted_thinking</c>), so it goes back as the same kind of
+    /// block. Reasoning without it follows the convention of Anthropic's own adapter: empty text is redacted thinking.
+    /// </summary>
+    public const string BlockTypeKey = "anthropic_block_type";
 
     /// <summary>The thinking budget of <see cref="ReasoningEffort.Low"/> (the API's minimum).</summary>
     public const int LowEffortBudget = 1024;
@@ -187,9 +196,13 @@ public sealed class AnthropicChatClient : HostedChatClient
         };
     }
 
+    // The block's type travels with it (BlockTypeKey), so a signed thinking block whose text is empty (thinking not
+    // displayed) is not taken for redacted thinking when it goes back, also after a checkpoint.
     private static TextReasoningContent Reasoning(AnthropicBlock block) => block.Type == "thinking"
-        ? new TextReasoningContent(block.Thinking) { ProtectedData = NullIfEmpty(block.Signature), RawRepresentation = block }
-        : new TextReasoningContent(string.Empty) { ProtectedData = NullIfEmpty(block.Data), RawRepresentation = block };
+        ? new TextReasoningContent(block.Thinking) { ProtectedData = NullIfEmpty(block.Signature), RawRepresentation = block, AdditionalProperties = BlockType(block.Type) }
+        : new TextReasoningContent(string.Empty) { ProtectedData = NullIfEmpty(block.Data), RawRepresentation = block, AdditionalProperties = BlockType(block.Type) };
+
+    private static AdditionalPropertiesDictionary BlockType(string type) => new() { [BlockTypeKey] = type };
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 
@@ -238,7 +251,7 @@ public sealed class AnthropicChatClient : HostedChatClient
 
                     // The signature closes its thinking block; ToChatResponse merges it into the reasoning before it.
                     case "signature_delta" when !string.IsNullOrEmpty(delta.Signature):
-                        return Update(stream, new TextReasoningContent(string.Empty) { ProtectedData = delta.Signature });
+                        return Update(stream, new TextReasoningContent(string.Empty) { ProtectedData = delta.Signature, AdditionalProperties = BlockType("thinking") });
                 }
 
                 if (delta.Type == "input_json_delta" && stream.Tools.TryGetValue(e.Index ?? 0, out var partial))

@@ -14,6 +14,11 @@ internal static class AnthropicRequestBuilder
     {
         var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
         var budget = ThinkingBudget(options);
+        if (budget is not null)
+        {
+            RefuseWhatThinkingForbids(options!);
+        }
+
         var request = new AnthropicRequest
         {
             Model = model,
@@ -64,6 +69,32 @@ internal static class AnthropicRequestBuilder
             ReasoningEffort.ExtraHigh => AnthropicChatClient.ExtraHighEffortBudget,
             _ => null,
         };
+    }
+
+    // Extended thinking is not compatible with a changed temperature or top_k, a top_p below 0.95, or forced tool use:
+    // the API answers 400, so say which option to drop before sending anything.
+    private static void RefuseWhatThinkingForbids(ChatOptions options)
+    {
+        const string Thinking = "Anthropic's extended thinking (ChatOptions.Reasoning or the thinking_budget_tokens property) cannot be combined with";
+        if (options.Temperature is float temperature && temperature != 1f)
+        {
+            throw new ArgumentException($"{Thinking} ChatOptions.Temperature ({temperature.ToString(CultureInfo.InvariantCulture)}): remove it, or turn thinking off.", nameof(options));
+        }
+
+        if (options.TopK is int topK)
+        {
+            throw new ArgumentException($"{Thinking} ChatOptions.TopK ({topK}): remove it, or turn thinking off.", nameof(options));
+        }
+
+        if (options.TopP is float topP && topP < 0.95f)
+        {
+            throw new ArgumentException($"{Thinking} ChatOptions.TopP below 0.95 ({topP.ToString(CultureInfo.InvariantCulture)}): use 0.95 to 1 or remove it, or turn thinking off.", nameof(options));
+        }
+
+        if (options.ToolMode is RequiredChatToolMode && options.Tools is { Count: > 0 })
+        {
+            throw new ArgumentException($"{Thinking} forced tool use (ChatOptions.ToolMode = RequireAny or RequireSpecific): use Auto, or turn thinking off.", nameof(options));
+        }
     }
 
     // The API counts thinking inside max_tokens and wants the budget below it. Without an explicit MaxOutputTokens the
@@ -172,12 +203,23 @@ internal static class AnthropicRequestBuilder
     // The same convention as Anthropic's own M.E.AI adapter: text with ProtectedData is a thinking block and its
     // signature; ProtectedData alone is a redacted_thinking block's data. Reasoning without ProtectedData (another
     // provider's, or a summary) has no signature the API would accept, so it is not sent.
-    private static AnthropicBlock? ReasoningBlock(TextReasoningContent reasoning) => reasoning switch
+    // The block type this client recorded (AnthropicChatClient.BlockTypeKey; a JsonElement after a checkpoint) or
+    // the raw block decides; without either, empty text means redacted.
+    private static AnthropicBlock? ReasoningBlock(TextReasoningContent reasoning)
     {
-        { ProtectedData: null or "" } => null,
-        { Text.Length: > 0 } => new AnthropicBlock { Type = "thinking", Thinking = reasoning.Text, Signature = reasoning.ProtectedData },
-        _ => new AnthropicBlock { Type = "redacted_thinking", Data = reasoning.ProtectedData },
-    };
+        if (string.IsNullOrEmpty(reasoning.ProtectedData))
+        {
+            return null;
+        }
+
+        var type = reasoning.AdditionalProperties?.TryGetValue(AnthropicChatClient.BlockTypeKey, out var recorded) == true
+            ? recorded switch { string text => text, JsonElement { ValueKind: JsonValueKind.String } json => json.GetString(), _ => null }
+            : (reasoning.RawRepresentation as AnthropicBlock)?.Type;
+        var redacted = type is null ? reasoning.Text.Length == 0 : type == "redacted_thinking";
+        return redacted
+            ? new AnthropicBlock { Type = "redacted_thinking", Data = reasoning.ProtectedData }
+            : new AnthropicBlock { Type = "thinking", Thinking = reasoning.Text, Signature = reasoning.ProtectedData };
+    }
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FiniteMemory.Http.Tests.Fakes;
 using Microsoft.Extensions.AI;
 using static FiniteMemory.Http.Tests.Support.Conversations;
@@ -172,5 +173,72 @@ public class AnthropicThinkingTests
         await Assert.That(noRoom!.Message).StartsWith("ChatOptions.MaxOutputTokens (2000) must be larger than the thinking budget (4096 tokens)");
         await Assert.That(notANumber!.Message).StartsWith("ChatOptions.AdditionalProperties[\"thinking_budget_tokens\"] must be a whole number of tokens");
         await Assert.That(server.Requests.Count).IsEqualTo(0);
+    }
+
+    [Test]
+    public async Task ASignedThinkingBlockWithoutDisplayedTextGoesBackAsThinkingNotRedacted()
+    {
+        // Thinking that is not displayed comes as a thinking block with empty text and its signature (streamed: the
+        // block start and one signature_delta). Both, also after a JSON round trip as a checkpoint makes, go back as
+        // that thinking block; a redacted_thinking block stays redacted.
+        const string Hidden = """{"type":"thinking","thinking":"","signature":"EqQBhidden"}""";
+        var json = FakeResponse.Json($$$"""
+            {"id":"msg_h","type":"message","role":"assistant","model":"claude-test-1",
+             "content":[{{{Hidden}}},{{{RedactedBlock}}},{"type":"tool_use","id":"toolu_01","name":"get_weather","input":{"city":"Bergen"}}],
+             "stop_reason":"tool_use","usage":{"input_tokens":90,"output_tokens":60}}
+            """);
+        var streamed = FakeResponse.Sse(StreamedThinkingToolAnswer().Where(e => !e.ToWire().Contains("thinking_delta", StringComparison.Ordinal))
+            .Select(e => e.ToWire().Contains("signature_delta", StringComparison.Ordinal)
+                ? SseEvent.Named("content_block_delta", """{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"EqQBhidden"}}""")
+                : e));
+        await using var server = await FakeServer.StartAsync(json, FakeResponse.Json(FinalAnswer), streamed, FakeResponse.Json(FinalAnswer));
+        using var client = AnthropicChatClientTests.Client(server);
+
+        foreach (var (streaming, call) in new[] { (false, "toolu_01"), (true, "toolu_02") })
+        {
+            var response = streaming
+                ? (await CollectAsync(client.GetStreamingResponseAsync("Weather in Bergen?", WeatherOptions()))).ToChatResponse()
+                : await client.GetResponseAsync("Weather in Bergen?", WeatherOptions());
+            var checkpointed = JsonSerializer.Deserialize<List<ChatMessage>>(JsonSerializer.Serialize(response.Messages, AIJsonUtilities.DefaultOptions), AIJsonUtilities.DefaultOptions)!;
+            List<ChatMessage> history = [new(ChatRole.User, "Weather in Bergen?"), .. checkpointed, new(ChatRole.Tool, [new FunctionResultContent(call, "Bergen: sunny, 21 C")])];
+            await client.GetResponseAsync(history, WeatherOptions());
+        }
+
+        foreach (var (request, call) in new[] { (server.Requests[1], "toolu_01"), (server.Requests[3], "toolu_02") })
+        {
+            var assistant = request.Json.GetProperty("messages")[1];
+            var expected = $$$"""[{{{Hidden}}},{{{RedactedBlock}}},{"type":"tool_use","id":"{{{call}}}","name":"get_weather","input":{"city":"Bergen"}}]""";
+            await Assert.That(SameJson(assistant.GetProperty("content"), expected)).IsTrue().Because(assistant.GetRawText());
+        }
+    }
+
+    [Test]
+    public async Task OptionsThinkingCannotBeCombinedWithAreRefusedBeforeAnyRequest()
+    {
+        await using var server = await FakeServer.StartAsync(FakeResponse.Json(FinalAnswer));
+        using var client = AnthropicChatClientTests.Client(server);
+        var thinking = new ReasoningOptions { Effort = ReasoningEffort.Low };
+
+        var temperature = await Assert.ThrowsAsync<ArgumentException>(() => client.GetResponseAsync("hi", new ChatOptions { Reasoning = thinking, Temperature = 0.7f }));
+        var topK = await Assert.ThrowsAsync<ArgumentException>(() => client.GetResponseAsync("hi", new ChatOptions { AdditionalProperties = new() { ["thinking_budget_tokens"] = 2048 }, TopK = 40 }));
+        var topP = await Assert.ThrowsAsync<ArgumentException>(() => client.GetResponseAsync("hi", new ChatOptions { Reasoning = thinking, TopP = 0.9f }));
+        var forced = WeatherOptions();
+        forced.Reasoning = thinking;
+        forced.ToolMode = ChatToolMode.RequireAny;
+        var tool = await Assert.ThrowsAsync<ArgumentException>(() => client.GetResponseAsync("hi", forced));
+
+        await Assert.That(temperature!.Message).Contains("cannot be combined with ChatOptions.Temperature (0.7): remove it");
+        await Assert.That(topK!.Message).Contains("cannot be combined with ChatOptions.TopK (40)");
+        await Assert.That(topP!.Message).Contains("ChatOptions.TopP below 0.95 (0.9)");
+        await Assert.That(tool!.Message).Contains("forced tool use");
+        await Assert.That(server.Requests.Count).IsEqualTo(0);
+
+        // What thinking allows still goes out: temperature 1, top_p 0.95, automatic tool choice.
+        var allowed = WeatherOptions();
+        allowed.Reasoning = thinking;
+        allowed.Temperature = 1f;
+        allowed.TopP = 0.95f;
+        await client.GetResponseAsync("hi", allowed);
+        await Assert.That(server.Requests.Single().Json.GetProperty("thinking").GetProperty("budget_tokens").GetInt32()).IsEqualTo(1024);
     }
 }
