@@ -1,3 +1,4 @@
+using TUnit.Assertions.Enums;
 using FiniteMemory.Backends;
 using FiniteMemory.Local;
 using FiniteMemory.Testing;
@@ -48,7 +49,7 @@ public class TorchChatClientTests
                 var reused = await reusing.GetResponseAsync(conversation, c.Options.Clone());
                 var recomputed = await fresh.GetResponseAsync(conversation, c.Options.Clone());
 
-                await Assert.That(traced.LastCacheIds).IsEquivalentTo(baseline.LastCacheIds);
+                await Assert.That(traced.LastCacheIds).IsEquivalentTo(baseline.LastCacheIds, CollectionOrdering.Matching);
                 await Assert.That(reused.Text).IsEqualTo(recomputed.Text);
 
                 var prompt = reusing.Encoder.Encode(conversation);

@@ -1,3 +1,4 @@
+using TUnit.Assertions.Enums;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -97,7 +98,7 @@ public class ResilientHttpHandlerTests
         await Assert.That(requests.Count).IsEqualTo(3);
         await Assert.That(requests.Select(r => r.Body).Distinct().Single()).IsEqualTo("""{"q":"same body"}""");
         // Exponential backoff without jitter: 10 ms, then 20 ms.
-        await Assert.That(retries.Select(r => r.Delay).ToArray()).IsEquivalentTo(new[] { TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(20) });
+        await Assert.That(retries.Select(r => r.Delay).ToArray()).IsEquivalentTo(new[] { TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(20) }, CollectionOrdering.Matching);
     }
 
     [Test]
