@@ -26,10 +26,13 @@ namespace FiniteMemory.Http.Anthropic;
 /// Sent back in an assistant message, these become the same blocks, in the same place (first, before the
 /// <c>tool_use</c> blocks, as the API returned them), so a tool loop with thinking continues. Reasoning without
 /// <see cref="TextReasoningContent.ProtectedData"/> (another provider's, or text written by hand) is not sent: the API
-/// accepts only signed thinking. With thinking on, the API refuses a changed temperature or top-k, a top-p below
-/// 0.95 and forced tool use; such options are refused before any request. A long thinking answer takes minutes:
-/// stream it, or raise the attempt timeout, since a non-streamed call that runs past it is retried. <see cref="TextReasoningContent.ProtectedData"/> is Anthropic's own: reasoning another
-/// provider signed must not be replayed here.
+/// accepts only signed thinking. <see cref="TextReasoningContent.ProtectedData"/> is Anthropic's own: reasoning
+/// another provider signed must not be replayed here.
+/// </para>
+/// <para>
+/// With thinking on, the API refuses a changed temperature or top-k, a top-p below 0.95 and forced tool use; such
+/// options are refused before any request. A long thinking answer takes minutes: stream it, or raise the attempt
+/// timeout, since a non-streamed call that runs past it is retried.
 /// </para>
 /// </remarks>
 public sealed class AnthropicChatClient : HostedChatClient

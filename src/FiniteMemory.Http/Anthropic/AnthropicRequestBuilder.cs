@@ -200,11 +200,10 @@ internal static class AnthropicRequestBuilder
         return blocks;
     }
 
-    // The same convention as Anthropic's own M.E.AI adapter: text with ProtectedData is a thinking block and its
-    // signature; ProtectedData alone is a redacted_thinking block's data. Reasoning without ProtectedData (another
-    // provider's, or a summary) has no signature the API would accept, so it is not sent.
-    // The block type this client recorded (AnthropicChatClient.BlockTypeKey; a JsonElement after a checkpoint) or
-    // the raw block decides; without either, empty text means redacted.
+    // Reasoning without ProtectedData (another provider's, or a summary) has no signature the API would accept, so it
+    // is not sent. The block type this client recorded (AnthropicChatClient.BlockTypeKey; a JsonElement after a
+    // checkpoint) or the raw block decides thinking or redacted_thinking; without either, the convention of
+    // Anthropic's own M.E.AI adapter: empty text is a redacted_thinking block's data, text is a signed thinking block.
     private static AnthropicBlock? ReasoningBlock(TextReasoningContent reasoning)
     {
         if (string.IsNullOrEmpty(reasoning.ProtectedData))

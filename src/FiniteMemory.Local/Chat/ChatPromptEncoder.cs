@@ -15,8 +15,9 @@ namespace FiniteMemory.Local.Chat;
 /// <remarks>
 /// <para>
 /// With a SentencePiece tokenizer (<see cref="SentencePieceTokenizer"/>: Llama 1/2, Mistral, TinyLlama) the prompt
-/// starts with BOS exactly once (unless the template starts with it: its prefix, or each message when there is no prefix), whatever the tokenizer's own
-/// <see cref="SentencePieceTokenizer.AddBeginningOfSentence"/> says, and no segment gets a BOS or EOS of its own.
+/// starts with BOS exactly once (unless the template starts with it: its prefix, or each message when there is no
+/// prefix), whatever the tokenizer's own <see cref="SentencePieceTokenizer.AddBeginningOfSentence"/> says, and no
+/// segment gets a BOS or EOS of its own.
 /// SentencePiece prepends a dummy <c>▁</c> (a space) to every string it encodes. The reference these models were
 /// trained on (Meta's Llama 2 code, Hugging Face's Llama tokenizer) encodes each run of text between special tokens
 /// separately, so each such run starts with <c>▁</c>. The encoder gives exactly that: a run right after a special
