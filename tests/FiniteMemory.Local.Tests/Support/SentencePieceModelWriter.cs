@@ -1,5 +1,6 @@
 using System.Globalization;
 using Google.Protobuf;
+using static FiniteMemory.Testing.ProtobufFields;
 
 namespace FiniteMemory.Local.Tests.Support;
 
@@ -38,42 +39,42 @@ internal static class SentencePieceModelWriter
         {
             foreach (var (piece, score, type) in pieces)
             {
-                Message(o, 1, Encode(p =>
+                WriteMessage(o, 1, Encode(p =>
                 {
-                    String(p, 1, piece);
+                    WriteString(p, 1, piece);
                     p.WriteTag(2, WireFormat.WireType.Fixed32);
                     p.WriteFloat(score);
-                    Varint(p, 3, (int)type);
+                    WriteVarint(p, 3, (int)type);
                 }));
             }
 
-            Message(o, 2, Encode(t =>
+            WriteMessage(o, 2, Encode(t =>
             {
-                Varint(t, 3, (int)modelType);
-                Varint(t, 4, pieces.Count);
-                Varint(t, 35, byteFallback ? 1 : 0);
-                Varint(t, 40, unk);
-                Varint(t, 41, bos);
-                Varint(t, 42, eos);
-                Varint(t, 43, -1);
-                String(t, 45, pieces[unk].Piece);
+                WriteVarint(t, 3, (int)modelType);
+                WriteVarint(t, 4, pieces.Count);
+                WriteVarint(t, 35, byteFallback ? 1 : 0);
+                WriteVarint(t, 40, unk);
+                WriteVarint(t, 41, bos);
+                WriteVarint(t, 42, eos);
+                WriteVarint(t, 43, -1);
+                WriteString(t, 45, pieces[unk].Piece);
                 if (bos >= 0)
                 {
-                    String(t, 46, pieces[bos].Piece);
+                    WriteString(t, 46, pieces[bos].Piece);
                 }
 
                 if (eos >= 0)
                 {
-                    String(t, 47, pieces[eos].Piece);
+                    WriteString(t, 47, pieces[eos].Piece);
                 }
             }));
 
-            Message(o, 3, Encode(n =>
+            WriteMessage(o, 3, Encode(n =>
             {
-                String(n, 1, "identity");
-                Varint(n, 3, addDummyPrefix ? 1 : 0);
-                Varint(n, 4, removeExtraWhitespaces ? 1 : 0);
-                Varint(n, 5, 1);
+                WriteString(n, 1, "identity");
+                WriteVarint(n, 3, addDummyPrefix ? 1 : 0);
+                WriteVarint(n, 4, removeExtraWhitespaces ? 1 : 0);
+                WriteVarint(n, 5, 1);
             }));
         });
     }
@@ -106,32 +107,5 @@ internal static class SentencePieceModelWriter
         }
 
         return -1;
-    }
-
-    private static byte[] Encode(Action<CodedOutputStream> write)
-    {
-        using var buffer = new MemoryStream();
-        var output = new CodedOutputStream(buffer);
-        write(output);
-        output.Flush();
-        return buffer.ToArray();
-    }
-
-    private static void Varint(CodedOutputStream o, int field, int value)
-    {
-        o.WriteTag(field, WireFormat.WireType.Varint);
-        o.WriteInt32(value);
-    }
-
-    private static void String(CodedOutputStream o, int field, string value)
-    {
-        o.WriteTag(field, WireFormat.WireType.LengthDelimited);
-        o.WriteString(value);
-    }
-
-    private static void Message(CodedOutputStream o, int field, byte[] message)
-    {
-        o.WriteTag(field, WireFormat.WireType.LengthDelimited);
-        o.WriteBytes(ByteString.CopyFrom(message));
     }
 }

@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf;
+using FiniteMemory.Testing;
+using static FiniteMemory.Testing.ProtobufFields;
 
 namespace FiniteMemory.Onnx.Tests.Gpt2;
 
@@ -36,19 +38,19 @@ internal sealed class OnnxModelWriter
         {
             foreach (var input in inputs)
             {
-                String(o, 1, input);
+                WriteString(o, 1, input);
             }
 
             foreach (var output in outputs)
             {
-                String(o, 2, output);
+                WriteString(o, 2, output);
             }
 
-            String(o, 3, $"n{_nodes.Count}");
-            String(o, 4, op);
+            WriteString(o, 3, $"n{_nodes.Count}");
+            WriteString(o, 4, op);
             foreach (var attribute in attributes)
             {
-                Message(o, 5, attribute.Encode());
+                WriteMessage(o, 5, attribute.Encode());
             }
         }));
         return outputs;
@@ -75,35 +77,35 @@ internal sealed class OnnxModelWriter
     public byte[] ToModel(string graphName, int opset = 17) =>
         Encode(o =>
         {
-            Varint(o, 1, 8);
-            String(o, 2, "FiniteMemory.Onnx.Tests");
-            Message(o, 7, Encode(g =>
+            WriteVarint(o, 1, 8);
+            WriteString(o, 2, "FiniteMemory.Onnx.Tests");
+            WriteMessage(o, 7, Encode(g =>
             {
                 foreach (var node in _nodes)
                 {
-                    Message(g, 1, node);
+                    WriteMessage(g, 1, node);
                 }
 
-                String(g, 2, graphName);
+                WriteString(g, 2, graphName);
                 foreach (var initializer in _initializers)
                 {
-                    Message(g, 5, initializer);
+                    WriteMessage(g, 5, initializer);
                 }
 
                 foreach (var input in _inputs)
                 {
-                    Message(g, 11, input);
+                    WriteMessage(g, 11, input);
                 }
 
                 foreach (var output in _outputs)
                 {
-                    Message(g, 12, output);
+                    WriteMessage(g, 12, output);
                 }
             }));
-            Message(o, 8, Encode(s =>
+            WriteMessage(o, 8, Encode(s =>
             {
-                String(s, 1, string.Empty);
-                Varint(s, 2, opset);
+                WriteString(s, 1, string.Empty);
+                WriteVarint(s, 2, opset);
             }));
         });
 
@@ -113,12 +115,12 @@ internal sealed class OnnxModelWriter
         {
             foreach (var dim in dims)
             {
-                Varint(o, 1, dim);
+                WriteVarint(o, 1, dim);
             }
 
-            Varint(o, 2, elementType);
-            String(o, 8, name);
-            Message(o, 9, raw);
+            WriteVarint(o, 2, elementType);
+            WriteString(o, 8, name);
+            WriteMessage(o, 9, raw);
         }));
         return name;
     }
@@ -126,60 +128,31 @@ internal sealed class OnnxModelWriter
     private static byte[] ValueInfo(string name, int elementType, object[] dims) =>
         Encode(o =>
         {
-            String(o, 1, name);
+            WriteString(o, 1, name);
 
             // TypeProto { tensor_type = 1: Tensor { elem_type = 1, shape = 2: TensorShapeProto { dim = 1 } } }
-            Message(o, 2, Encode(type => Message(type, 1, Encode(tensor =>
+            WriteMessage(o, 2, Encode(type => WriteMessage(type, 1, Encode(tensor =>
             {
-                Varint(tensor, 1, elementType);
-                Message(tensor, 2, Encode(shape =>
+                WriteVarint(tensor, 1, elementType);
+                WriteMessage(tensor, 2, Encode(shape =>
                 {
                     foreach (var dim in dims)
                     {
-                        Message(shape, 1, Encode(d =>
+                        WriteMessage(shape, 1, Encode(d =>
                         {
                             if (dim is string symbol)
                             {
-                                String(d, 2, symbol);
+                                WriteString(d, 2, symbol);
                             }
                             else
                             {
-                                Varint(d, 1, Convert.ToInt64(dim, System.Globalization.CultureInfo.InvariantCulture));
+                                WriteVarint(d, 1, Convert.ToInt64(dim, System.Globalization.CultureInfo.InvariantCulture));
                             }
                         }));
                     }
                 }));
             }))));
         });
-
-    internal static byte[] Encode(Action<CodedOutputStream> write)
-    {
-        using var stream = new MemoryStream();
-        using (var output = new CodedOutputStream(stream, leaveOpen: true))
-        {
-            write(output);
-        }
-
-        return stream.ToArray();
-    }
-
-    internal static void Varint(CodedOutputStream output, int field, long value)
-    {
-        output.WriteTag(field, WireFormat.WireType.Varint);
-        output.WriteInt64(value);
-    }
-
-    internal static void String(CodedOutputStream output, int field, string value)
-    {
-        output.WriteTag(field, WireFormat.WireType.LengthDelimited);
-        output.WriteString(value);
-    }
-
-    internal static void Message(CodedOutputStream output, int field, byte[] body)
-    {
-        output.WriteTag(field, WireFormat.WireType.LengthDelimited);
-        output.WriteBytes(UnsafeByteOperations.UnsafeWrap(body));
-    }
 }
 
 /// <summary>A node attribute (onnx.AttributeProto): an int, a float or a list of ints.</summary>
@@ -191,28 +164,28 @@ internal sealed record OnnxAttribute(string Name, long? Int = null, float? Float
     private const int IntsType = 7;
 
     public byte[] Encode() =>
-        OnnxModelWriter.Encode(o =>
+        ProtobufFields.Encode(o =>
         {
-            OnnxModelWriter.String(o, 1, Name);
+            WriteString(o, 1, Name);
             if (Float is { } f)
             {
                 o.WriteTag(2, WireFormat.WireType.Fixed32);
                 o.WriteFloat(f);
-                OnnxModelWriter.Varint(o, 20, FloatType);
+                WriteVarint(o, 20, FloatType);
             }
             else if (Int is { } i)
             {
-                OnnxModelWriter.Varint(o, 3, i);
-                OnnxModelWriter.Varint(o, 20, IntType);
+                WriteVarint(o, 3, i);
+                WriteVarint(o, 20, IntType);
             }
             else
             {
                 foreach (var value in Ints ?? [])
                 {
-                    OnnxModelWriter.Varint(o, 8, value);
+                    WriteVarint(o, 8, value);
                 }
 
-                OnnxModelWriter.Varint(o, 20, IntsType);
+                WriteVarint(o, 20, IntsType);
             }
         });
 }
