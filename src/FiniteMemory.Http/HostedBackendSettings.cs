@@ -39,10 +39,11 @@ public abstract class HostedBackendSettings
 
     /// <summary>The resilience options these settings ask for.</summary>
     /// <param name="backend">The backend's registered name, for errors.</param>
+    /// <param name="baseOptions">What the settings left unset falls back to (tests shorten the backoff); <see cref="ResilienceOptions.Default"/> when null.</param>
     /// <exception cref="BackendConfigurationException">A value is out of range; the message names the option.</exception>
-    public ResilienceOptions ToResilienceOptions(string backend)
+    public ResilienceOptions ToResilienceOptions(string backend, ResilienceOptions? baseOptions = null)
     {
-        var options = BackendHttp.Options(backend, Timeout, MaxRetries);
+        var options = BackendHttp.Options(backend, Timeout, MaxRetries, baseOptions);
         if (RetryDelay is { } delay)
         {
             options = options with { BaseDelay = NonNegative(backend, "retry-delay", delay) };
