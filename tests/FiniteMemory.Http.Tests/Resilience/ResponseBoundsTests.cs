@@ -167,4 +167,33 @@ public class ResponseBoundsTests
         await Assert.That(response.Text).IsEqualTo(text);
         await Assert.That(response.FinishReason).IsEqualTo(ChatFinishReason.Length);
     }
+
+    [Test]
+    [Arguments(": keep-alive\n\n")]
+    [Arguments("x")]
+    public async Task AfterTheHeadersKeepAliveCommentsOrADripOfBytesDoNotKeepAStreamAlive(string trickle)
+    {
+        var start = SseEvent.Named("message_start", """{"type":"message_start","message":{"id":"msg_s","model":"claude-test-1","usage":{"input_tokens":1}}}""").ToWire();
+        var unit = Encoding.UTF8.GetBytes(trickle);
+        await using var server = await FakeServer.StartAsync(FakeResponse.Streamed(200, "text/event-stream", async (body, ct) =>
+        {
+            await body.WriteAsync(Encoding.UTF8.GetBytes(start + (trickle == "x" ? "data: {\"type\":\"ping" : string.Empty)), ct);
+            while (!ct.IsCancellationRequested && await HostileBodies.WriteRepeatedAsync(body, unit, unit.Length, ct) > 0)
+            {
+                await Task.Delay(100, ct).ContinueWith(static _ => { }, TaskScheduler.Default);
+            }
+        }));
+        using var client = new AnthropicChatClient(new AnthropicSettings { Model = "claude-test-1", Endpoint = server.BaseAddress, ApiKey = Key, Timeout = TimeSpan.FromSeconds(1), MaxRetries = 0 });
+        using var guard = new CancellationTokenSource(HangGuard);
+
+        var error = await Assert.ThrowsAsync<BackendStreamException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync(Question, cancellationToken: guard.Token))
+            {
+                _ = update;
+            }
+        });
+
+        await Assert.That(error!.Message).Contains("no event arrived for 1 s");
+    }
 }
