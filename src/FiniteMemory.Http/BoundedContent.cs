@@ -96,8 +96,8 @@ internal static class BoundedContent
         var old = response.Content;
         foreach (var header in old.Headers)
         {
-            // The new body's length is its own; an encoding the handler already decoded must not be decoded again.
-            if (!header.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) && !header.Key.Equals("Content-Encoding", StringComparison.OrdinalIgnoreCase))
+            // The new body's length is its own (a decoding handler has already dropped Content-Encoding).
+            if (!header.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
                 content.Headers.TryAddWithoutValidation(header.Key, header.Value);
             }

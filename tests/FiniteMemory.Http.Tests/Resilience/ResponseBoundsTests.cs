@@ -196,4 +196,14 @@ public class ResponseBoundsTests
 
         await Assert.That(error!.Message).Contains("no event arrived for 1 s");
     }
+
+    [Test]
+    public async Task AMaxResponseBytesBelowOneKilobyteIsRefusedNamingTheOption()
+    {
+        var settings = new AnthropicSettings { Model = "claude-test-1", ApiKey = Key, MaxResponseBytes = 10 };
+
+        var error = Assert.Throws<FiniteMemory.Backends.BackendConfigurationException>(() => settings.ToResilienceOptions("anthropic"));
+
+        await Assert.That(error!.Message).IsEqualTo("Backend 'anthropic': max-response-bytes must be at least 1024 (default 16 MB).");
+    }
 }
