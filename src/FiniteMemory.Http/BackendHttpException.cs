@@ -92,7 +92,9 @@ public class BackendHttpException : Exception
         string body;
         try
         {
-            body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            // Bounded while reading (decompressed bytes): a response that did not come through ResilientHttpHandler
+            // may still be a huge body or a compression bomb.
+            body = await BoundedContent.ReadStringAsync(response.Content, BoundedContent.MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {

@@ -31,12 +31,19 @@ public abstract class HostedBackendSettings
     /// <summary>Option <c>max-retry-delay</c>: the longest wait between attempts, also the cap on Retry-After. Default 30 s.</summary>
     public TimeSpan? MaxRetryDelay { get; set; }
 
+    /// <summary>
+    /// Option <c>max-response-bytes</c>: the most bytes one answer may have (decompressed, streamed or not); past it
+    /// the answer fails with a <see cref="BackendResponseTooLargeException"/>. Default 16 MB.
+    /// </summary>
+    public long? MaxResponseBytes { get; set; }
+
     /// <summary>The resilience options these settings ask for.</summary>
     /// <param name="backend">The backend's registered name, for errors.</param>
+    /// <param name="baseOptions">What the settings left unset falls back to (tests shorten the backoff); <see cref="ResilienceOptions.Default"/> when null.</param>
     /// <exception cref="BackendConfigurationException">A value is out of range; the message names the option.</exception>
-    public ResilienceOptions ToResilienceOptions(string backend)
+    public ResilienceOptions ToResilienceOptions(string backend, ResilienceOptions? baseOptions = null)
     {
-        var options = BackendHttp.Options(backend, Timeout, MaxRetries);
+        var options = BackendHttp.Options(backend, Timeout, MaxRetries, baseOptions);
         if (RetryDelay is { } delay)
         {
             options = options with { BaseDelay = NonNegative(backend, "retry-delay", delay) };
@@ -45,6 +52,16 @@ public abstract class HostedBackendSettings
         if (MaxRetryDelay is { } max)
         {
             options = options with { MaxDelay = NonNegative(backend, "max-retry-delay", max) };
+        }
+
+        if (MaxResponseBytes is { } bytes)
+        {
+            options = options with
+            {
+                MaxResponseBytes = bytes < ResilienceOptions.MinMaxResponseBytes
+                    ? throw new BackendConfigurationException(backend, "max-response-bytes", $"Backend '{backend}': max-response-bytes must be at least 1024 (default 16 MB).")
+                    : bytes,
+            };
         }
 
         return options;

@@ -33,6 +33,19 @@ public sealed record ResilienceOptions
     /// <summary>Whether computed waits are randomised (decorrelated jitter) so that many clients do not retry in step. Default true.</summary>
     public bool UseJitter { get; init; } = true;
 
+    /// <summary>
+    /// The most bytes one answer's body may have (decompressed, a stream's events included); past it reading stops
+    /// with a <see cref="BackendResponseTooLargeException"/>, so a server that sends without end cannot fill memory.
+    /// Default 16 MB: a stream of 50,000 tokens in OpenAI-style events, with room to spare.
+    /// </summary>
+    public long MaxResponseBytes { get; init; } = DefaultMaxResponseBytes;
+
+    /// <summary>The default of <see cref="MaxResponseBytes"/>: 16 MB.</summary>
+    public const long DefaultMaxResponseBytes = 16L * 1024 * 1024;
+
+    /// <summary>The smallest <see cref="MaxResponseBytes"/> accepted: 1 KB.</summary>
+    public const long MinMaxResponseBytes = 1024;
+
     /// <summary>The clock used for timeouts and waits (tests pass a fake one). Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -68,6 +81,11 @@ public sealed record ResilienceOptions
         if (BaseDelay < TimeSpan.Zero || MaxDelay < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(BaseDelay), BaseDelay, "BaseDelay and MaxDelay must not be negative.");
+        }
+
+        if (MaxResponseBytes < MinMaxResponseBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxResponseBytes), MaxResponseBytes, "MaxResponseBytes must be at least 1024.");
         }
 
         ArgumentNullException.ThrowIfNull(TimeProvider);

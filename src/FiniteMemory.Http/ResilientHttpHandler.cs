@@ -13,7 +13,9 @@ namespace FiniteMemory.Http;
 /// <remarks>
 /// Request content is buffered first so that it can be sent again. An attempt ends when the response headers
 /// arrive; for a request not marked with <see cref="StreamingResponse"/> it also reads the body, so a body that
-/// stalls or breaks is retried too. A streamed body that breaks after its headers is never retried: the caller
+/// stalls or breaks is retried too. No body is read past a bound (decompressed bytes counted): an error body past
+/// its first 64 KB, an answer past <see cref="ResilienceOptions.MaxResponseBytes"/> (a
+/// <see cref="BackendResponseTooLargeException"/>, streamed or not). A streamed body that breaks after its headers is never retried: the caller
 /// has already seen part of it. Failures that outlive the retries surface as <see cref="BackendHttpException"/>
 /// (connection failures) or <see cref="BackendTimeoutException"/>; a non-retryable or last failed status is
 /// returned as the response, for the backend to turn into an error with the provider's message.
@@ -184,14 +186,31 @@ public sealed class ResilientHttpHandler : DelegatingHandler
         try
         {
             response = await base.SendAsync(state.Request, cancellationToken).ConfigureAwait(false);
+
             // A body read later is read without the attempt's timeout: buffer it here unless it is a stream the
-            // caller reads as it arrives. Error bodies are short and always buffered, so a stalled one times out.
-            if (!state.Streaming || !response.IsSuccessStatusCode)
+            // caller reads as it arrives, so a stalled one times out. Every body is read with a bound on the
+            // decompressed bytes, on every attempt: an error body only as far as an error document goes, an
+            // answer up to MaxResponseBytes, so neither a huge body nor a compression bomb can fill memory.
+            if (!response.IsSuccessStatusCode)
             {
-                await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+                await BoundedContent.TruncateAsync(response, BoundedContent.MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
+            }
+            else if (!state.Streaming)
+            {
+                await BoundedContent.BufferAsync(response, Options.MaxResponseBytes, Provider, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await BoundedContent.LimitAsync(response, Options.MaxResponseBytes, Provider, cancellationToken).ConfigureAwait(false);
             }
 
             return Outcome.FromResult(response);
+        }
+        catch (BackendResponseTooLargeException ex)
+        {
+            // Not transient: the same request would get the same answer.
+            response?.Dispose();
+            return Outcome.FromException<HttpResponseMessage>(ex);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
         {

@@ -25,10 +25,22 @@ public static class OpenAIBackend
     public static IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(OpenAIBackendSettings settings) =>
         CreateEmbeddingGenerator(settings, null);
 
+    /// <summary>The default bound on an embeddings response: 128 MB.</summary>
+    internal const long EmbeddingMaxResponseBytes = 128L * 1024 * 1024;
+
     /// <summary>Creates the embedding generator over <paramref name="resilience"/> defaults (tests shorten the backoff).</summary>
     internal static IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(OpenAIBackendSettings settings, ResilienceOptions? resilience)
     {
         ArgumentNullException.ThrowIfNull(settings);
+
+        // A batch of embeddings is legitimately larger than a chat answer: 2,048 inputs (the API's most) of 3,072
+        // dimensions come to about 34 MB as base64, so the default bound is higher here (max-response-bytes still rules).
+        resilience ??= ResilienceOptions.Default;
+        if (resilience.MaxResponseBytes == ResilienceOptions.DefaultMaxResponseBytes)
+        {
+            resilience = resilience with { MaxResponseBytes = EmbeddingMaxResponseBytes };
+        }
+
         var connection = OpenAIConnection.Open(settings, null, requireModel: false, resilience);
         var model = string.IsNullOrWhiteSpace(settings.EmbeddingModel) ? DefaultEmbeddingModel : settings.EmbeddingModel.Trim();
         var inner = connection.Client.GetEmbeddingClient(model).AsIEmbeddingGenerator();

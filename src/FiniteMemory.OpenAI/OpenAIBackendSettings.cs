@@ -4,7 +4,7 @@ namespace FiniteMemory.OpenAI;
 
 /// <summary>
 /// Settings of the <c>openai</c> backend and its presets: the hosted backends' common settings (model — required —,
-/// endpoint, key, timeout, <c>max-retries</c>, <c>retry-delay</c>, <c>max-retry-delay</c>) plus the options below.
+/// endpoint, key, timeout, <c>max-retries</c>, <c>retry-delay</c>, <c>max-retry-delay</c>, <c>max-response-bytes</c>) plus the options below.
 /// Everything not set falls back to the preset's defaults.
 /// </summary>
 /// <remarks>As options (<c>BackendSettings.Options</c>): <c>organization</c>, <c>embedding-model</c>, <c>preset</c>.</remarks>

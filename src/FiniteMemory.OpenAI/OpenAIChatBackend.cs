@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using FiniteMemory.Http;
 using FiniteMemory.Tokens;
 using Microsoft.Extensions.AI;
 
@@ -23,7 +24,8 @@ internal sealed class OpenAIChatBackend : DelegatingChatClient
     {
         try
         {
-            return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            return OutputLimit.Checked(_connection.Preset.Description, response, options?.MaxOutputTokens);
         }
         catch (Exception ex) when (OpenAIErrors.Translate(ex, _connection, streaming: false, started: false, cancellationToken) is { } translated)
         {
@@ -36,14 +38,18 @@ internal sealed class OpenAIChatBackend : DelegatingChatClient
         ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        // The resilient transport times attempts until the headers arrive; after that only this wait notices a
-        // server that stops sending without closing the stream.
+        // The resilient transport times attempts (and retries them) until the headers arrive; from then on, as with
+        // every other backend, each event must arrive within the attempt timeout: silence, a drip of bytes or
+        // keep-alive comments (which make no event) end the stream with an error instead of a hang.
         using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var idle = _connection.Resilience.AttemptTimeout;
         var finished = false;
         var started = false;
+        var output = OutputLimit.For(_connection.Preset.Description, options?.MaxOutputTokens);
         var stream = base.GetStreamingResponseAsync(messages, options, silence.Token).GetAsyncEnumerator(silence.Token);
         await using (stream.ConfigureAwait(false))
         {
+            // Until the headers arrive the transport's own timeouts rule; this wait only backs them up.
             var limit = _connection.StartTimeout;
             while (true)
             {
@@ -54,6 +60,19 @@ internal sealed class OpenAIChatBackend : DelegatingChatClient
 
                 try
                 {
+                    if (!started)
+                    {
+                        // Set just before the step that sends the request, so it flows into the SDK's send.
+                        OpenAITransport.ResponseStarted.Value = () =>
+                        {
+                            limit = idle;
+                            if (idle != Timeout.InfiniteTimeSpan)
+                            {
+                                silence.CancelAfter(idle);
+                            }
+                        };
+                    }
+
                     if (!await stream.MoveNextAsync().ConfigureAwait(false))
                     {
                         break;
@@ -67,11 +86,17 @@ internal sealed class OpenAIChatBackend : DelegatingChatClient
                 {
                     throw translated;
                 }
+                finally
+                {
+                    OpenAITransport.ResponseStarted.Value = null;
+                }
 
+                // Only the server's silence counts: the time the caller spends on an update does not.
                 silence.CancelAfter(Timeout.InfiniteTimeSpan);
-                limit = _connection.Resilience.AttemptTimeout;
+                limit = idle;
                 finished |= stream.Current.FinishReason is not null;
                 started = true;
+                output?.Add(stream.Current);
                 yield return stream.Current;
             }
         }

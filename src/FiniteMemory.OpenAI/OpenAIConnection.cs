@@ -61,9 +61,7 @@ internal sealed class OpenAIConnection
 
         var endpoint = settings.Endpoint ?? preset.BaseUrl;
         var key = ResolveKey(settings, preset);
-        resilience = resilience is null
-            ? settings.ToResilienceOptions(preset.Name)
-            : BackendHttp.Options(preset.Name, settings.Timeout, settings.MaxRetries, resilience);
+        resilience = settings.ToResilienceOptions(preset.Name, resilience);
 
         var http = BackendHttp.CreateClient(preset.Description, resilience, inner);
         var options = new OpenAIClientOptions

@@ -10,6 +10,19 @@ namespace FiniteMemory.OpenAI;
 /// </summary>
 internal sealed class OpenAITransport(HttpClient client, bool sendsKey) : HttpClientPipelineTransport(client)
 {
+    /// <summary>
+    /// Called when a response's headers arrive, in the async flow that sent the request. The SDK sends a streamed
+    /// request inside the first step of its enumerator, so this is how <see cref="OpenAIChatBackend"/> learns that
+    /// the retried, timed part is over and the wait for events begins.
+    /// </summary>
+    public static AsyncLocal<Action?> ResponseStarted { get; } = new();
+
+    protected override void OnReceivedResponse(PipelineMessage message, HttpResponseMessage httpResponse)
+    {
+        base.OnReceivedResponse(message, httpResponse);
+        ResponseStarted.Value?.Invoke();
+    }
+
     protected override void OnSendingRequest(PipelineMessage message, HttpRequestMessage httpRequest)
     {
         base.OnSendingRequest(message, httpRequest);

@@ -47,8 +47,9 @@ public sealed class AI21ChatClient : HostedChatClient
         using var request = CreateRequest(AI21Requests.Create(messages, options, model, stream: false));
         using var response = await Connection.SendAsync(request, streaming: false, cancellationToken).ConfigureAwait(false);
         var body = await Connection.ReadJsonAsync(response, AI21JsonContext.Default.AI21ChatResponse, cancellationToken).ConfigureAwait(false);
-        return AI21Responses.ToChatResponse(body, model)
+        var result = AI21Responses.ToChatResponse(body, model)
             ?? throw new BackendHttpException(ProviderName, (int)response.StatusCode, null, null, "AI21 returned a response without any choice (no message to read). Check that the endpoint is AI21's chat-completions API.");
+        return OutputLimit.Checked(ProviderName, result, options?.MaxOutputTokens);
     }
 
     /// <inheritdoc />
@@ -63,6 +64,7 @@ public sealed class AI21ChatClient : HostedChatClient
         using var response = await Connection.SendAsync(request, streaming: true, cancellationToken).ConfigureAwait(false);
         var state = new AI21StreamState(model);
         var done = false;
+        var limit = OutputLimit.For(ProviderName, options?.MaxOutputTokens);
         await foreach (var item in Connection.ReadEventsAsync(response, cancellationToken).ConfigureAwait(false))
         {
             if (item.Data.AsSpan().Trim().SequenceEqual("[DONE]"))
@@ -78,6 +80,7 @@ public sealed class AI21ChatClient : HostedChatClient
 
             foreach (var update in state.Accept(Connection.ParseEvent(item, AI21JsonContext.Default.AI21StreamChunk)))
             {
+                limit?.Add(update);
                 yield return update;
             }
         }

@@ -95,7 +95,7 @@ public sealed class AnthropicChatClient : HostedChatClient
         using var request = CreateRequest(body, streaming: false);
         using var response = await Connection.SendAsync(request, streaming: false, cancellationToken).ConfigureAwait(false);
         var answer = await Connection.ReadJsonAsync(response, AnthropicJsonContext.Default.AnthropicResponse, cancellationToken).ConfigureAwait(false);
-        return ToChatResponse(answer);
+        return OutputLimit.Checked(ProviderName, ToChatResponse(answer), body.MaxTokens);
     }
 
     /// <inheritdoc />
@@ -108,11 +108,13 @@ public sealed class AnthropicChatClient : HostedChatClient
         using var request = CreateRequest(body, streaming: true);
         using var response = await Connection.SendAsync(request, streaming: true, cancellationToken).ConfigureAwait(false);
         var stream = new StreamState();
+        var limit = OutputLimit.For(ProviderName, body.MaxTokens);
         await foreach (var item in Connection.ReadEventsAsync(response, cancellationToken).ConfigureAwait(false))
         {
             var e = Connection.ParseEvent(item, AnthropicJsonContext.Default.AnthropicStreamEvent);
             if (Apply(stream, e, item.EventType) is { } update)
             {
+                limit?.Add(update);
                 yield return update;
             }
 

@@ -56,7 +56,7 @@ public sealed class CohereChatClient : HostedChatClient
 
         contents.AddRange(answer.Message?.Content?.Where(static b => b.Type == "text" && !string.IsNullOrEmpty(b.Text)).Select(static b => new TextContent(b.Text)) ?? []);
         contents.AddRange(answer.Message?.ToolCalls?.Select(ToolCall) ?? []);
-        return new ChatResponse(new ChatMessage(ChatRole.Assistant, contents) { MessageId = answer.Id })
+        var result = new ChatResponse(new ChatMessage(ChatRole.Assistant, contents) { MessageId = answer.Id })
         {
             ResponseId = answer.Id,
             ModelId = ModelFor(options),
@@ -64,6 +64,7 @@ public sealed class CohereChatClient : HostedChatClient
             Usage = Usage(answer.Usage),
             RawRepresentation = answer,
         };
+        return OutputLimit.Checked(ProviderName, result, options?.MaxOutputTokens);
     }
 
     /// <inheritdoc />
@@ -77,6 +78,7 @@ public sealed class CohereChatClient : HostedChatClient
         using var response = await Connection.SendAsync(request, streaming: true, cancellationToken).ConfigureAwait(false);
         string? id = null;
         var calls = new Dictionary<int, PendingCall>();
+        var limit = OutputLimit.For(ProviderName, options?.MaxOutputTokens);
         await foreach (var item in Connection.ReadEventsAsync(response, cancellationToken).ConfigureAwait(false))
         {
             var e = Connection.ParseEvent(item, CohereJsonContext.Default.CohereStreamEvent);
@@ -126,7 +128,9 @@ public sealed class CohereChatClient : HostedChatClient
 
             if (content is not null)
             {
-                yield return new ChatResponseUpdate(ChatRole.Assistant, [content]) { ResponseId = id, MessageId = id, ModelId = model };
+                var update = new ChatResponseUpdate(ChatRole.Assistant, [content]) { ResponseId = id, MessageId = id, ModelId = model };
+                limit?.Add(update);
+                yield return update;
             }
         }
 

@@ -67,7 +67,7 @@ public sealed class GeminiChatClient : HostedChatClient
         ThrowIfBlocked(answer);
         var candidate = answer.Candidates?.FirstOrDefault();
         var contents = Contents(candidate?.Content, new CallIds());
-        return new ChatResponse(new ChatMessage(ChatRole.Assistant, contents) { MessageId = answer.ResponseId })
+        var result = new ChatResponse(new ChatMessage(ChatRole.Assistant, contents) { MessageId = answer.ResponseId })
         {
             ResponseId = answer.ResponseId,
             ModelId = answer.ModelVersion ?? ModelFor(options),
@@ -75,6 +75,7 @@ public sealed class GeminiChatClient : HostedChatClient
             Usage = Usage(answer.UsageMetadata),
             RawRepresentation = answer,
         };
+        return OutputLimit.Checked(ProviderName, result, options?.MaxOutputTokens);
     }
 
     /// <inheritdoc />
@@ -89,6 +90,7 @@ public sealed class GeminiChatClient : HostedChatClient
         GeminiUsage? usage = null;
         string? responseId = null, model = null;
         bool finished = false, calls = false;
+        var limit = OutputLimit.For(ProviderName, options?.MaxOutputTokens);
         await foreach (var item in Connection.ReadEventsAsync(response, cancellationToken).ConfigureAwait(false))
         {
             var chunk = Connection.ParseEvent(item, GeminiJsonContext.Default.GeminiResponse);
@@ -113,6 +115,7 @@ public sealed class GeminiChatClient : HostedChatClient
 
             if (contents.Count > 0 || update.FinishReason is not null)
             {
+                limit?.Add(update);
                 yield return update;
             }
         }

@@ -92,7 +92,7 @@ public sealed class ReplicateChatClient : HostedChatClient
         var (model, body) = Prepare(messages, options, stream: false);
         var prediction = await CreateAsync(model, body, _wait, cancellationToken).ConfigureAwait(false);
         prediction = await CompleteAsync(prediction, cancellationToken).ConfigureAwait(false);
-        return ReplicatePredictions.ToChatResponse(prediction, model.ToString());
+        return OutputLimit.Checked(ProviderName, ReplicatePredictions.ToChatResponse(prediction, model.ToString()), options?.MaxOutputTokens);
     }
 
     /// <inheritdoc />
@@ -108,7 +108,7 @@ public sealed class ReplicateChatClient : HostedChatClient
         {
             // A model that cannot stream: the whole answer arrives as one update once the prediction is done.
             var finished = await CompleteAsync(prediction, cancellationToken).ConfigureAwait(false);
-            foreach (var update in ReplicatePredictions.ToChatResponse(finished, modelId).ToChatResponseUpdates())
+            foreach (var update in OutputLimit.Checked(ProviderName, ReplicatePredictions.ToChatResponse(finished, modelId), options?.MaxOutputTokens).ToChatResponseUpdates())
             {
                 yield return update;
             }
@@ -117,6 +117,7 @@ public sealed class ReplicateChatClient : HostedChatClient
         }
 
         var ended = false;
+        var limit = OutputLimit.For(ProviderName, options?.MaxOutputTokens);
         try
         {
             await foreach (var item in ReadStreamAsync(prediction, Absolute(streamUrl, "stream")!, cancellationToken).ConfigureAwait(false))
@@ -126,7 +127,9 @@ public sealed class ReplicateChatClient : HostedChatClient
                     case "output":
                         if (item.Data.Length > 0)
                         {
-                            yield return Update(prediction, modelId, new TextContent(item.Data));
+                            var update = Update(prediction, modelId, new TextContent(item.Data));
+                            limit?.Add(update);
+                            yield return update;
                         }
 
                         break;

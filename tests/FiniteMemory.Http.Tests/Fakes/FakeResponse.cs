@@ -58,6 +58,16 @@ public sealed class FakeResponse
         return response;
     }
 
+    /// <summary>
+    /// A body written by <paramref name="write"/> after the headers (huge, endless or compressed bodies); it stops when
+    /// the client goes away (its token is the request's abort).
+    /// </summary>
+    public static FakeResponse Streamed(int status, string contentType, Func<Stream, CancellationToken, Task> write) =>
+        new(status, contentType) { Body = write };
+
+    /// <summary>The body writer of <see cref="Streamed"/>, run after the chunks.</summary>
+    public Func<Stream, CancellationToken, Task>? Body { get; private init; }
+
     /// <summary>A response that never comes: the request hangs until the client cancels or times out.</summary>
     public static FakeResponse Hang() => new FakeResponse(200, "application/json") { Stall = true };
 

@@ -188,6 +188,11 @@ public sealed class FakeServer : IAsyncDisposable
             await response.Body.FlushAsync(aborted);
         }
 
+        if (scripted.Body is { } body)
+        {
+            await body(response.Body, aborted);
+        }
+
         if (scripted.CutAfterChunks)
         {
             // Kestrel's abort drops data still queued in the transport: give what was flushed time to leave.

@@ -1,0 +1,209 @@
+using System.Text;
+using FiniteMemory.Http.Anthropic;
+using FiniteMemory.Http.Tests.Fakes;
+using FiniteMemory.Testing;
+using Microsoft.Extensions.AI;
+using static FiniteMemory.Http.Tests.Support.Conversations;
+
+namespace FiniteMemory.Http.Tests.Resilience;
+
+/// <summary>
+/// Hostile bodies cost bounded memory: error bodies are read only as far as an error document goes (decompressed
+/// bytes counted, on every attempt), answers up to max-response-bytes, output up to the requested token limit.
+/// </summary>
+public class ResponseBoundsTests
+{
+    private static readonly List<ChatMessage> Question = [new(ChatRole.User, "Weather?")];
+
+    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60);
+
+    private static AnthropicChatClient Client(FakeServer server, int maxRetries = 0, long? maxResponseBytes = null) => new(new AnthropicSettings
+    {
+        Model = "claude-test-1",
+        Endpoint = server.BaseAddress,
+        ApiKey = Key,
+        Timeout = TimeSpan.FromSeconds(30),
+        MaxRetries = maxRetries,
+        RetryDelay = QuickRetry,
+        MaxResponseBytes = maxResponseBytes,
+    });
+
+    [Test]
+    public async Task AGzipBombErrorBodyIsReadOnlyAsFarAsAnErrorDocumentOnEveryAttempt()
+    {
+        await using var server = await FakeServer.StartAsync();
+        server.Otherwise = _ => FakeResponse.Streamed(500, "application/json", static (body, ct) => HostileBodies.WriteGzipBombAsync(body, 256, ct))
+            .WithHeader("Content-Encoding", "gzip");
+        using var client = Client(server, maxRetries: 2);
+
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var error = await Assert.ThrowsAsync<BackendHttpException>(() => client.GetResponseAsync(Question).WaitAsync(HangGuard));
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+
+        await Assert.That(error!.StatusCode).IsEqualTo(500);
+        await Assert.That(server.Requests.Count).IsEqualTo(3);
+
+        // Three attempts of 256 MB each once inflated; read whole, they cost gigabytes.
+        await Assert.That(allocated).IsLessThan(64L * 1024 * 1024);
+    }
+
+    [Test]
+    public async Task AHugePlainErrorBodyIsNotReadPastItsStart()
+    {
+        var sent = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var unit = Encoding.UTF8.GetBytes(new string('x', 64 * 1024));
+        await using var server = await FakeServer.StartAsync(FakeResponse.Streamed(500, "text/plain", async (body, ct) =>
+            sent.TrySetResult(await HostileBodies.WriteRepeatedAsync(body, unit, 256L * 1024 * 1024, ct))));
+        using var client = Client(server);
+
+        var error = await Assert.ThrowsAsync<BackendHttpException>(() => client.GetResponseAsync(Question).WaitAsync(HangGuard));
+        var bytes = await sent.Task.WaitAsync(HangGuard);
+
+        await Assert.That(error!.StatusCode).IsEqualTo(500);
+        await Assert.That(error.Message).StartsWith("Anthropic returned 500");
+
+        // What the server got out before the client hung up: the error's first 64 KB plus socket buffers, not 256 MB.
+        await Assert.That(bytes).IsLessThan(32L * 1024 * 1024);
+    }
+
+    [Test]
+    public async Task AnEndlessStreamOfEventsStopsAtMaxResponseBytesWithAnErrorNamingTheSetting()
+    {
+        var sent = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var start = SseEvent.Named("message_start", """{"type":"message_start","message":{"id":"msg_s","model":"claude-test-1","usage":{"input_tokens":1}}}""").ToWire();
+        var ping = Encoding.UTF8.GetBytes(SseEvent.Named("ping", """{"type": "ping"}""").ToWire());
+        await using var server = await FakeServer.StartAsync(FakeResponse.Streamed(200, "text/event-stream", async (body, ct) =>
+        {
+            await body.WriteAsync(Encoding.UTF8.GetBytes(start), ct);
+            sent.TrySetResult(await HostileBodies.WriteRepeatedAsync(body, ping, long.MaxValue, ct));
+        }));
+        using var client = Client(server, maxResponseBytes: 1024 * 1024);
+        using var guard = new CancellationTokenSource(HangGuard);
+
+        var error = await Assert.ThrowsAsync<BackendResponseTooLargeException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync(Question, cancellationToken: guard.Token))
+            {
+                _ = update;
+            }
+        });
+        var bytes = await sent.Task.WaitAsync(HangGuard);
+
+        await Assert.That(error!.Limit).IsEqualTo(1024 * 1024);
+        await Assert.That(error.Message).Contains("larger than 1,048,576 bytes");
+        await Assert.That(error.Message).Contains("max-response-bytes");
+        await Assert.That(bytes).IsLessThan(32L * 1024 * 1024);
+    }
+
+    [Test]
+    public async Task ANonStreamedAnswerLargerThanMaxResponseBytesIsRefusedWithoutRetrying()
+    {
+        var text = new string('a', 2 * 1024 * 1024);
+        await using var server = await FakeServer.StartAsync();
+        server.Otherwise = _ => FakeResponse.Json($$"""{"id":"msg_1","type":"message","role":"assistant","content":[{"type":"text","text":"{{text}}"}],"stop_reason":"end_turn"}""");
+        using var client = Client(server, maxRetries: 2, maxResponseBytes: 1024 * 1024);
+
+        var error = await Assert.ThrowsAsync<BackendResponseTooLargeException>(() => client.GetResponseAsync(Question).WaitAsync(HangGuard));
+
+        await Assert.That(error!.Message).Contains("max-response-bytes");
+        await Assert.That(server.Requests.Count).IsEqualTo(1);
+    }
+
+    [Test]
+    public async Task AStreamedAnswerFarPastMaxOutputTokensIsStoppedWithAnErrorNamingTheLimit()
+    {
+        var sent = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var start = SseEvent.Named("message_start", """{"type":"message_start","message":{"id":"msg_s","model":"claude-test-1","usage":{"input_tokens":1}}}""").ToWire()
+            + SseEvent.Named("content_block_start", """{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}""").ToWire();
+        var delta = Encoding.UTF8.GetBytes(SseEvent.Named("content_block_delta", """{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"more words "}}""").ToWire());
+        await using var server = await FakeServer.StartAsync(FakeResponse.Streamed(200, "text/event-stream", async (body, ct) =>
+        {
+            await body.WriteAsync(Encoding.UTF8.GetBytes(start), ct);
+            sent.TrySetResult(await HostileBodies.WriteRepeatedAsync(body, delta, long.MaxValue, ct));
+        }));
+        using var client = Client(server);
+        using var guard = new CancellationTokenSource(HangGuard);
+
+        var received = new StringBuilder();
+        var error = await Assert.ThrowsAsync<BackendResponseTooLargeException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync(Question, new ChatOptions { MaxOutputTokens = 100 }, guard.Token))
+            {
+                received.Append(update.Text);
+            }
+        });
+        await sent.Task.WaitAsync(HangGuard);
+
+        await Assert.That(error!.Limit).IsEqualTo(100);
+        await Assert.That(error.Message).Contains("100 output tokens");
+        await Assert.That(error.Message).Contains("ChatOptions.MaxOutputTokens (fmem --max-tokens)");
+        await Assert.That(received.Length).IsLessThanOrEqualTo((100 * OutputLimit.BytesPerToken) + OutputLimit.SlackBytes);
+    }
+
+    [Test]
+    public async Task ANonStreamedAnswerFarPastMaxOutputTokensIsRefused()
+    {
+        var text = string.Concat(Enumerable.Repeat("more words ", 1000));
+        await using var server = await FakeServer.StartAsync(
+            FakeResponse.Json($$"""{"id":"msg_1","type":"message","role":"assistant","content":[{"type":"text","text":"{{text}}"}],"stop_reason":"end_turn"}"""));
+        using var client = Client(server);
+
+        var error = await Assert.ThrowsAsync<BackendResponseTooLargeException>(() => client.GetResponseAsync(Question, new ChatOptions { MaxOutputTokens = 100 }));
+
+        await Assert.That(error!.Limit).IsEqualTo(100);
+        await Assert.That(error.Message).Contains("100 output tokens");
+    }
+
+    [Test]
+    public async Task AnAnswerWithinMaxOutputTokensIsKept()
+    {
+        var text = string.Concat(Enumerable.Repeat("word ", 100));
+        await using var server = await FakeServer.StartAsync(
+            FakeResponse.Json($$"""{"id":"msg_1","type":"message","role":"assistant","content":[{"type":"text","text":"{{text}}"}],"stop_reason":"max_tokens"}"""));
+        using var client = Client(server);
+
+        var response = await client.GetResponseAsync(Question, new ChatOptions { MaxOutputTokens = 100 });
+
+        await Assert.That(response.Text).IsEqualTo(text);
+        await Assert.That(response.FinishReason).IsEqualTo(ChatFinishReason.Length);
+    }
+
+    [Test]
+    [Arguments(": keep-alive\n\n")]
+    [Arguments("x")]
+    public async Task AfterTheHeadersKeepAliveCommentsOrADripOfBytesDoNotKeepAStreamAlive(string trickle)
+    {
+        var start = SseEvent.Named("message_start", """{"type":"message_start","message":{"id":"msg_s","model":"claude-test-1","usage":{"input_tokens":1}}}""").ToWire();
+        var unit = Encoding.UTF8.GetBytes(trickle);
+        await using var server = await FakeServer.StartAsync(FakeResponse.Streamed(200, "text/event-stream", async (body, ct) =>
+        {
+            await body.WriteAsync(Encoding.UTF8.GetBytes(start + (trickle == "x" ? "data: {\"type\":\"ping" : string.Empty)), ct);
+            while (!ct.IsCancellationRequested && await HostileBodies.WriteRepeatedAsync(body, unit, unit.Length, ct) > 0)
+            {
+                await Task.Delay(100, ct).ContinueWith(static _ => { }, TaskScheduler.Default);
+            }
+        }));
+        using var client = new AnthropicChatClient(new AnthropicSettings { Model = "claude-test-1", Endpoint = server.BaseAddress, ApiKey = Key, Timeout = TimeSpan.FromSeconds(1), MaxRetries = 0 });
+        using var guard = new CancellationTokenSource(HangGuard);
+
+        var error = await Assert.ThrowsAsync<BackendStreamException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync(Question, cancellationToken: guard.Token))
+            {
+                _ = update;
+            }
+        });
+
+        await Assert.That(error!.Message).Contains("no event arrived for 1 s");
+    }
+
+    [Test]
+    public async Task AMaxResponseBytesBelowOneKilobyteIsRefusedNamingTheOption()
+    {
+        var settings = new AnthropicSettings { Model = "claude-test-1", ApiKey = Key, MaxResponseBytes = 10 };
+
+        var error = Assert.Throws<FiniteMemory.Backends.BackendConfigurationException>(() => settings.ToResilienceOptions("anthropic"));
+
+        await Assert.That(error!.Message).IsEqualTo("Backend 'anthropic': max-response-bytes must be at least 1024 (default 16 MB).");
+    }
+}
