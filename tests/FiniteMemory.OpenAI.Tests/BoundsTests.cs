@@ -50,6 +50,7 @@ public class BoundsTests
         return updates;
     }
 
+    [NotInParallel] // The allocation count is process-wide: another test's allocations must not be counted.
     [Test]
     [Arguments(false)]
     [Arguments(true)]
