@@ -7,7 +7,7 @@ namespace FiniteMemory.Http;
 
 /// <summary>
 /// What to tell a user about an exception, in FiniteMemory's own words for the framework's exceptions: a Native AOT
-/// build with <c>UseSystemResourceKeys</c> (such as fmem) has no framework message text, only resource keys like
+/// app built with <c>UseSystemResourceKeys</c> has no framework message text, only resource keys like
 /// <c>net_http_client_execution_error</c>, so a message shown to users never depends on it.
 /// </summary>
 public static class ExceptionText
