@@ -81,7 +81,7 @@ internal static class ChatLoop
                 }
                 catch (Exception ex) when (ex is CheckpointException or IOException or UnauthorizedAccessException)
                 {
-                    FmemApp.Fail(error, $"could not save checkpoint '{path}': {OneLine(ex.Message)}");
+                    FmemApp.Fail(error, $"could not save checkpoint '{path}': {OneLine(ex is CheckpointException ? ex.Message : ExceptionText.Describe(ex))}");
                     if (!interactive)
                     {
                         return FmemApp.InputError;
@@ -195,7 +195,8 @@ internal static class ChatLoop
         client.GetService<ChatClientMetadata>() is { ProviderName: { } provider } ? provider : "backend";
 
     // An ArgumentException's message without the parameter name its Message appends (a local model's "the prompt
-    // does not fit its context" names the parameter, which means nothing to a CLI user).
+    // does not fit its context" names the parameter, which means nothing to a CLI user); a framework exception in
+    // our own words (this AOT build has no framework message text, only resource keys).
     private static string MessageOf(Exception ex)
     {
         if (ex is ArgumentException { ParamName: { Length: > 0 } name })
@@ -207,7 +208,16 @@ internal static class ChatLoop
             }
         }
 
-        return ex.Message;
+        return ExceptionText.Describe(ex);
+    }
+
+    // An --endpoint that did not parse, as it may be echoed: without the user:password@ it may carry.
+    private static string WithoutUserInfo(string endpoint)
+    {
+        var start = endpoint.IndexOf("//", StringComparison.Ordinal) is var slashes and >= 0 ? slashes + 2 : 0;
+        var end = endpoint.IndexOfAny(['/', '?', '#'], start) is var stop and >= 0 ? stop : endpoint.Length;
+        var at = end > start ? endpoint.LastIndexOf('@', end - 1, end - start) : -1;
+        return at < 0 ? endpoint : string.Concat(endpoint.AsSpan(0, start), "[redacted]", endpoint.AsSpan(at));
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
@@ -263,7 +273,7 @@ internal static class ChatLoop
         Uri? endpoint = null;
         if (request.Endpoint is not null && (!Uri.TryCreate(request.Endpoint, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
         {
-            return Setup.Fail(FmemApp.Fail(error, $"--endpoint must be an absolute http(s) URL such as http://127.0.0.1:8080/v1 (got '{request.Endpoint}')."));
+            return Setup.Fail(FmemApp.Fail(error, $"--endpoint must be an absolute http(s) URL such as http://127.0.0.1:8080/v1 (got '{WithoutUserInfo(request.Endpoint)}')."));
         }
 
         if (request.Timeout is { } seconds && (!double.IsFinite(seconds) || seconds <= 0 || seconds > TimeSpan.MaxValue.TotalSeconds))
@@ -293,6 +303,16 @@ internal static class ChatLoop
             if (string.IsNullOrWhiteSpace(key))
             {
                 return Setup.Fail(FmemApp.Fail(error, $"--api-key-env names the environment variable {variable}, but it is not set."));
+            }
+
+            try
+            {
+                // Checked here so that the error names the variable, not the setting fmem passes the key in.
+                key = ApiKeys.Validate(key, request.Backend, variable);
+            }
+            catch (BackendConfigurationException ex)
+            {
+                return Setup.Fail(FmemApp.Fail(error, OneLine(ex.Message)));
             }
         }
 

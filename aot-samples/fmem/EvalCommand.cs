@@ -154,7 +154,7 @@ internal static class EvalCommand
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    return FmemApp.Fail(error, $"cannot write the dataset to '{path}': {ex.Message}");
+                    return FmemApp.Fail(error, $"cannot write the dataset to '{path}': {FiniteMemory.Http.ExceptionText.Describe(ex)}");
                 }
             }
         }
@@ -175,7 +175,7 @@ internal static class EvalCommand
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                return FmemApp.Fail(error, $"cannot read dataset '{source}': {ex.Message}");
+                return FmemApp.Fail(error, $"cannot read dataset '{source}': {FiniteMemory.Http.ExceptionText.Describe(ex)}");
             }
         }
 

@@ -138,7 +138,7 @@ internal static class ReplayCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return FmemApp.Fail(error, $"cannot read transcript '{request.Path}': {ex.Message}");
+            return FmemApp.Fail(error, $"cannot read transcript '{request.Path}': {FiniteMemory.Http.ExceptionText.Describe(ex)}");
         }
 
         if (!messages.Any(m => m.Message.Role == ChatRole.User))

@@ -111,7 +111,7 @@ public class BackendHttpException : Exception
         var requestId = HeaderRequestId(response) ?? bodyRequestId;
         var status = (int)response.StatusCode;
         var message = new StringBuilder()
-            .Append(provider).Append(" returned ").Append(StatusLine(response));
+            .Append(provider).Append(" returned ").Append(redactor.Redact(StatusLine(response)));
         if (providerMessage is not null)
         {
             message.Append(": ").Append(providerMessage);
@@ -145,8 +145,8 @@ public class BackendHttpException : Exception
             statusCode,
             providerMessage: null,
             requestId: null,
-            $"{provider} returned a response that is not valid JSON: {redactor.Redact(exception.Message)} Check that the endpoint is {provider}'s API (or a compatible server).",
-            exception);
+            $"{provider} returned a response that is not valid JSON: {redactor.Redact(ExceptionText.Describe(exception))}. Check that the endpoint is {provider}'s API (or a compatible server).",
+            redactor.Clean(exception));
     }
 
     /// <summary>"401 Unauthorized": the code and the reason phrase (or the status name).</summary>

@@ -46,6 +46,6 @@ public sealed class BackendStreamException : BackendHttpException
     {
         ArgumentNullException.ThrowIfNull(exception);
         ArgumentNullException.ThrowIfNull(redactor);
-        return new(provider, $"{provider}'s stream broke before it finished: {redactor.Redact(exception.Message)} The response is incomplete. Retry the request.", exception);
+        return new(provider, $"{provider}'s stream broke before it finished: {redactor.Redact(ExceptionText.Describe(exception))}. The response is incomplete. Retry the request.", redactor.Clean(exception));
     }
 }

@@ -16,7 +16,7 @@ public abstract class HostedBackendSettings
     /// <summary>The API's base address; the provider's public endpoint when null.</summary>
     public Uri? Endpoint { get; set; }
 
-    /// <summary>The API key; the provider's environment variable when null. Never shown by <see cref="ToString"/>.</summary>
+    /// <summary>The API key; the provider's environment variable when null. Never shown by <see cref="ToString"/> (nor the endpoint's user info or query).</summary>
     public string? ApiKey { get; set; }
 
     /// <summary>How long one attempt may wait for the response (headers, or the whole body when not streaming). Default 100 s.</summary>
@@ -78,7 +78,7 @@ public abstract class HostedBackendSettings
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"Model={Model ?? "(none)"}, Endpoint={Endpoint?.ToString() ?? "(default)"}, ApiKey={(ApiKey is null ? "(none)" : "(set)")}, Timeout={Timeout?.ToString() ?? "(default)"}";
+        $"Model={Model ?? "(none)"}, Endpoint={(Endpoint is null ? "(default)" : SecretRedactor.DisplayUrl(Endpoint))}, ApiKey={(ApiKey is null ? "(none)" : "(set)")}, Timeout={Timeout?.ToString() ?? "(default)"}";
 
     private static TimeSpan NonNegative(string backend, string option, TimeSpan value) =>
         value < TimeSpan.Zero || value > TimeSpan.FromDays(1)

@@ -156,7 +156,7 @@ public sealed class ProviderConnection : IDisposable
         }
         catch (JsonException ex)
         {
-            throw new BackendStreamException(Provider, $"{Provider} sent a stream event ('{item.EventType}') that is not valid JSON: {Redactor.Redact(ex.Message)}", ex);
+            throw new BackendStreamException(Provider, $"{Provider} sent a stream event ('{Redactor.Redact(item.EventType)}') that is not valid JSON: {Redactor.Redact(ExceptionText.Describe(ex))}.", Redactor.Clean(ex));
         }
     }
 

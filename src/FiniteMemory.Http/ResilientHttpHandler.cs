@@ -235,11 +235,16 @@ public sealed class ResilientHttpHandler : DelegatingHandler
                 statusCode: null,
                 providerMessage: null,
                 requestId: null,
-                $"Could not reach {Provider} at {state.Request.RequestUri?.GetLeftPart(UriPartial.Authority)} ({attempts}): {exception.Message} Check the endpoint and the network.",
-                exception),
+                // Our own words and no user info: the framework's text is only a resource key in fmem's AOT build,
+                // and may quote what the server sent.
+                $"Could not reach {Provider} at {Address(state.Request.RequestUri)} ({attempts}): {ExceptionText.Describe(exception)}. Check the endpoint and the network.",
+                SecretRedactor.ForRequest(state.Request).Clean(exception)),
             _ => exception,
         };
     }
+
+    private static string Address(Uri? uri) =>
+        uri is { IsAbsoluteUri: true } ? uri.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped) : SecretRedactor.DisplayUrl(uri);
 
     private sealed class AttemptState(ResilientHttpHandler handler, HttpRequestMessage request, bool streaming)
     {

@@ -75,6 +75,12 @@ internal sealed class OpenAIConnection
         };
         if (!string.IsNullOrWhiteSpace(settings.Organization))
         {
+            // Sent as a header: a line break in it would start a header of its own.
+            if (settings.Organization.Trim().Any(static c => char.IsControl(c) || !char.IsAscii(c)))
+            {
+                throw new BackendConfigurationException(preset.Name, "organization", $"Backend '{preset.Name}': the organization holds a line break, a control character or a character outside ASCII; set it to the organization id alone (org-…).");
+            }
+
             options.OrganizationId = settings.Organization.Trim();
         }
 
@@ -108,11 +114,13 @@ internal sealed class OpenAIConnection
     private static string? ResolveKey(OpenAIBackendSettings settings, OpenAIPreset preset) => preset.Auth switch
     {
         OpenAIAuth.None => null,
-        OpenAIAuth.Optional => NonEmpty(settings.ApiKey) ?? NonEmpty(Environment.GetEnvironmentVariable(preset.KeyVariable!)),
+        OpenAIAuth.Optional => Checked(settings.ApiKey, preset, "BackendSettings.ApiKey") ?? Checked(Environment.GetEnvironmentVariable(preset.KeyVariable!), preset, preset.KeyVariable!),
         _ => ApiKeys.Resolve(settings.ApiKey, preset.Description, preset.KeyVariable!),
     };
 
-    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    // An optional key is refused like a required one when it could not travel in a header.
+    private static string? Checked(string? value, OpenAIPreset preset, string source) =>
+        string.IsNullOrWhiteSpace(value) ? null : ApiKeys.Validate(value, preset.Description, source);
 
     private static string ExampleModel(OpenAIPreset preset) => preset.Name switch
     {

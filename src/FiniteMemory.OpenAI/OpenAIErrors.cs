@@ -16,6 +16,9 @@ internal static class OpenAIErrors
 {
     private const int MaxMessageLength = 500;
 
+    // How much of the server's text is read for the message: enough to see a key that straddles the cut.
+    private const int RedactedLength = 4 * 1024;
+
     /// <summary>The backend error for <paramref name="exception"/>, or null to let it pass unchanged (the caller's own cancellation, errors already ours).</summary>
     /// <param name="exception">What the SDK threw.</param>
     /// <param name="connection">The connection, for the provider's name and the key to scrub.</param>
@@ -38,11 +41,14 @@ internal static class OpenAIErrors
             case ClientResultException or HttpRequestException or IOException when started:
                 return BackendStreamException.Broken(provider, Innermost(exception), redactor);
             case ClientResultException e:
-                return new BackendHttpException(provider, null, null, null, $"{provider} could not be reached at {connection.Endpoint}: {redactor.Redact(Innermost(e).Message)}", e.InnerException);
+                return new BackendHttpException(provider, null, null, null, $"{provider} could not be reached at {SecretRedactor.DisplayUrl(connection.Endpoint)}: {redactor.Redact(ExceptionText.Describe(Innermost(e)))}.", redactor.Clean(e.InnerException));
             case JsonException when streaming:
-                return new BackendStreamException(provider, $"{provider} sent a streamed event that is not valid JSON; the answer is incomplete. Check that the endpoint is an OpenAI-compatible server.", exception);
+                return new BackendStreamException(provider, $"{provider} sent a streamed event that is not valid JSON; the answer is incomplete. Check that the endpoint is an OpenAI-compatible server.", redactor.Clean(exception));
             case JsonException json:
                 return BackendHttpException.InvalidJson(provider, 200, json, redactor);
+            case not OperationCanceledException when redactor.Reveals(exception.ToString()):
+                // Something the SDK threw that quotes the key (a server that echoes it where the SDK reads a value).
+                return new BackendHttpException(provider, null, null, null, $"{provider}: {redactor.Redact(ExceptionText.Describe(exception))}.", redactor.Clean(exception));
             default:
                 return null;
         }
@@ -65,8 +71,8 @@ internal static class OpenAIErrors
     {
         var provider = connection.Preset.Description;
         var response = exception.GetRawResponse();
-        var providerMessage = ProviderMessage(response);
-        providerMessage = providerMessage is null ? null : connection.Redactor.Redact(providerMessage);
+        // Redacted before it is shortened, so that a key across the cut is found whole.
+        var providerMessage = ProviderMessage(response, connection.Redactor);
         string? requestId = null;
         if (response is not null && (response.Headers.TryGetValue("x-request-id", out var id) || response.Headers.TryGetValue("request-id", out id)) && !string.IsNullOrEmpty(id))
         {
@@ -76,7 +82,7 @@ internal static class OpenAIErrors
         var status = (HttpStatusCode)exception.Status;
         var message = new StringBuilder()
             .Append(provider).Append(" returned ").Append(exception.Status.ToString(CultureInfo.InvariantCulture)).Append(' ')
-            .Append(string.IsNullOrWhiteSpace(response?.ReasonPhrase) ? status.ToString() : response.ReasonPhrase);
+            .Append(string.IsNullOrWhiteSpace(response?.ReasonPhrase) ? status.ToString() : connection.Redactor.Redact(response.ReasonPhrase));
         if (providerMessage is not null)
         {
             message.Append(": ").Append(providerMessage);
@@ -91,7 +97,7 @@ internal static class OpenAIErrors
         {
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden when connection.Preset.KeyVariable is { } variable => $" Check {variable} (or BackendSettings.ApiKey).",
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => " This server takes no key: check the endpoint.",
-            HttpStatusCode.NotFound => $" Check the model name and the endpoint ({connection.Endpoint}).",
+            HttpStatusCode.NotFound => $" Check the model name and the endpoint ({SecretRedactor.DisplayUrl(connection.Endpoint)}).",
             HttpStatusCode.TooManyRequests => " The server is rate limiting and the retries ran out; wait, or raise the max-retries setting.",
             _ => string.Empty,
         });
@@ -102,6 +108,9 @@ internal static class OpenAIErrors
 
         return new BackendHttpException(provider, exception.Status, providerMessage, requestId, message.ToString());
     }
+
+    private static string? ProviderMessage(PipelineResponse? response, SecretRedactor redactor) =>
+        ProviderMessage(response) is { } text ? Shorten(redactor.Redact(text.Length > RedactedLength ? text[..RedactedLength] : text)) : null;
 
     private static string? ProviderMessage(PipelineResponse? response)
     {
@@ -131,12 +140,12 @@ internal static class OpenAIErrors
                 {
                     if (error.ValueKind == JsonValueKind.String)
                     {
-                        return Shorten(error.GetString());
+                        return error.GetString();
                     }
 
                     if (error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var nested) && nested.ValueKind == JsonValueKind.String)
                     {
-                        return Shorten(nested.GetString());
+                        return nested.GetString();
                     }
                 }
 
@@ -144,7 +153,7 @@ internal static class OpenAIErrors
                 {
                     if (root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
                     {
-                        return Shorten(value.GetString());
+                        return value.GetString();
                     }
                 }
             }
@@ -154,7 +163,7 @@ internal static class OpenAIErrors
             // Not JSON: an HTML error page from a proxy, plain text from a local server; quoted, shortened.
         }
 
-        return Shorten(body);
+        return body;
     }
 
     private static Exception Innermost(Exception exception)

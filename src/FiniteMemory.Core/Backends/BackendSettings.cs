@@ -6,7 +6,7 @@ namespace FiniteMemory.Backends;
 /// What configuration says about a backend: the common settings, plus backend-specific options as text that
 /// the generated binder parses into the factory's own settings class.
 /// </summary>
-/// <remarks><see cref="ToString"/> never shows the API key.</remarks>
+/// <remarks><see cref="ToString"/> never shows the API key, nor the endpoint's user info (<c>user:password@</c>) or query.</remarks>
 public sealed class BackendSettings
 {
     /// <summary>The model to use.</summary>
@@ -26,5 +26,12 @@ public sealed class BackendSettings
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"Model={Model ?? "(none)"}, Endpoint={Endpoint?.ToString() ?? "(default)"}, ApiKey={(ApiKey is null ? "(none)" : "(set)")}, Timeout={Timeout?.ToString() ?? "(default)"}, Options=[{string.Join(", ", Options.Keys)}]";
+        $"Model={Model ?? "(none)"}, Endpoint={Shown(Endpoint)}, ApiKey={(ApiKey is null ? "(none)" : "(set)")}, Timeout={Timeout?.ToString() ?? "(default)"}, Options=[{string.Join(", ", Options.Keys)}]";
+
+    private static string Shown(Uri? endpoint) => endpoint switch
+    {
+        null => "(default)",
+        { IsAbsoluteUri: true } => endpoint.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped),
+        _ => "(relative)",
+    };
 }

@@ -219,7 +219,7 @@ public sealed class AnthropicChatClient : HostedChatClient
         }
         catch (JsonException ex)
         {
-            throw new BackendHttpException(ProviderName, null, null, null, $"{ProviderName} sent tool '{name}' arguments that are not a JSON object: {Connection.Redactor.Redact(ex.Message)}", ex);
+            throw new BackendHttpException(ProviderName, null, null, null, $"{ProviderName} sent tool '{Connection.Redactor.Redact(name)}' arguments that are not a JSON object: {Connection.Redactor.Redact(ExceptionText.Describe(ex))}.", Connection.Redactor.Clean(ex));
         }
     }
 
@@ -277,7 +277,7 @@ public sealed class AnthropicChatClient : HostedChatClient
                 }
                 catch (JsonException ex)
                 {
-                    throw new BackendStreamException(ProviderName, $"{ProviderName} streamed tool '{tool.Name}' arguments that are not a JSON object: {Connection.Redactor.Redact(ex.Message)}", ex);
+                    throw new BackendStreamException(ProviderName, $"{ProviderName} streamed tool '{Connection.Redactor.Redact(tool.Name)}' arguments that are not a JSON object: {Connection.Redactor.Redact(ExceptionText.Describe(ex))}.", Connection.Redactor.Clean(ex));
                 }
 
             case "message_delta":
@@ -304,7 +304,7 @@ public sealed class AnthropicChatClient : HostedChatClient
                 return final;
             case "error":
                 var message = Connection.Redactor.Redact(e.Error?.Message ?? "no message");
-                throw new BackendStreamException(ProviderName, $"{ProviderName} sent an error mid-stream ({e.Error?.Type ?? "error"}): {message} The response is incomplete.");
+                throw new BackendStreamException(ProviderName, $"{ProviderName} sent an error mid-stream ({Connection.Redactor.Redact(e.Error?.Type ?? "error")}): {message} The response is incomplete.");
             default:
                 // ping, and event kinds this client does not use.
                 return null;

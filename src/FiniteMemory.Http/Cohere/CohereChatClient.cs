@@ -203,7 +203,7 @@ public sealed class CohereChatClient : HostedChatClient
         }
         catch (JsonException ex)
         {
-            throw new BackendHttpException(ProviderName, null, null, null, $"{ProviderName} sent tool '{name}' arguments that are not a JSON object: {Connection.Redactor.Redact(ex.Message)}", ex);
+            throw new BackendHttpException(ProviderName, null, null, null, $"{ProviderName} sent tool '{Connection.Redactor.Redact(name)}' arguments that are not a JSON object: {Connection.Redactor.Redact(ExceptionText.Describe(ex))}.", Connection.Redactor.Clean(ex));
         }
     }
 

@@ -96,7 +96,7 @@ public sealed class GeminiChatClient : HostedChatClient
             var chunk = Connection.ParseEvent(item, GeminiJsonContext.Default.GeminiResponse);
             if (chunk.Error is { } error)
             {
-                throw new BackendStreamException(ProviderName, $"{ProviderName} sent an error mid-stream ({error.Status ?? error.Code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "error"}): {Connection.Redactor.Redact(error.Message)} The response is incomplete.");
+                throw new BackendStreamException(ProviderName, $"{ProviderName} sent an error mid-stream ({Connection.Redactor.Redact(error.Status ?? error.Code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "error")}): {Connection.Redactor.Redact(error.Message)} The response is incomplete.");
             }
 
             ThrowIfBlocked(chunk);
@@ -207,7 +207,7 @@ public sealed class GeminiChatClient : HostedChatClient
                 }
                 catch (JsonException ex)
                 {
-                    throw new BackendHttpException(ProviderName, null, null, null, $"{ProviderName} sent function '{call.Name}' arguments that are not a JSON object: {Connection.Redactor.Redact(ex.Message)}", ex);
+                    throw new BackendHttpException(ProviderName, null, null, null, $"{ProviderName} sent function '{Connection.Redactor.Redact(call.Name)}' arguments that are not a JSON object: {Connection.Redactor.Redact(ExceptionText.Describe(ex))}.", Connection.Redactor.Clean(ex));
                 }
 
                 result.Add(new FunctionCallContent(call.Id ?? ids.Next(call.Name), call.Name, arguments));

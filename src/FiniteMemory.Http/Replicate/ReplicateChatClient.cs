@@ -135,13 +135,13 @@ public sealed class ReplicateChatClient : HostedChatClient
                         break;
                     case "error":
                         ended = true;
-                        throw new BackendStreamException(ProviderName, $"Replicate prediction {prediction.Id} failed: {Connection.Redactor.Redact(item.Data)}");
+                        throw new BackendStreamException(ProviderName, $"Replicate prediction {Shown(prediction.Id)} failed: {Connection.Redactor.Redact(item.Data)}");
                     case "done":
                         ended = true;
                         var reason = string.IsNullOrWhiteSpace(item.Data) ? null : Connection.ParseEvent(item, ReplicateJsonContext.Default.ReplicateDone).Reason;
                         if (reason is "canceled" or "error")
                         {
-                            throw new BackendStreamException(ProviderName, $"Replicate prediction {prediction.Id} ended without finishing ('{reason}'): the output is incomplete.");
+                            throw new BackendStreamException(ProviderName, $"Replicate prediction {Shown(prediction.Id)} ended without finishing ('{Shown(reason)}'): the output is incomplete.");
                         }
 
                         break;
@@ -224,7 +224,7 @@ public sealed class ReplicateChatClient : HostedChatClient
 
     private BackendTimeoutException TimedOut(ReplicatePrediction prediction, Exception? inner = null)
     {
-        var message = $"Replicate prediction {prediction.Id} did not finish within {_predictionTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s (status '{prediction.Status}'); it was canceled. Raise the prediction-timeout setting for slow or cold models.";
+        var message = $"Replicate prediction {Shown(prediction.Id)} did not finish within {_predictionTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s (status '{Shown(prediction.Status)}'); it was canceled. Raise the prediction-timeout setting for slow or cold models.";
         return inner is null ? new BackendTimeoutException(message) : new BackendTimeoutException(message, inner);
     }
 
@@ -333,9 +333,9 @@ public sealed class ReplicateChatClient : HostedChatClient
                 ProviderName,
                 null,
                 ReplicatePredictions.Error(prediction) is { } e ? Connection.Redactor.Redact(e) : null,
-                prediction.Id,
-                $"Replicate prediction {prediction.Id} failed: {Connection.Redactor.Redact(ReplicatePredictions.Error(prediction) ?? "no reason given")}"),
-            _ => throw new BackendHttpException(ProviderName, null, null, prediction.Id, $"Replicate prediction {prediction.Id} was {prediction.Status} before it finished (canceled on Replicate, not by this client)."),
+                Shown(prediction.Id),
+                $"Replicate prediction {Shown(prediction.Id)} failed: {Connection.Redactor.Redact(ReplicatePredictions.Error(prediction) ?? "no reason given")}"),
+            _ => throw new BackendHttpException(ProviderName, null, null, Shown(prediction.Id), $"Replicate prediction {Shown(prediction.Id)} was {Shown(prediction.Status)} before it finished (canceled on Replicate, not by this client)."),
         };
     }
 
@@ -394,6 +394,9 @@ public sealed class ReplicateChatClient : HostedChatClient
             // The prediction may have finished meanwhile, or the network is gone; either way there is nothing more to do.
         }
     }
+
+    // What the server sent, as it may appear in a message (a hostile server could echo the token anywhere).
+    private string Shown(string? text) => Connection.Redactor.Redact(text);
 
     // A URL from a prediction gets the API token, so it must stay with Replicate: the endpoint's scheme (no
     // downgrade to http), and its host or a sibling under the same parent domain (api.replicate.com streams from
