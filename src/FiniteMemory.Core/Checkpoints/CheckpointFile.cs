@@ -35,16 +35,7 @@ internal static class CheckpointFile
 
         // A symlinked checkpoint is written through: the temporary file goes beside the link's final target and is
         // renamed over it, so the link stays a link.
-        string target;
-        try
-        {
-            target = File.ResolveLinkTarget(fullPath, returnFinalTarget: true)?.FullName ?? fullPath;
-        }
-        catch (IOException ex)
-        {
-            throw new CheckpointException(path, $"could not be written: its symbolic link cannot be followed ({ex.Message}).", ex);
-        }
-
+        var target = ResolveLinks(path, fullPath);
         var directory = Path.GetDirectoryName(target)!;
         if (!Directory.Exists(directory))
         {
@@ -141,10 +132,40 @@ internal static class CheckpointFile
         return new CheckpointStamp(fullPath, document.Revision.Value, document.Etag);
     }
 
+    // The file a symbolic link (or chain of links) finally names, even when that file does not exist yet.
+    private static string ResolveLinks(string path, string fullPath)
+    {
+        var current = fullPath;
+        try
+        {
+            for (var hops = 0; hops < 40; hops++)
+            {
+                if (new FileInfo(current).LinkTarget is not { } link)
+                {
+                    return current;
+                }
+
+                current = Path.GetFullPath(link, Path.GetDirectoryName(current)!);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointException(path, $"could not be written: its symbolic link cannot be followed ({ex.Message}).", ex);
+        }
+
+        throw new CheckpointException(path, "could not be written: its symbolic links form a loop (or a chain of more than 40).");
+    }
+
     public static async Task<CheckpointDocument> ReadAsync(string path, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var bytes = await ReadBoundedAsync(path, cancellationToken).ConfigureAwait(false);
+        return Parse(path, bytes);
+    }
+
+    /// <summary>Parses and validates a checkpoint's bytes (<paramref name="path"/> only names it in errors).</summary>
+    public static CheckpointDocument Parse(string path, byte[] bytes)
+    {
         var start = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
         var end = bytes.Length;
         while (start < end && bytes[start] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
@@ -171,7 +192,7 @@ internal static class CheckpointFile
 
         if (!Utf8.IsValid(content))
         {
-            throw new CheckpointException(path, string.Create(CultureInfo.InvariantCulture, $"is not valid UTF-8 (at byte {start + InvalidUtf8Offset(content) + 1}): the file is corrupt or was saved in another encoding. Restore it from a backup."));
+            throw new CheckpointException(path, string.Create(CultureInfo.InvariantCulture, $"is not valid JSON: invalid UTF-8 at byte {start + InvalidUtf8Offset(content) + 1}; the file is corrupt or was saved in another encoding. Restore it from a backup."));
         }
 
         // The whole document is parsed and checked first (syntax, duplicate keys at every depth, every string
@@ -375,7 +396,8 @@ internal static class CheckpointFile
         return offset;
     }
 
-    // The revision and etag of the file at `target` now, read from its first bytes without loading the conversation.
+    // The revision and etag of the file at `target` now, read from its first bytes without loading the conversation
+    // (files older than version 3 have neither field and are read to the end once, by the first save after an upgrade).
     private static (bool Exists, long? Revision, string? Etag) ReadStamp(string target)
     {
         try
@@ -386,78 +408,89 @@ internal static class CheckpointFile
                 return (false, null, null);
             }
 
-            if (info.Length == 0)
+            if (info.Length == 0 || info.Length > MaxBytes)
             {
                 return (true, null, null);
             }
 
             using var stream = new FileStream(target, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, BufferSize = 0 });
-            var buffer = new byte[StampPrefixBytes];
-            var read = 0;
-            int n;
-            while (read < buffer.Length && (n = stream.Read(buffer, read, buffer.Length - read)) > 0)
+            var buffer = new byte[Math.Min(info.Length, StampPrefixBytes)];
+            var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            var (complete, revision, etag) = ScanStamp(buffer.AsSpan(0, read), final: read < StampPrefixBytes);
+            if (!complete && read == StampPrefixBytes)
             {
-                read += n;
+                var rest = new byte[Math.Min(info.Length, MaxBytes) - read];
+                var more = stream.ReadAtLeast(rest, rest.Length, throwOnEndOfStream: false);
+                (complete, revision, etag) = ScanStamp([.. buffer, .. rest.AsSpan(0, more)], final: true);
             }
 
-            var span = buffer.AsSpan(0, read);
-            if (span.StartsWith("\uFEFF"u8))
-            {
-                span = span[3..];
-            }
-
-            var reader = new Utf8JsonReader(span, isFinalBlock: read < buffer.Length, new JsonReaderState(new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }));
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return (true, null, null);
-            }
-
-            long? revision = null;
-            string? etag = null;
-            var version = 0;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var property = reader.GetString();
-                if (!reader.Read())
-                {
-                    break;
-                }
-
-                switch (property)
-                {
-                    case "version" when reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var v):
-                        version = v;
-                        break;
-                    case "revision" when reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var r):
-                        revision = r;
-                        break;
-                    case "etag" when reader.TokenType == JsonTokenType.String:
-                        etag = reader.GetString();
-                        break;
-                    default:
-                        if (!reader.TrySkip())
-                        {
-                            return Result();
-                        }
-
-                        break;
-                }
-
-                if (revision is not null && etag is not null)
-                {
-                    break;
-                }
-            }
-
-            return Result();
-
-            // Files older than version 3 have neither field: revision 0, no etag.
-            (bool, long?, string?) Result() => version is > 0 and < 3 && revision is null && etag is null ? (true, 0, null) : (true, revision, etag);
+            return complete ? (true, revision ?? 0, etag) : (true, null, null);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException)
         {
             return (true, null, null);
         }
+    }
+
+    // Reads the top-level "revision" and "etag" of a checkpoint's bytes; complete when both were found or the whole
+    // top-level object was read (a missing revision is revision 0, as the loader reads it).
+    private static (bool Complete, long? Revision, string? Etag) ScanStamp(ReadOnlySpan<byte> bytes, bool final)
+    {
+        if (bytes.StartsWith("\uFEFF"u8))
+        {
+            bytes = bytes[3..];
+        }
+
+        var reader = new Utf8JsonReader(bytes, final, new JsonReaderState(new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }));
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return (false, null, null);
+        }
+
+        long? revision = null;
+        string? etag = null;
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                return (true, revision, etag);
+            }
+
+            if (reader.TokenType != JsonTokenType.PropertyName)
+            {
+                return (false, null, null);
+            }
+
+            var property = reader.GetString();
+            if (!reader.Read())
+            {
+                return (false, null, null);
+            }
+
+            switch (property)
+            {
+                case "revision" when reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var r):
+                    revision = r;
+                    break;
+                case "etag" when reader.TokenType == JsonTokenType.String:
+                    etag = reader.GetString();
+                    break;
+                default:
+                    if (!reader.TrySkip())
+                    {
+                        return (false, null, null);
+                    }
+
+                    break;
+            }
+
+            if (revision is not null && etag is not null)
+            {
+                return (true, revision, etag);
+            }
+        }
+
+        return (false, null, null);
     }
 
     // Temporary files of this checkpoint that a killed save left behind (".NAME.<32 hex>.tmp", exactly the pattern
