@@ -17,7 +17,9 @@ public sealed class CheckpointConflictException : CheckpointException
     public CheckpointConflictException(string path, long expectedRevision, long? actualRevision)
         : base(
             path,
-            actualRevision is { } actual
+            actualRevision == expectedRevision
+                ? $"was saved by another writer since this session loaded or saved it (both wrote a revision {expectedRevision}); nothing was written. Another process may be using it: load it again, or save to another file."
+                : actualRevision is { } actual
                 ? $"was changed by another writer since this session loaded or saved it (revision {actual} on disk, this session has revision {expectedRevision}); nothing was written. Another process may be using it: load it again, or save to another file."
                 : $"was replaced by another writer since this session loaded or saved it (this session has revision {expectedRevision}); nothing was written. Another process may be using it: load it again, or save to another file.")
     {

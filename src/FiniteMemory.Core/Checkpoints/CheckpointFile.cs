@@ -81,7 +81,18 @@ internal static class CheckpointFile
         UnixFileMode? mode = null;
         if (!OperatingSystem.IsWindows())
         {
-            mode = onDisk.Exists ? File.GetUnixFileMode(target) : UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            try
+            {
+                if (onDisk.Exists)
+                {
+                    mode = File.GetUnixFileMode(target);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Gone or unreadable since it was checked: written as a new file, owner-only.
+            }
         }
 
         // Write a temporary file beside the target, flush it to disk, then rename it over the target:
