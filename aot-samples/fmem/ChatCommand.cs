@@ -42,7 +42,7 @@ internal static class ChatCommand
         };
         var checkpoint = new Option<string?>("--checkpoint")
         {
-            Description = "Resume the conversation from this file if it exists, and save it there (atomically) after every completed turn. It never holds the API key.",
+            Description = "Resume the conversation from this file if it exists, and save it there (atomically) after every completed turn. It never holds the API key. Held exclusively (FILE.lock) while the session runs.",
         };
         var stats = new Option<bool>("--stats")
         {

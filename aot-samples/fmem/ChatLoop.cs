@@ -26,6 +26,7 @@ internal static class ChatLoop
         }
 
         using var client = setup.Client!;
+        using var checkpointLock = setup.Lock;
         var session = setup.Session!;
         var chatOptions = new ChatOptions { Temperature = request.Temperature, MaxOutputTokens = request.MaxTokens };
         var status = request.Stats || interactive ? output : error;
@@ -68,11 +69,7 @@ internal static class ChatLoop
                 return code;
             }
 
-            if (cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-
+            // A turn that completed is saved even when an interrupt arrives right after it: its answer was printed.
             if (code == 0 && request.Checkpoint is { } path)
             {
                 try
@@ -88,6 +85,11 @@ internal static class ChatLoop
                     }
                 }
             }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
         }
 
         if (interactive)
@@ -100,7 +102,7 @@ internal static class ChatLoop
             WriteTotals(output, session.Stats);
         }
 
-        return 0;
+        return cancellationToken.IsCancellationRequested ? FmemApp.Interrupted : 0;
     }
 
     // One turn: the window goes to the model, the answer streams back. Returns 0, or the exit code of the failure
@@ -142,7 +144,8 @@ internal static class ChatLoop
                 output.WriteLine();
             }
 
-            return 0;
+            // Interrupted: nothing of the turn was kept, and a script must not take it for a completed turn.
+            return FmemApp.Interrupted;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -291,6 +294,109 @@ internal static class ChatLoop
             return Setup.Fail(FmemApp.Fail(error, string.Create(CultureInfo.InvariantCulture, $"--temperature must be 0 or more (got {temperature}).")));
         }
 
+        FileStream? checkpointLock = null;
+        if (request.Checkpoint is { } checkpointPath)
+        {
+            // Checked before any turn: a bad path would otherwise fail only after the first answer, losing it.
+            if (CheckpointProblem(checkpointPath) is { } problem)
+            {
+                return Setup.Fail(FmemApp.Fail(error, problem));
+            }
+
+            if (!TryLockCheckpoint(checkpointPath, out checkpointLock, out var lockProblem))
+            {
+                return Setup.Fail(FmemApp.Fail(error, lockProblem));
+            }
+        }
+
+        var done = false;
+        try
+        {
+            var setup = await SetUpSessionAsync(request, policy, backend, budget.Value, tokenizer, endpoint, error, cancellationToken).ConfigureAwait(false);
+            done = setup.Failure is null;
+            return setup with { Lock = checkpointLock };
+        }
+        finally
+        {
+            if (!done)
+            {
+                checkpointLock?.Dispose();
+            }
+        }
+    }
+
+    // Why `path` cannot be a checkpoint, or null when it can: it needs a file name in an existing directory.
+    private static string? CheckpointProblem(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return "--checkpoint needs a file name (got an empty one). Pass --checkpoint FILE, or leave it out to keep nothing.";
+        }
+
+        string full;
+        try
+        {
+            full = Path.GetFullPath(path);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return $"--checkpoint '{path}' is not a valid file name.";
+        }
+
+        if (Directory.Exists(full))
+        {
+            return $"--checkpoint '{path}' is a directory; name a file in it, such as '{Path.Combine(path, "session.json")}'.";
+        }
+
+        var directory = Path.GetDirectoryName(full);
+        if (directory is not null && !Directory.Exists(directory))
+        {
+            return $"--checkpoint '{path}': the directory '{directory}' does not exist. Create it first.";
+        }
+
+        return null;
+    }
+
+    // One fmem chat per checkpoint: a second process would otherwise overwrite the first one's turns. The lock is a
+    // "FILE.lock" file beside the checkpoint (beside a symlink's target, which is what both processes would write),
+    // held open exclusively for the whole session; the operating system releases it when the process ends, however.
+    private static bool TryLockCheckpoint(string path, out FileStream? held, out string problem)
+    {
+        held = null;
+        problem = string.Empty;
+        var target = Path.GetFullPath(path);
+        for (var hops = 0; hops < 40 && new FileInfo(target).LinkTarget is { } link; hops++)
+        {
+            target = Path.GetFullPath(link, Path.GetDirectoryName(target)!);
+        }
+
+        var lockPath = target + ".lock";
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            held = new FileStream(lockPath, options);
+            return true;
+        }
+        catch (IOException)
+        {
+            problem = $"checkpoint '{path}' is in use by another process (its lock file '{lockPath}' is held). End the other fmem chat first, or use another --checkpoint file.";
+            return false;
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            problem = $"checkpoint '{path}' cannot be locked: {OneLine(ex.Message)}";
+            return false;
+        }
+    }
+
+    private static async Task<Setup> SetUpSessionAsync(ChatRequest request, PolicyRegistration policy, BackendRegistration backend, int budgetTokens, TokenizerPreset? tokenizer, Uri? endpoint, TextWriter error, CancellationToken cancellationToken)
+    {
+        int? budget = budgetTokens;
         if (!Embedders.IsAvailable(request.Embedder, out var embedderProblem))
         {
             return Setup.Fail(FmemApp.Fail(error, embedderProblem));
@@ -406,6 +512,9 @@ internal static class ChatLoop
 
     private sealed record Setup(IChatClient? Client, MemorySession? Session, int? Failure)
     {
+        /// <summary>The checkpoint's lock, held until the session ends.</summary>
+        public FileStream? Lock { get; init; }
+
         /// <summary>How many messages the checkpoint brought back.</summary>
         public int Resumed { get; init; }
 

@@ -11,6 +11,12 @@ public static class FmemApp
     /// <summary>Exit code when a model call fails in a scripted <c>fmem chat</c> (authentication, timeout, a stream cut off).</summary>
     public const int BackendError = 3;
 
+    /// <summary>
+    /// Exit code when <c>fmem chat</c> is interrupted (SIGINT/Ctrl+C or SIGTERM), 128 + SIGINT as shells report it:
+    /// the interrupted turn is neither printed nor saved.
+    /// </summary>
+    public const int Interrupted = 130;
+
     /// <summary>Reports bad input: one line on <paramref name="error"/>, exit code <see cref="InputError"/>.</summary>
     internal static int Fail(TextWriter error, string message)
     {

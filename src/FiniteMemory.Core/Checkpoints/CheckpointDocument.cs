@@ -4,7 +4,8 @@ using FiniteMemory.Stats;
 namespace FiniteMemory.Checkpoints;
 
 /// <summary>
-/// The checkpoint file's shape (format version 2: version 1 plus the running summary; both are read). Everything is nullable so that a damaged or
+/// The checkpoint file's shape (format version 3: version 2 plus the revision and etag that detect a second writer;
+/// version 2 added the running summary; all three are read). Everything is nullable so that a damaged or
 /// hand-edited file is reported field by field instead of failing inside the serializer.
 /// </summary>
 /// <remarks>
@@ -16,7 +17,7 @@ namespace FiniteMemory.Checkpoints;
 internal sealed class CheckpointDocument
 {
     public const string FormatName = "finitememory.checkpoint";
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     [JsonPropertyName("format")]
     public string? Format { get; set; }
@@ -26,6 +27,17 @@ internal sealed class CheckpointDocument
 
     [JsonPropertyName("savedAt")]
     public DateTimeOffset? SavedAt { get; set; }
+
+    // Revision and etag come right after the small header fields, so a save finds them in the file's first bytes
+    // without reading the whole conversation.
+
+    /// <summary>Saves so far (0 in files older than version 3); each save writes one more.</summary>
+    [JsonPropertyName("revision")]
+    public long? Revision { get; set; }
+
+    /// <summary>A random id new with every save: two writers that both saved revision N still differ here.</summary>
+    [JsonPropertyName("etag")]
+    public string? Etag { get; set; }
 
     [JsonPropertyName("tokenizer")]
     public string? Tokenizer { get; set; }

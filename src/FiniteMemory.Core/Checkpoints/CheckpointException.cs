@@ -4,7 +4,7 @@ namespace FiniteMemory.Checkpoints;
 /// A checkpoint could not be read or written. The message names the file and the problem; the session
 /// involved is unchanged and no partial file was left behind.
 /// </summary>
-public sealed class CheckpointException : IOException
+public class CheckpointException : IOException
 {
     /// <summary>Creates the exception.</summary>
     public CheckpointException(string path, string problem, Exception? inner = null)

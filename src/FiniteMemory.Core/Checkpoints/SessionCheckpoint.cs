@@ -16,6 +16,8 @@ internal static class SessionCheckpoint
     private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo MessageType =
         AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(ChatMessage));
 
+    private const int MaxObservations = int.MaxValue / 2;
+
     public static CheckpointDocument Capture(MemorySession session, string path)
     {
         var transcript = session.Transcript;
@@ -93,10 +95,13 @@ internal static class SessionCheckpoint
                 message = JsonSerializer.Deserialize(json, MessageType) as ChatMessage
                     ?? throw Invalid(path, $"has entry '{entry.Id}' whose message is null");
             }
-            catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
+            catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException or OverflowException)
             {
+                // FormatException: a data content whose URI or base64 is malformed (UriFormatException).
                 throw Invalid(path, $"has entry '{entry.Id}' whose message is invalid ({ex.Message})", ex);
             }
+
+            CheckContents(path, entry.Id, message);
 
             // The recorded pin state is authoritative: a message unpinned in the session may still carry a pin mark.
             transcript.Add(message, entry.Pinned, entry.Id, engine.Counter.CountMessage(message), honourPinMark: false);
@@ -115,7 +120,9 @@ internal static class SessionCheckpoint
                 throw Invalid(path, string.Create(CultureInfo.InvariantCulture, $"has an invalid calibration (ratio {calibration.Ratio}, {calibration.Observations} observations); the ratio must be between {TokenCalibration.MinRatio} and {TokenCalibration.MaxRatio}"));
             }
 
-            engine.Calibration.Restore(calibration.Ratio, calibration.Observations);
+            // Past a few dozen observations the count no longer changes the learning rate: capping it keeps a
+            // count saved at int.MaxValue from overflowing on the next observation.
+            engine.Calibration.Restore(calibration.Ratio, Math.Min(calibration.Observations, MaxObservations));
         }
 
         if (document.Stats is { } stats)
@@ -163,6 +170,26 @@ internal static class SessionCheckpoint
         }
 
         RollingSummary.For(transcript).Restore(summary.Text, indices, summary.Summarizer, summary.Folds);
+    }
+
+    // Every content item must be present and complete: the serializer accepts `"contents": [null]` and items
+    // missing required fields, which would fail every later turn instead of the restore.
+    private static void CheckContents(string path, string id, ChatMessage message)
+    {
+        foreach (var content in message.Contents)
+        {
+            var problem = content switch
+            {
+                null => "an empty (null) content item",
+                FunctionCallContent { CallId: null or "" } or FunctionCallContent { Name: null or "" } => "a function call without a call id or name",
+                FunctionResultContent { CallId: null or "" } => "a function result without a call id",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                throw Invalid(path, $"has entry '{id}' whose message holds {problem}");
+            }
+        }
     }
 
     private static void Validate(string path, MemoryStats stats)

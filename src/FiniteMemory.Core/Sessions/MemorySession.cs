@@ -282,7 +282,14 @@ public sealed class MemorySession
         }
     }
 
-    /// <summary>Writes the session to a checkpoint file atomically (a temporary file renamed over the target).</summary>
+    /// <summary>
+    /// Writes the session to a checkpoint file atomically (a temporary file renamed over the target; a symbolic link
+    /// is written through to its target). An existing file keeps its permissions; a new one is readable by its owner
+    /// only. Temporary files a killed save left behind are removed.
+    /// </summary>
+    /// <exception cref="CheckpointConflictException">
+    /// The file changed on disk since this session loaded or last saved it (another process wrote it); nothing was written.
+    /// </exception>
     /// <exception cref="CheckpointException">The session holds something that cannot be written; the file was not touched.</exception>
     public async Task SaveCheckpointAsync(string path, CancellationToken cancellationToken = default)
     {
@@ -290,7 +297,7 @@ public sealed class MemorySession
         try
         {
             var checkpoint = SessionCheckpoint.Capture(this, path);
-            await CheckpointFile.WriteAsync(path, checkpoint, cancellationToken).ConfigureAwait(false);
+            _checkpointStamp = await CheckpointFile.WriteAsync(path, checkpoint, _checkpointStamp, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -302,6 +309,10 @@ public sealed class MemorySession
     /// Replaces this session's conversation, statistics and calibration with a checkpoint's. The file is read
     /// and validated completely before anything changes: on any error the session is untouched.
     /// </summary>
+    /// <remarks>
+    /// Only regular files of at most 128 MiB are read (a pipe or device is refused without being opened). The
+    /// file's revision is remembered: a later save to the same path is refused if another writer changed it meanwhile.
+    /// </remarks>
     /// <exception cref="CheckpointException">The file is missing, corrupt, truncated, of a newer version or invalid; the message names the file and the problem.</exception>
     public async Task RestoreCheckpointAsync(string path, CancellationToken cancellationToken = default)
     {
@@ -315,6 +326,7 @@ public sealed class MemorySession
             _transcript = transcript;
             _history = WindowHistory.None;
             LastWindow = null;
+            _checkpointStamp = new CheckpointStamp(Path.GetFullPath(path), checkpoint.Revision ?? 0, checkpoint.Etag);
         }
         finally
         {
@@ -332,6 +344,9 @@ public sealed class MemorySession
     }
 
     internal MemoryEngine Engine => _engine;
+
+    // The checkpoint revision this session last read or wrote, checked by the next save to the same path.
+    private CheckpointStamp? _checkpointStamp;
 
     private void SetPinned(string id, bool pinned)
     {

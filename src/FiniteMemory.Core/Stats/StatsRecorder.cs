@@ -80,21 +80,21 @@ internal sealed class StatsRecorder
     {
         lock (_gate)
         {
-            _policyCalls++;
-            _tokensSeen += turn.TokensSeen;
-            _tokensRetained += turn.TokensRetained;
-            _evictions += turn.NewlyEvicted;
-            _truncations += turn.Truncated;
-            _summariesCreated += turn.SummariesCreated;
-            _clustersMerged += turn.ClustersMerged;
-            _importanceEvictions += turn.ImportanceEvictions;
-            _latencyTotal += turn.PolicyLatency;
+            _policyCalls = Add(_policyCalls, 1);
+            _tokensSeen = Add(_tokensSeen, turn.TokensSeen);
+            _tokensRetained = Add(_tokensRetained, turn.TokensRetained);
+            _evictions = Add(_evictions, turn.NewlyEvicted);
+            _truncations = Add(_truncations, turn.Truncated);
+            _summariesCreated = Add(_summariesCreated, turn.SummariesCreated);
+            _clustersMerged = Add(_clustersMerged, turn.ClustersMerged);
+            _importanceEvictions = Add(_importanceEvictions, turn.ImportanceEvictions);
+            _latencyTotal = turn.PolicyLatency <= TimeSpan.Zero ? _latencyTotal : TimeSpan.FromTicks(Add(_latencyTotal.Ticks, turn.PolicyLatency.Ticks));
             if (turn.PolicyLatency > _latencyMax)
             {
                 _latencyMax = turn.PolicyLatency;
             }
 
-            _fallbacks += turn.Fallback is null ? 0 : 1;
+            _fallbacks = Add(_fallbacks, turn.Fallback is null ? 0 : 1);
             _lastTurn = turn;
         }
     }
@@ -104,15 +104,23 @@ internal sealed class StatsRecorder
     {
         lock (_gate)
         {
-            _turns++;
-            _providerInputTokens += inputTokens ?? 0;
-            _cachedInputTokens += cachedInputTokens ?? 0;
-            _cacheHits += cachedInputTokens > 0 ? 1 : 0;
-            _cacheMisses += cachedInputTokens == 0 ? 1 : 0;
+            _turns = Add(_turns, 1);
+            _providerInputTokens = Add(_providerInputTokens, inputTokens ?? 0);
+            _cachedInputTokens = Add(_cachedInputTokens, cachedInputTokens ?? 0);
+            _cacheHits = Add(_cacheHits, cachedInputTokens > 0 ? 1 : 0);
+            _cacheMisses = Add(_cacheMisses, cachedInputTokens == 0 ? 1 : 0);
             if (_lastTurn is not null)
             {
                 _lastTurn = _lastTurn with { ProviderInputTokens = inputTokens, CachedInputTokens = cachedInputTokens };
             }
         }
     }
+
+    // Counters saturate instead of wrapping: a checkpoint restored near the maximum, or a provider reporting absurd
+    // usage, must not turn them negative (a negative count makes the next checkpoint unreadable). Counts never
+    // decrease, so a negative amount (a provider's bogus usage) adds nothing.
+    private static long Add(long total, long amount) =>
+        amount <= 0 ? total : total > long.MaxValue - amount ? long.MaxValue : total + amount;
+
+    private static int Add(int total, int amount) => (int)Math.Min(Add((long)total, amount), int.MaxValue);
 }

@@ -17,6 +17,10 @@ public sealed class RollingSummary : TranscriptState
     // older message each turn) and covered in O(1) (a first fold can cover thousands).
     private readonly System.Collections.BitArray _flags = new(0);
     private readonly List<Fold> _history = [];
+
+    // Folds before a restored checkpoint's last one: their texts are not saved and they added nothing undoable, so
+    // they are only counted (a checkpoint's fold count never turns into that many objects).
+    private int _restoredFolds;
     private Placed? _placed;
 
     /// <summary>The summary text, or null before the first fold.</summary>
@@ -47,7 +51,7 @@ public sealed class RollingSummary : TranscriptState
     public string? Summarizer { get; private set; }
 
     /// <summary>Folds so far.</summary>
-    public int Folds => _history.Count;
+    public int Folds => (int)Math.Min((long)_history.Count + _restoredFolds, int.MaxValue);
 
     /// <summary>The summary of <paramref name="transcript"/>, created on first use.</summary>
     public static RollingSummary For(Transcript transcript)
@@ -95,12 +99,10 @@ public sealed class RollingSummary : TranscriptState
             }
         }
 
+        // The intermediate texts are not saved; undoing past the restored fold clears the summary.
         _history.Clear();
-        for (var i = 0; i < folds; i++)
-        {
-            // The intermediate texts are not saved; undoing past the restored fold clears the summary.
-            _history.Add(new Fold(null, null, i == folds - 1 ? [.. Covered] : []));
-        }
+        _history.Add(new Fold(null, null, [.. Covered]));
+        _restoredFolds = Math.Max(folds - 1, 0);
 
         Text = text;
         Summarizer = summarizer;

@@ -370,7 +370,7 @@ public class CheckpointRoundTripTests
         var root = document.RootElement;
 
         await Assert.That(root.GetProperty("format").GetString()).IsEqualTo("finitememory.checkpoint");
-        await Assert.That(root.GetProperty("version").GetInt32()).IsEqualTo(2);
+        await Assert.That(root.GetProperty("version").GetInt32()).IsEqualTo(CheckpointDocument.CurrentVersion);
         await Assert.That(root.GetProperty("tokenizer").GetString()).IsEqualTo("o200k");
         await Assert.That(root.GetProperty("policy").GetString()).IsEqualTo("sliding");
         await Assert.That(root.GetProperty("budget").GetInt32()).IsEqualTo(CheckpointFixtures.Budget);
