@@ -57,7 +57,7 @@ internal static class Embedders
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             var cause = ex is TypeInitializationException { InnerException: { } inner } ? inner : ex;
-            return (null, $"embedder '{name.Trim()}' could not start ({cause.GetType().Name}: {cause.Message}). Its ONNX Runtime libraries (libonnxruntime.so) must be next to fmem; publish fmem with 'dotnet publish aot-samples/fmem', or use --embedder {None}.");
+            return (null, $"embedder '{name.Trim()}' could not start ({FiniteMemory.Http.ExceptionText.Describe(cause)}). Its ONNX Runtime libraries (libonnxruntime.so) must be next to fmem; publish fmem with 'dotnet publish aot-samples/fmem', or use --embedder {None}.");
         }
     }
 

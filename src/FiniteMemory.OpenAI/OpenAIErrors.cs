@@ -58,7 +58,7 @@ internal static class OpenAIErrors
     public static BackendStreamException Silent(OpenAIConnection connection, TimeSpan limit) =>
         new(
             connection.Preset.Description,
-            string.Create(CultureInfo.InvariantCulture, $"{connection.Preset.Description} sent nothing for {limit.TotalSeconds:0.###} s in the middle of a streamed answer; the answer is incomplete. Raise the {connection.Resilience.TimeoutSettingName} setting if the model is that slow."),
+            string.Create(CultureInfo.InvariantCulture, $"{connection.Preset.Description} sent no event for {limit.TotalSeconds:0.###} s during a streamed answer (keep-alive comments and partial lines do not count); the answer is incomplete. Raise the {connection.Resilience.TimeoutSettingName} setting if the model is that slow."),
             new TimeoutException());
 
     /// <summary>The error for a stream that ended without the model saying it had finished.</summary>

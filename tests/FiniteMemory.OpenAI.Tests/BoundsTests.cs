@@ -174,7 +174,7 @@ public class BoundsTests
 
         var error = await Assert.ThrowsAsync<BackendStreamException>(() => ReadAllAsync(client, null, guard.Token));
 
-        await Assert.That(error!.Message).Contains("sent nothing for 1 s");
+        await Assert.That(error!.Message).Contains("sent no event for 1 s");
         await Assert.That(server.ChatRequests.Count).IsEqualTo(1);
     }
 }
