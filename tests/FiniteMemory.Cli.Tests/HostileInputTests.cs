@@ -1,0 +1,91 @@
+using System.Text.Json;
+
+namespace FiniteMemory.Cli.Tests;
+
+/// <summary>Inputs from issue 20 that used to crash or overflow: lone surrogates, missing eval fields, huge sizes.</summary>
+public class HostileInputTests
+{
+    [Test]
+    public async Task A_lone_surrogate_in_a_transcript_line_is_replayed_with_a_replacement_character()
+    {
+        using var dir = new TempDirectory();
+        var lines = Transcripts.Standard(lastUserWords: 20);
+
+        // What JavaScript writes for an emoji cut in half: a high surrogate with no low one.
+        lines.Insert(3, """{"role":"user","content":"a cut emoji \ud83d here","id":"cut1"}""");
+        lines.Insert(4, """{"role":"assistant","content":"and a lone low one \ude00, then a name","name":"x\ud83d","id":"cut2"}""");
+        var path = dir.Write("surrogate.jsonl", lines);
+
+        var result = await Fmem.RunAsync("replay", path, "--budget", "100000", "--json");
+
+        await Assert.That(result.ExitCode).IsEqualTo(0).Because(result.ToString());
+        using var json = JsonDocument.Parse(result.Stdout);
+        var kept = json.RootElement.GetProperty("report").GetProperty("kept").EnumerateArray().Select(static e => e.GetString()).ToList();
+        await Assert.That(kept).Contains("cut1");
+        await Assert.That(kept).Contains("cut2");
+    }
+
+    [Test]
+    [Arguments("\"questions\":[\n          {\"id\":\"q1\"", "\"questions\":null,\"x\":[\n          {\"id\":\"q1\"", "conversation 'c1'", "\"questions\"")]
+    [Arguments("\"turns\":[\n          {\"id\":\"D1:1\",\"speaker\":\"Bo\"", "\"turns\":null,\"x\":[\n          {\"id\":\"D1:1\",\"speaker\":\"Bo\"", "\"turns\"", "null")]
+    [Arguments("\"evidence\":[\"D1:1\"]}]},", "\"evidence\":null}]},", "\"evidence\"", "null")]
+    [Arguments("\"answer\":\"Biscuit\"", "\"answer\":null", "\"answer\"", "null")]
+    [Arguments("\"role\":\"assistant\",\"text\":\"Good luck", "\"role\":null,\"text\":\"Good luck", "\"role\"", "null")]
+    [Arguments("{\"conversations\":[", "{\"conversations\":null,\"x\":[", "\"conversations\"", "null")]
+    public async Task A_null_field_in_an_eval_dataset_is_a_clear_error_naming_it(string from, string to, string field, string problem)
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("nulls.json", [EvalDatasets.With(from, to)]);
+
+        var result = await Fmem.RunAsync("eval", path, "--policy", "sliding", "--budget", "10%");
+
+        await Assert.That(result.ExitCode).IsEqualTo(FmemApp.InputError).Because(result.ToString());
+        await Assert.That(result.Stderr).StartsWith("fmem: error: ");
+        await Assert.That(result.Stderr).Contains(field);
+        await Assert.That(result.Stderr).Contains(problem);
+    }
+
+    [Test]
+    public async Task A_conversation_without_questions_is_evaluated_with_the_questions_of_the_others()
+    {
+        using var dir = new TempDirectory();
+        var dataset = EvalDatasets.With(
+            ",\n          \"questions\":[\n          {\"id\":\"q1\",\"question\":\"What am I allergic to?\",\"answer\":\"sesame\",\"evidence\":[\"D1:1\"]}]}]}",
+            "}]}");
+        var path = dir.Write("no-questions.json", [dataset]);
+
+        var result = await Fmem.RunAsync("eval", path, "--policy", "sliding", "--budget", "10%", "--json");
+
+        await Assert.That(result.ExitCode).IsEqualTo(0).Because(result.ToString());
+        using var json = JsonDocument.Parse(result.Stdout);
+        await Assert.That(json.RootElement.GetProperty("results")[0].GetProperty("questions").GetInt32()).IsEqualTo(2);
+    }
+
+    [Test]
+    [Arguments("2147483647")]
+    [Arguments("1001")]
+    public async Task Too_many_synthetic_conversations_exit_with_2_naming_the_maximum_before_anything_is_generated(string count)
+    {
+        var result = await Fmem.RunAsync("eval", "--synthetic", "--conversations", count, "--policy", "sliding", "--budget", "10%");
+
+        await Assert.That(result.ExitCode).IsEqualTo(FmemApp.InputError).Because(result.ToString());
+        await Assert.That(result.Stderr).Contains("--conversations must be at least 1 and at most 1000");
+    }
+
+    [Test]
+    [Arguments("replay")]
+    [Arguments("eval")]
+    public async Task A_budget_near_int_max_is_refused_naming_the_largest_accepted(string command)
+    {
+        using var dir = new TempDirectory();
+        string[] args = command == "replay"
+            ? ["replay", dir.Write("t.jsonl", Transcripts.Standard(lastUserWords: 20)), "--budget", "2147483647", "--reserve", "2147483000"]
+            : ["eval", dir.Write("d.json", [EvalDatasets.Valid]), "--policy", "sliding", "--budget", "2147483647"];
+
+        var result = await Fmem.RunAsync(args);
+
+        await Assert.That(result.ExitCode).IsEqualTo(FmemApp.InputError).Because(result.ToString());
+        await Assert.That(result.Stderr).Contains("at most 100000000");
+        await Assert.That(System.Text.RegularExpressions.Regex.IsMatch(result.Stderr, @"(?<![-\w])-[0-9]")).IsFalse().Because("no negative number: " + result.Stderr);
+    }
+}
