@@ -25,40 +25,49 @@ public class HostileInputTests
         await Assert.That(kept).Contains("cut2");
     }
 
+    private const string Turns = """[{"id":"t1","role":"user","text":"My dog is Rex."},{"id":"t2","role":"assistant","text":"Nice."}]""";
+    private const string Question = """{"id":"q1","question":"Dog name?","answer":"Rex","evidence":["t1"]}""";
+
     [Test]
-    [Arguments("\"questions\":[\n          {\"id\":\"q1\"", "\"questions\":null,\"x\":[\n          {\"id\":\"q1\"", "conversation 'c1'", "\"questions\"")]
-    [Arguments("\"turns\":[\n          {\"id\":\"D1:1\",\"speaker\":\"Bo\"", "\"turns\":null,\"x\":[\n          {\"id\":\"D1:1\",\"speaker\":\"Bo\"", "\"turns\"", "null")]
-    [Arguments("\"evidence\":[\"D1:1\"]}]},", "\"evidence\":null}]},", "\"evidence\"", "null")]
-    [Arguments("\"answer\":\"Biscuit\"", "\"answer\":null", "\"answer\"", "null")]
-    [Arguments("\"role\":\"assistant\",\"text\":\"Good luck", "\"role\":null,\"text\":\"Good luck", "\"role\"", "null")]
-    [Arguments("{\"conversations\":[", "{\"conversations\":null,\"x\":[", "\"conversations\"", "null")]
-    public async Task A_null_field_in_an_eval_dataset_is_a_clear_error_naming_it(string from, string to, string field, string problem)
+    [Arguments("""{"conversations":null}""", "conversations")]
+    [Arguments("""{"conversations":[null]}""", "conversation #1 is null")]
+    [Arguments("""{"conversations":[{"id":"c1","turns":null,"questions":[QUESTION]}]}""", "turns")]
+    [Arguments("""{"conversations":[{"id":"c1","turns":TURNS,"questions":null},{"id":"c2","turns":TURNS,"questions":[QUESTION]}]}""", "questions")]
+    [Arguments("""{"conversations":[{"id":null,"turns":TURNS,"questions":[QUESTION]}]}""", "id")]
+    [Arguments("""{"conversations":[{"id":"c1","turns":[null],"questions":[QUESTION]}]}""", "turn #1 is null")]
+    [Arguments("""{"conversations":[{"id":"c1","turns":[{"id":"t1","role":null,"text":"x"}],"questions":[QUESTION]}]}""", "role")]
+    [Arguments("""{"conversations":[{"id":"c1","turns":[{"id":"t1","role":"user","text":null}],"questions":[QUESTION]}]}""", "text")]
+    [Arguments("""{"conversations":[{"id":"c1","turns":TURNS,"questions":[null]}]}""", "question #1 is null")]
+    [Arguments("""{"conversations":[{"id":"c1","turns":TURNS,"questions":[{"id":"q1","question":null,"answer":"Rex","evidence":["t1"]}]}]}""", "question")]
+    [Arguments("""{"conversations":[{"id":"c1","turns":TURNS,"questions":[{"id":"q1","question":"Q?","answer":null,"evidence":["t1"]}]}]}""", "answer")]
+    [Arguments("""{"conversations":[{"id":"c1","turns":TURNS,"questions":[{"id":"q1","question":"Q?","answer":"Rex","evidence":null}]}]}""", "evidence")]
+    [Arguments("""{"conversations":[{"id":"c1","turns":TURNS,"questions":[{"id":"q1","question":"Q?","answer":"Rex","evidence":[null]}]}]}""", "evidence")]
+    public async Task A_null_field_in_an_eval_dataset_is_a_clear_error_naming_it(string template, string field)
     {
         using var dir = new TempDirectory();
-        var path = dir.Write("nulls.json", [EvalDatasets.With(from, to)]);
+        var path = dir.Write("nulls.json", [template.Replace("TURNS", Turns, StringComparison.Ordinal).Replace("QUESTION", Question, StringComparison.Ordinal)]);
 
         var result = await Fmem.RunAsync("eval", path, "--policy", "sliding", "--budget", "10%");
 
         await Assert.That(result.ExitCode).IsEqualTo(FmemApp.InputError).Because(result.ToString());
         await Assert.That(result.Stderr).StartsWith("fmem: error: ");
         await Assert.That(result.Stderr).Contains(field);
-        await Assert.That(result.Stderr).Contains(problem);
+        await Assert.That(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length).IsEqualTo(1).Because(result.Stderr);
     }
 
     [Test]
     public async Task A_conversation_without_questions_is_evaluated_with_the_questions_of_the_others()
     {
         using var dir = new TempDirectory();
-        var dataset = EvalDatasets.With(
-            ",\n          \"questions\":[\n          {\"id\":\"q1\",\"question\":\"What am I allergic to?\",\"answer\":\"sesame\",\"evidence\":[\"D1:1\"]}]}]}",
-            "}]}");
+        var dataset = """{"conversations":[{"id":"c1","turns":TURNS},{"id":"c2","turns":TURNS,"questions":[QUESTION]}]}"""
+            .Replace("TURNS", Turns, StringComparison.Ordinal).Replace("QUESTION", Question, StringComparison.Ordinal);
         var path = dir.Write("no-questions.json", [dataset]);
 
-        var result = await Fmem.RunAsync("eval", path, "--policy", "sliding", "--budget", "10%", "--json");
+        var result = await Fmem.RunAsync("eval", path, "--policy", "sliding", "--budget", "50%", "--json");
 
         await Assert.That(result.ExitCode).IsEqualTo(0).Because(result.ToString());
         using var json = JsonDocument.Parse(result.Stdout);
-        await Assert.That(json.RootElement.GetProperty("results")[0].GetProperty("questions").GetInt32()).IsEqualTo(2);
+        await Assert.That(json.RootElement.GetProperty("results")[0].GetProperty("questions").GetInt32()).IsEqualTo(1);
     }
 
     [Test]

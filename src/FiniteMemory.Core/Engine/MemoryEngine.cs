@@ -241,7 +241,7 @@ internal sealed class MemoryEngine
         var severalCalls = response.Messages.Any(static m => m.Contents.Any(static c => c is FunctionResultContent));
         if (Options.CalibrateFromUsage && usage?.InputTokenCount is long input && !severalCalls)
         {
-            if (input > 0 && !TokenCalibration.IsPlausible(window.EstimatedRequestTokens, input))
+            if (input > 0 && window.EstimatedRequestTokens >= TokenCalibration.MinSampleTokens && !TokenCalibration.IsPlausible(window.EstimatedRequestTokens, input))
             {
                 // A proxy that reports a constant, or usage summed over calls we did not see: learning from it would
                 // skew every later window, so it is left out and said so.
