@@ -84,12 +84,16 @@ public class HostileInputTests
     [Test]
     [Arguments("replay")]
     [Arguments("eval")]
+    [Arguments("chat")]
     public async Task A_budget_near_int_max_is_refused_naming_the_largest_accepted(string command)
     {
         using var dir = new TempDirectory();
-        string[] args = command == "replay"
-            ? ["replay", dir.Write("t.jsonl", Transcripts.Standard(lastUserWords: 20)), "--budget", "2147483647", "--reserve", "2147483000"]
-            : ["eval", dir.Write("d.json", [EvalDatasets.Valid]), "--policy", "sliding", "--budget", "2147483647"];
+        string[] args = command switch
+        {
+            "replay" => ["replay", dir.Write("t.jsonl", Transcripts.Standard(lastUserWords: 20)), "--budget", "2147483647", "--reserve", "2147483000"],
+            "eval" => ["eval", dir.Write("d.json", [EvalDatasets.Valid]), "--policy", "sliding", "--budget", "2147483647"],
+            _ => ["chat", "--backend", "openai", "--endpoint", "http://127.0.0.1:9/v1", "--model", "m", "--budget", "2147483647", "--reserve", "2147483000"],
+        };
 
         var result = await Fmem.RunAsync(args);
 

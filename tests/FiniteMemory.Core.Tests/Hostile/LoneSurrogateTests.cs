@@ -68,4 +68,25 @@ public class LoneSurrogateTests
 
         await Assert.That(dataset.Conversations[0].Turns[0].Text).IsEqualTo("my dog \uFFFD is Rex");
     }
+
+    [Test]
+    public async Task ASessionHoldingALoneSurrogateSavesAndRestoresItsCheckpoint()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "fm-surrogate-" + Guid.NewGuid().ToString("N") + ".json");
+        try
+        {
+            var session = new MemorySession(new MemoryOptions { Budget = 200 });
+            session.Add(new ChatMessage(ChatRole.User, "cut \ud83d emoji"));
+            await session.SaveCheckpointAsync(path);
+
+            var restored = await MemorySession.LoadAsync(path, null, new MemoryOptions { Budget = 200 });
+
+            await Assert.That(restored.Transcript.Count).IsEqualTo(1);
+            await Assert.That(restored.Transcript[0].Message.Text).StartsWith("cut ");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
