@@ -58,8 +58,8 @@ public sealed class TokenCalibration
         }
     }
 
-    /// <summary>Scales a raw token estimate by the current ratio (rounding up).</summary>
-    public int Apply(int rawTokens) => (int)Scale(rawTokens, Ratio);
+    /// <summary>Scales a raw token estimate by the current ratio (rounding up, at most <see cref="int.MaxValue"/>).</summary>
+    public int Apply(int rawTokens) => (int)Math.Min(Scale(rawTokens, Ratio), int.MaxValue);
 
     /// <summary>The one rounding rule for calibrated counts: scale by <paramref name="ratio"/>, round up.</summary>
     internal static long Scale(long rawTokens, double ratio) => ratio == 1.0 ? rawTokens : (long)Math.Ceiling(rawTokens * ratio);
