@@ -182,7 +182,7 @@ internal static class ChatLoop
     internal static string StatusLine(ContextWindow window, int reserve)
     {
         var stats = window.Stats;
-        var used = window.Tokens + window.Budget - window.Available - reserve;
+        var used = (long)window.Tokens + window.Budget - window.Available - reserve;
         var kept = stats.MessagesSeen - stats.Evicted;
         return string.Create(
             CultureInfo.InvariantCulture,
@@ -252,9 +252,9 @@ internal static class ChatLoop
             return Setup.Fail(FmemApp.Fail(error, $"--budget is required: policy '{policy.Name}' declares no budget of its own. Pass --budget N (tokens)."));
         }
 
-        if (budget <= 0)
+        if (budget <= 0 || budget > MemoryOptions.MaxBudget)
         {
-            return Setup.Fail(FmemApp.Fail(error, string.Create(CultureInfo.InvariantCulture, $"--budget must be a positive number of tokens (got {budget}).")));
+            return Setup.Fail(FmemApp.Fail(error, string.Create(CultureInfo.InvariantCulture, $"--budget must be a positive number of tokens, at most {MemoryOptions.MaxBudget} (got {budget}).")));
         }
 
         if (request.Reserve < 0 || request.Reserve >= budget)
@@ -447,7 +447,7 @@ internal static class ChatLoop
             {
                 var positions = local.Config.MaxPositions;
                 var reply = request.MaxTokens ?? 0;
-                if (budget.Value + reply > positions)
+                if ((long)budget.Value + reply > positions)
                 {
                     client.Dispose();
                     var limit = reply > 0 ? string.Create(CultureInfo.InvariantCulture, $" plus --max-tokens {reply}") : string.Empty;

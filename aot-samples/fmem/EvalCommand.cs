@@ -50,7 +50,7 @@ internal static class EvalCommand
         };
         var conversations = new Option<int?>("--conversations")
         {
-            Description = "With --synthetic: how many conversations to generate (default 10).",
+            Description = "With --synthetic: how many conversations to generate (default 10, at most 1000).",
         };
         var write = new Option<string?>("--write")
         {
@@ -232,9 +232,9 @@ internal static class EvalCommand
             }
         }
 
-        if (request.Conversations is <= 0)
+        if (request.Conversations is <= 0 or > SyntheticDatasetOptions.MaxConversations)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"--conversations must be at least 1 (got {request.Conversations}).");
+            return string.Create(CultureInfo.InvariantCulture, $"--conversations must be at least 1 and at most {SyntheticDatasetOptions.MaxConversations} (got {request.Conversations}).");
         }
 
         return null;

@@ -104,9 +104,9 @@ internal static class ReplayCommand
             return FmemApp.Fail(error, $"unknown tokenizer '{request.Tokenizer}'. Known tokenizers: {string.Join(", ", TokenizerPresets.Names)}.");
         }
 
-        if (request.Budget <= 0)
+        if (request.Budget <= 0 || request.Budget > MemoryOptions.MaxBudget)
         {
-            return FmemApp.Fail(error, string.Create(CultureInfo.InvariantCulture, $"--budget must be a positive number of tokens (got {request.Budget})."));
+            return FmemApp.Fail(error, string.Create(CultureInfo.InvariantCulture, $"--budget must be a positive number of tokens, at most {MemoryOptions.MaxBudget} (got {request.Budget})."));
         }
 
         if (request.Reserve < 0 || request.Reserve >= request.Budget)

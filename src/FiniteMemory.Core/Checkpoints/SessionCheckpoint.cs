@@ -115,9 +115,9 @@ internal static class SessionCheckpoint
         if (document.Calibration is { } calibration && string.Equals(document.Tokenizer, engine.Counter.Name, StringComparison.Ordinal))
         {
             // A ratio learned for another vocabulary does not apply to this one, so it is only restored for the same tokenizer.
-            if (!double.IsFinite(calibration.Ratio) || calibration.Ratio < TokenCalibration.MinRatio || calibration.Ratio > TokenCalibration.MaxRatio || calibration.Observations < 0)
+            if (!double.IsFinite(calibration.Ratio) || calibration.Ratio < TokenCalibration.MinRestorableRatio || calibration.Ratio > TokenCalibration.MaxRatio || calibration.Observations < 0)
             {
-                throw Invalid(path, string.Create(CultureInfo.InvariantCulture, $"has an invalid calibration (ratio {calibration.Ratio}, {calibration.Observations} observations); the ratio must be between {TokenCalibration.MinRatio} and {TokenCalibration.MaxRatio}"));
+                throw Invalid(path, string.Create(CultureInfo.InvariantCulture, $"has an invalid calibration (ratio {calibration.Ratio}, {calibration.Observations} observations); the ratio must be between {TokenCalibration.MinRestorableRatio} and {TokenCalibration.MaxRatio}"));
             }
 
             // Past a few dozen observations the count no longer changes the learning rate: capping it keeps a

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using FiniteMemory.Json;
 
 namespace FiniteMemory.Conversation;
 
@@ -11,6 +12,10 @@ namespace FiniteMemory.Conversation;
 /// <c>tool_calls</c>, <c>tool_call_id</c>, plus FiniteMemory's optional <c>id</c> (default: the line number)
 /// and <c>pinned</c>.
 /// </summary>
+/// <remarks>
+/// A lone UTF-16 surrogate (<c>"\ud83d"</c>: JavaScript's output for an emoji cut in half) is read as U+FFFD, the
+/// replacement character, rather than failing the line.
+/// </remarks>
 public static class ChatJsonl
 {
     /// <summary>Reads a transcript file.</summary>
@@ -151,7 +156,7 @@ public static class ChatJsonl
     {
         try
         {
-            return JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            return JsonDocument.Parse(LoneSurrogates.Repair(text), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
         }
         catch (JsonException ex)
         {
@@ -181,7 +186,7 @@ public static class ChatJsonl
         {
             try
             {
-                var parsed = JsonSerializer.Deserialize(call.Function.Arguments, ChatJsonlContext.Default.DictionaryStringJsonElement);
+                var parsed = JsonSerializer.Deserialize(LoneSurrogates.Repair(call.Function.Arguments), ChatJsonlContext.Default.DictionaryStringJsonElement);
                 foreach (var (key, value) in parsed ?? [])
                 {
                     arguments[key] = value;

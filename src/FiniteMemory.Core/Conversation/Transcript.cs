@@ -14,6 +14,10 @@ namespace FiniteMemory.Conversation;
 /// Appending is O(1) amortized and does all the per-message work once (token counting, grouping), so that
 /// building a window does not grow with the length of the conversation. Not thread-safe for writers;
 /// <see cref="Sessions.MemorySession"/> serializes access.
+/// <para>Reading is safe from any thread, also while a turn appends or undoes messages: enumeration, <see cref="Count"/>
+/// and the indexer read a snapshot (the entries as they were when it was taken; an enumerator keeps the snapshot it
+/// started with), never a half-written state, and enumeration never throws because the transcript changed.
+/// <see cref="Find"/>, <see cref="Groups"/> and the rest are for the thread that owns the conversation.</para>
 /// </remarks>
 public sealed class Transcript : IReadOnlyList<MemoryEntry>
 {
@@ -21,6 +25,10 @@ public sealed class Transcript : IReadOnlyList<MemoryEntry>
     private const int ParallelCountThreshold = 32;
 
     private readonly List<MemoryEntry> _entries = [];
+
+    // The entries as other threads see them: an array and a count published together, where a slot below a
+    // published count is never overwritten (undo and re-pin copy to a fresh array), so a reader never needs a lock.
+    private EntrySnapshot _snapshot = new(new MemoryEntry[16], 0);
     private readonly List<MessageGroup> _groups = [];
     private readonly Dictionary<string, int> _indexById = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _groupByCallId = new(StringComparer.Ordinal);
@@ -50,10 +58,10 @@ public sealed class Transcript : IReadOnlyList<MemoryEntry>
     public ITokenCounter Counter { get; }
 
     /// <summary>Number of messages.</summary>
-    public int Count => _entries.Count;
+    public int Count => Volatile.Read(ref _snapshot).Count;
 
     /// <summary>The entry at a transcript index.</summary>
-    public MemoryEntry this[int index] => _entries[index];
+    public MemoryEntry this[int index] => Volatile.Read(ref _snapshot)[index];
 
     /// <summary>The atomic groups, chronological by first member.</summary>
     public IReadOnlyList<MessageGroup> Groups => _groups;
@@ -228,6 +236,7 @@ public sealed class Transcript : IReadOnlyList<MemoryEntry>
 
         var entry = new MemoryEntry(id, index, _turn, message, tokens, groupIndex, pinned);
         _entries.Add(entry);
+        Publish(index, entry, copy: false);
         if (index == _ids.Length)
         {
             Array.Resize(ref _ids, _ids.Length * 2);
@@ -258,7 +267,9 @@ public sealed class Transcript : IReadOnlyList<MemoryEntry>
             return;
         }
 
-        _entries[index] = entry.WithPinned(pinned);
+        var repinned = entry.WithPinned(pinned);
+        _entries[index] = repinned;
+        Publish(index, repinned, copy: true);
         RecomputeGroup(entry.Group);
     }
 
@@ -323,6 +334,9 @@ public sealed class Transcript : IReadOnlyList<MemoryEntry>
             var ids = new string[_ids.Length];
             Array.Copy(_ids, ids, count);
             _ids = ids;
+            var entries = new MemoryEntry[Volatile.Read(ref _snapshot).Items.Length];
+            Array.Copy(_snapshot.Items, entries, count);
+            Volatile.Write(ref _snapshot, new EntrySnapshot(entries, count));
         }
 
         for (var i = _entries.Count - 1; i >= count; i--)
@@ -382,9 +396,27 @@ public sealed class Transcript : IReadOnlyList<MemoryEntry>
     }
 
     /// <inheritdoc />
-    public IEnumerator<MemoryEntry> GetEnumerator() => _entries.GetEnumerator();
+    /// <remarks>Enumerates a snapshot: messages added or undone meanwhile (by a turn on another thread) do not affect it.</remarks>
+    public IEnumerator<MemoryEntry> GetEnumerator() => Volatile.Read(ref _snapshot).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    // Makes entry index visible to readers: appended in place (its slot was never published) or, when an entry
+    // readers may already see changes, in a fresh copy.
+    private void Publish(int index, MemoryEntry entry, bool copy)
+    {
+        var current = _snapshot;
+        var items = current.Items;
+        var count = Math.Max(current.Count, index + 1);
+        if (copy || index >= items.Length)
+        {
+            items = new MemoryEntry[Math.Max(items.Length, index + 1) * (index >= items.Length ? 2 : 1)];
+            Array.Copy(current.Items, items, current.Count);
+        }
+
+        items[index] = entry;
+        Volatile.Write(ref _snapshot, new EntrySnapshot(items, count));
+    }
 
     private static bool HasFunctionCalls(ChatMessage message)
     {
@@ -461,6 +493,24 @@ public sealed class Transcript : IReadOnlyList<MemoryEntry>
         if (at >= 0)
         {
             _mandatoryGroups.RemoveAt(at);
+        }
+    }
+
+    // What readers see: the first Count entries of Items, never changed once published.
+    private sealed class EntrySnapshot(MemoryEntry[] items, int count)
+    {
+        public MemoryEntry[] Items { get; } = items;
+
+        public int Count { get; } = count;
+
+        public MemoryEntry this[int index] => (uint)index < (uint)Count ? Items[index] : throw new ArgumentOutOfRangeException(nameof(index), index, "No transcript entry has that index.");
+
+        public IEnumerator<MemoryEntry> GetEnumerator()
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                yield return Items[i];
+            }
         }
     }
 }

@@ -101,9 +101,10 @@ internal sealed class MemoryEngine
     // The budget left for messages, a frame over the transcript, and the mandatory messages kept in it.
     private MemoryFrame StartFrame(in Build build)
     {
-        var framing = Counter.RequestOverhead + build.ToolTokens;
-        var reserved = Options.ReserveTokens + (int)TokenCalibration.Scale(framing, build.Ratio);
-        if (reserved >= Options.Budget)
+        // In long: a huge tool list (or reserve) must be refused, not wrapped into a negative reservation.
+        var framing = (long)Counter.RequestOverhead + build.ToolTokens;
+        var reservedTokens = Options.ReserveTokens + TokenCalibration.Scale(framing, build.Ratio);
+        if (reservedTokens >= Options.Budget)
         {
             throw new MemoryBudgetException(
                 string.Format(
@@ -114,8 +115,10 @@ internal sealed class MemoryEngine
                     Counter.RequestOverhead,
                     build.ToolTokens),
                 Options.Budget - Options.ReserveTokens,
-                reserved);
+                (int)Math.Min(reservedTokens, int.MaxValue));
         }
+
+        var reserved = (int)reservedTokens;
 
         var frame = new MemoryFrame(build.Transcript, Options.Policy.Name, Options.Budget, reserved, build.Ratio, Services);
         PinStage.Run(frame);
@@ -238,7 +241,19 @@ internal sealed class MemoryEngine
         var severalCalls = response.Messages.Any(static m => m.Contents.Any(static c => c is FunctionResultContent));
         if (Options.CalibrateFromUsage && usage?.InputTokenCount is long input && !severalCalls)
         {
-            Calibration.Observe(window.EstimatedRequestTokens, input);
+            if (input > 0 && window.EstimatedRequestTokens >= TokenCalibration.MinSampleTokens && !TokenCalibration.IsPlausible(window.EstimatedRequestTokens, input))
+            {
+                // A proxy that reports a constant, or usage summed over calls we did not see: learning from it would
+                // skew every later window, so it is left out and said so.
+                Options.Logger?.LogWarning(
+                    "FiniteMemory ignored implausible usage: the provider reported {Reported} input tokens for a request counted at {Estimated}; calibration unchanged.",
+                    input,
+                    window.EstimatedRequestTokens);
+            }
+            else
+            {
+                Calibration.Observe(window.EstimatedRequestTokens, input);
+            }
         }
 
         _stats.RecordResponse(usage?.InputTokenCount, usage?.CachedInputTokenCount);

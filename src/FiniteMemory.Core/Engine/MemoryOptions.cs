@@ -11,6 +11,13 @@ namespace FiniteMemory.Engine;
 /// <summary>How a session, reducer or middleware bounds a conversation.</summary>
 public sealed class MemoryOptions
 {
+    /// <summary>
+    /// The largest <see cref="Budget"/> accepted: 100 million tokens, far above any model's context, and low enough
+    /// that budget arithmetic (calibrated by up to <see cref="TokenCalibration.MaxRatio"/>, plus framing and tool
+    /// schemas) cannot overflow.
+    /// </summary>
+    public const int MaxBudget = 100_000_000;
+
     /// <summary>Token budget for the whole request (window messages + <see cref="ReserveTokens"/> + framing + tool schemas). Required.</summary>
     public int Budget { get; set; }
 
@@ -61,6 +68,11 @@ public sealed class MemoryOptions
         if (Budget <= 0)
         {
             throw new ArgumentException($"The token budget must be positive, but MemoryOptions.Budget is {Budget}. Set it to the number of input tokens a request may use.", nameof(Budget));
+        }
+
+        if (Budget > MaxBudget)
+        {
+            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"MemoryOptions.Budget is {Budget:N0} tokens, more than the largest accepted ({MaxBudget:N0}, MemoryOptions.MaxBudget). Set it to the number of input tokens a request may use."), nameof(Budget));
         }
 
         if (ReserveTokens < 0)

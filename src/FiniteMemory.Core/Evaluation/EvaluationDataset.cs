@@ -13,9 +13,16 @@ namespace FiniteMemory.Evaluation;
 /// </remarks>
 public sealed class EvaluationDataset
 {
+    private readonly IReadOnlyList<EvaluationConversation> _conversations = [];
+
     /// <summary>The conversations, in file order.</summary>
+    /// <remarks>Never null: a missing list (the JSON reader passes null for an absent field) reads as empty.</remarks>
     [JsonPropertyName("conversations")]
-    public IReadOnlyList<EvaluationConversation> Conversations { get; init; } = [];
+    public IReadOnlyList<EvaluationConversation> Conversations
+    {
+        get => _conversations;
+        init => _conversations = value ?? [];
+    }
 
     /// <summary>Number of turns over all conversations.</summary>
     [JsonIgnore]

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using FiniteMemory.Json;
 
 namespace FiniteMemory.Evaluation;
 
@@ -55,7 +56,7 @@ public static class EvaluationDatasetFile
         EvaluationDataset? dataset;
         try
         {
-            dataset = JsonSerializer.Deserialize(utf8Json, EvaluationJsonContext.Default.EvaluationDataset);
+            dataset = JsonSerializer.Deserialize(LoneSurrogates.Repair(utf8Json), EvaluationJsonContext.Default.EvaluationDataset);
         }
         catch (JsonException ex)
         {

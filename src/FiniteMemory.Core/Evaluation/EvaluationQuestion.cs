@@ -5,6 +5,8 @@ namespace FiniteMemory.Evaluation;
 /// <summary>A question about a conversation, its short answer, and the turns that hold the answer.</summary>
 public sealed class EvaluationQuestion
 {
+    private readonly IReadOnlyList<string> _evidence = [];
+
     /// <summary>The question's id, unique in its conversation.</summary>
     [JsonPropertyName("id")]
     public string Id { get; init; } = string.Empty;
@@ -18,6 +20,11 @@ public sealed class EvaluationQuestion
     public string Answer { get; init; } = string.Empty;
 
     /// <summary>Ids of the turns a reader needs to answer; at least one.</summary>
+    /// <remarks>Never null: a missing list (the JSON reader passes null for an absent field) reads as empty.</remarks>
     [JsonPropertyName("evidence")]
-    public IReadOnlyList<string> Evidence { get; init; } = [];
+    public IReadOnlyList<string> Evidence
+    {
+        get => _evidence;
+        init => _evidence = value ?? [];
+    }
 }

@@ -5,6 +5,15 @@ namespace FiniteMemory.Evaluation;
 /// <summary>The shape of a dataset <see cref="SyntheticDataset"/> generates. The defaults imitate long multi-session personal-assistant chats.</summary>
 public sealed class SyntheticDatasetOptions
 {
+    /// <summary>The most conversations one dataset may have (1,000): a dataset is generated whole in memory.</summary>
+    public const int MaxConversations = 1_000;
+
+    /// <summary>
+    /// The most turns one dataset may have, by its shape's upper bound (conversations × most sessions × most turns
+    /// per session): 1,000,000, about 100 MB of text. Sizes are checked before anything is allocated.
+    /// </summary>
+    public const long MaxTotalTurns = 1_000_000;
+
     /// <summary>Number of conversations (default 10).</summary>
     public int Conversations { get; init; } = 10;
 
@@ -32,11 +41,13 @@ public sealed class SyntheticDatasetOptions
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
-        Check(Conversations >= 1, "Conversations must be at least 1 (it is {0}).", Conversations);
+        Check(Conversations >= 1 && Conversations <= MaxConversations, "Conversations must be at least 1 and at most {1} (it is {0}).", Conversations, MaxConversations);
         Check(MinSessions >= 1 && MinSessions <= MaxSessions, "MinSessions must be at least 1 and at most MaxSessions (they are {0} and {1}).", MinSessions, MaxSessions);
         Check(MinTurnsPerSession >= 2 && MinTurnsPerSession <= MaxTurnsPerSession, "MinTurnsPerSession must be at least 2 and at most MaxTurnsPerSession (they are {0} and {1}).", MinTurnsPerSession, MaxTurnsPerSession);
         Check(MinFacts >= 1 && MinFacts <= MaxFacts, "MinFacts must be at least 1 and at most MaxFacts (they are {0} and {1}).", MinFacts, MaxFacts);
         Check(MaxQuestions >= 1, "MaxQuestions must be at least 1 (it is {0}).", MaxQuestions);
+        var turns = (long)Conversations * MaxSessions * MaxTurnsPerSession;
+        Check(turns <= MaxTotalTurns, "{0} conversations of up to {1} sessions of up to {2} turns may reach {3} turns, more than the {4} a dataset may have; generate fewer or shorter conversations.", Conversations, MaxSessions, MaxTurnsPerSession, turns, MaxTotalTurns);
 
         // Each planted fact takes about four user turns (statement, distractors, sometimes an update or a mention).
         Check(MinSessions * (MinTurnsPerSession / 2) >= 4, "Conversations of {0} sessions of {1} turns are too short to plant a fact; allow more sessions or turns.", MinSessions, MinTurnsPerSession);

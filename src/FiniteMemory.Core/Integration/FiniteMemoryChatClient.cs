@@ -13,8 +13,11 @@ namespace FiniteMemory.Integration;
 /// fits the budget (streaming included), and the usage the provider reports calibrates the token counter.
 /// </summary>
 /// <remarks>
-/// Place it closest to the model — after <c>UseFunctionInvocation()</c> in a <see cref="ChatClientBuilder"/> —
-/// so that each model request of a tool loop is bounded, not just the first.
+/// <para>Place it closest to the model — after <c>UseFunctionInvocation()</c> in a <see cref="ChatClientBuilder"/> —
+/// so that each model request of a tool loop is bounded, not just the first.</para>
+/// <para>An answer that calls a tool although the request offered none (<see cref="ChatOptions.Tools"/> empty, or
+/// <see cref="ChatToolMode.None"/>) is refused with an <see cref="InvalidOperationException"/> (for a stream, once it
+/// ends): nobody would run the call, and a history carrying it without a result is rejected by providers.</para>
 /// </remarks>
 public sealed class FiniteMemoryChatClient : DelegatingChatClient
 {
@@ -45,6 +48,11 @@ public sealed class FiniteMemoryChatClient : DelegatingChatClient
         {
             var window = await _reducer.ReduceToWindowAsync(messages, options, t => turn = Start(t), cancellationToken).ConfigureAwait(false);
             var response = await base.GetResponseAsync(window.ChatMessages, options, cancellationToken).ConfigureAwait(false);
+            if (ToolCallGuard.Unrequested(response, options) is { } refused)
+            {
+                throw refused;
+            }
+
             Engine.ObserveResponse(window, response, turn);
             Complete(turn, ChatOutcome.Completed, response, started);
             return response;
@@ -85,16 +93,29 @@ public sealed class FiniteMemoryChatClient : DelegatingChatClient
         }
         finally
         {
-            ChatResponse? response = null;
-            if (stream.Outcome == ChatOutcome.Completed)
-            {
-                response = stream.Updates.ToChatResponse();
-                Engine.ObserveResponse(window!, response, turn);
-            }
-
-            // A reader that stopped early cancelled the turn.
-            Complete(turn, stream.Outcome ?? ChatOutcome.Cancelled, response, started);
+            FinishStream(stream, window, options, turn, started);
         }
+    }
+
+    // Learns from a completed stream and ends the turn; throws when the answer made a call no tool was offered for.
+    private void FinishStream(ModelStream stream, ContextWindow? window, ChatOptions? options, int turn, long started)
+    {
+        if (stream.Outcome != ChatOutcome.Completed)
+        {
+            // A reader that stopped early cancelled the turn.
+            Complete(turn, stream.Outcome ?? ChatOutcome.Cancelled, null, started);
+            return;
+        }
+
+        var response = stream.Updates.ToChatResponse();
+        if (ToolCallGuard.Unrequested(response, options) is { } refused)
+        {
+            Complete(turn, ChatOutcome.Failed, null, started);
+            throw refused;
+        }
+
+        Engine.ObserveResponse(window!, response, turn);
+        Complete(turn, ChatOutcome.Completed, response, started);
     }
 
     // The turn starts once the conversation is read, before its window is built (as in a session).

@@ -226,7 +226,7 @@ public sealed class MemoryFrame
     }
 
     /// <summary>Calibrated tokens of a raw count.</summary>
-    public int Calibrate(int rawTokens) => (int)TokenCalibration.Scale(rawTokens, _ratio);
+    public int Calibrate(int rawTokens) => (int)Math.Min(TokenCalibration.Scale(rawTokens, _ratio), int.MaxValue);
 
     /// <summary>Tokens a transcript entry costs in this window (its truncated copy if one was made).</summary>
     public int CostOfEntry(int index) => Calibrate(RawCostOfEntry(index));

@@ -16,7 +16,15 @@ namespace FiniteMemory.Sessions;
 /// </summary>
 /// <remarks>
 /// <para>A session is one conversation: turns run one at a time. Starting a turn (or adding messages) while
-/// another is in progress throws <see cref="InvalidOperationException"/>.</para>
+/// another is in progress throws <see cref="InvalidOperationException"/>. Reading <see cref="Transcript"/> is
+/// safe meanwhile, from any thread: it enumerates a snapshot.</para>
+/// <para>A streamed turn holds the session from the first <c>MoveNextAsync</c> until its enumerator finishes or is
+/// disposed. An enumerator dropped without being disposed releases the session once the garbage collector has
+/// finalized it; that turn then leaves nothing in memory (it is undone before the next operation).</para>
+/// <para>Tool calls: an answer that calls a tool although the request offered none is refused
+/// (<see cref="InvalidOperationException"/>, nothing remembered). A call to an offered tool that comes back without
+/// its result (no function-invoking client in the pipeline) is remembered; add its result with <see cref="Add"/>
+/// before the next user message, which is refused until then, since providers reject a call without a result.</para>
 /// <para>State is never half-written. A turn whose window cannot be built or whose model call fails leaves
 /// the transcript exactly as it was. A streamed turn the caller cancels (or stops reading) keeps the user
 /// message and the partial answer, marked with <see cref="IncompleteProperty"/>; a stream that fails keeps
@@ -31,7 +39,10 @@ public sealed class MemorySession
     private MemoryEngine _engine;
     private Transcript _transcript;
     private WindowHistory _history = WindowHistory.None;
-    private int _busy;
+    // 0: free; CallHolder: an operation holds the session; above 0: the streamed turn with that lease id holds it.
+    private long _busy;
+    private long _lastLease;
+    private AbandonedTurn? _abandoned;
 
     /// <summary>Creates a session that can only prepare windows (no model calls); see <see cref="PrepareAsync"/>.</summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
@@ -125,7 +136,7 @@ public sealed class MemorySession
     /// <exception cref="MemoryBudgetException">The budget cannot hold the system and pinned messages and the newest user message.</exception>
     public Task<ContextWindow> PrepareAsync(ChatOptions? chatOptions = null, CancellationToken cancellationToken = default)
     {
-        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        if (!TryEnter(CallHolder))
         {
             return Task.FromException<ContextWindow>(Busy());
         }
@@ -211,6 +222,11 @@ public sealed class MemorySession
             turn = StartTurn(userMessage);
             window = await BuildAsync(chatOptions, cancellationToken).ConfigureAwait(false);
             var response = await client.GetResponseAsync(window.ChatMessages, chatOptions, cancellationToken).ConfigureAwait(false);
+            if (ToolCallGuard.Unrequested(response, chatOptions) is { } refused)
+            {
+                throw refused;
+            }
+
             Commit(window, response);
             Complete(turn, ChatOutcome.Completed, response, started);
             return response;
@@ -244,9 +260,11 @@ public sealed class MemorySession
     {
         ArgumentNullException.ThrowIfNull(userMessage);
         var client = RequireClient();
-        Enter();
+        var leaseId = Interlocked.Increment(ref _lastLease);
+        Enter(leaseId);
         var started = Options.TimeProvider.GetTimestamp();
         var mark = _transcript.Count;
+        var lease = new StreamLease(this, leaseId, mark, started);
         var turn = 0;
         ContextWindow? window = null;
         var stream = new ModelStream();
@@ -256,7 +274,9 @@ public sealed class MemorySession
             try
             {
                 turn = StartTurn(userMessage);
+                lease.Turn = turn;
                 window = await BuildAsync(chatOptions, cancellationToken).ConfigureAwait(false);
+                lease.Window = window;
             }
             catch (Exception ex)
             {
@@ -273,11 +293,11 @@ public sealed class MemorySession
         {
             try
             {
-                FinishStream(stream, window, mark, turn, started);
+                FinishStream(stream, chatOptions, window, mark, turn, started);
             }
             finally
             {
-                Exit();
+                lease.Dispose();
             }
         }
     }
@@ -365,6 +385,11 @@ public sealed class MemorySession
     // Appends the user message and announces the turn; returns its number.
     private int StartTurn(ChatMessage userMessage)
     {
+        if (ToolCallGuard.Pending(_transcript) is { } pending)
+        {
+            throw pending;
+        }
+
         _transcript.Add(userMessage);
         var turn = _transcript.Turn;
         _engine.Raise(static (h, e) => h.OnChatStart(e), new ChatStartEvent(turn, _transcript.Count), nameof(IMemoryHooks.OnChatStart));
@@ -408,13 +433,18 @@ public sealed class MemorySession
         Remember(window);
     }
 
-    private void FinishStream(ModelStream stream, ContextWindow? window, int mark, int turn, long started)
+    private void FinishStream(ModelStream stream, ChatOptions? chatOptions, ContextWindow? window, int mark, int turn, long started)
     {
         if (stream.Outcome == ChatOutcome.Completed)
         {
             var response = stream.Updates.ToChatResponse();
             try
             {
+                if (ToolCallGuard.Unrequested(response, chatOptions) is { } refused)
+                {
+                    throw refused;
+                }
+
                 Commit(window!, response);
             }
             catch
@@ -471,12 +501,29 @@ public sealed class MemorySession
             new ChatCompleteEvent(turn, outcome, response, Options.TimeProvider.GetElapsedTime(started)),
             nameof(IMemoryHooks.OnChatComplete));
 
-    private void Enter()
+    private void Enter(long holder = CallHolder)
     {
-        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        if (!TryEnter(holder))
         {
             throw Busy();
         }
+    }
+
+    // Takes the session for holder; the first to take it after an abandoned stream undoes that stream's turn.
+    private bool TryEnter(long holder)
+    {
+        if (Interlocked.CompareExchange(ref _busy, holder, 0) != 0)
+        {
+            return false;
+        }
+
+        if (Interlocked.Exchange(ref _abandoned, null) is { } abandoned && ReferenceEquals(abandoned.Transcript, _transcript))
+        {
+            RollBack(abandoned.Mark, abandoned.Window);
+            Complete(abandoned.Turn, ChatOutcome.Cancelled, null, abandoned.Started);
+        }
+
+        return true;
     }
 
     private static InvalidOperationException Busy() =>
@@ -498,4 +545,32 @@ public sealed class MemorySession
     }
 
     private void Exit() => Volatile.Write(ref _busy, 0);
+
+    private const long CallHolder = -1;
+
+    // A streamed turn its reader dropped without disposing: what the next holder of the session undoes.
+    private sealed record AbandonedTurn(Transcript Transcript, int Mark, ContextWindow? Window, int Turn, long Started);
+
+    // The session as held by one streamed turn. Only that turn's enumerator references it, so when a reader drops
+    // the enumerator without disposing it, the lease is finalized: it hands its turn over to be undone and frees the
+    // session (never from the finalizer thread itself: the transcript is only touched by whoever takes the session).
+    private sealed class StreamLease(MemorySession session, long id, int mark, long started) : IDisposable
+    {
+        ~StreamLease()
+        {
+            Volatile.Write(ref session._abandoned, new AbandonedTurn(session._transcript, mark, Window, Turn, started));
+            Interlocked.CompareExchange(ref session._busy, 0, id);
+        }
+
+        public int Turn { get; set; }
+
+        public ContextWindow? Window { get; set; }
+
+        /// <summary>Frees the session: the turn ended (however it ended) and its enumerator ran its cleanup.</summary>
+        public void Dispose()
+        {
+            GC.SuppressFinalize(this);
+            Interlocked.CompareExchange(ref session._busy, 0, id);
+        }
+    }
 }

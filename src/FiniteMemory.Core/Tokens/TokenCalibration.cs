@@ -6,15 +6,19 @@ namespace FiniteMemory.Tokens;
 /// tool schemas rendered differently).
 /// </summary>
 /// <remarks>
-/// The ratio starts at 1. Each observation moves it toward the observed ratio with weight
+/// <para>The ratio starts at 1. Each observation moves it toward the observed ratio with weight
 /// max(<see cref="Smoothing"/>, 1/(n+1)) — the first observation is taken whole, later ones are averaged —
-/// and it is clamped to [<see cref="MinRatio"/>, <see cref="MaxRatio"/>] so one odd response cannot collapse
-/// or explode the budget. Estimates are scaled up (ceiling), never down, per message. Thread-safe.
+/// and it is clamped to [<see cref="MinRatio"/>, <see cref="MaxRatio"/>] so one odd response cannot explode
+/// the budget. Estimates are scaled up (ceiling), never down, per message.</para>
+/// <para>Calibration only ever makes estimates larger: the ratio never drops below 1, so a window never holds
+/// more than the budget by FiniteMemory's own exact count, whatever a provider reports. A report that is
+/// implausible against that count (below half of it, or above four times it: a proxy that reports a constant,
+/// a response that summed several calls) is not learned from at all. Thread-safe.</para>
 /// </remarks>
 public sealed class TokenCalibration
 {
-    /// <summary>The lowest ratio calibration will apply.</summary>
-    public const double MinRatio = 0.5;
+    /// <summary>The lowest ratio calibration will apply: 1, so that the exact count always bounds the window.</summary>
+    public const double MinRatio = 1.0;
 
     /// <summary>The highest ratio calibration will apply.</summary>
     public const double MaxRatio = 2.0;
@@ -24,6 +28,15 @@ public sealed class TokenCalibration
 
     /// <summary>Requests smaller than this many estimated tokens are too small to learn from (fixed costs dominate).</summary>
     public const int MinSampleTokens = 32;
+
+    /// <summary>Reported usage below this fraction of the exact count is implausible and ignored.</summary>
+    internal const double MinPlausibleRatio = 0.5;
+
+    /// <summary>Reported usage above this multiple of the exact count is implausible and ignored.</summary>
+    internal const double MaxPlausibleRatio = 4.0;
+
+    /// <summary>The lowest ratio a checkpoint may hold: versions before the ratio was floored at 1 learned down to 0.5.</summary>
+    internal const double MinRestorableRatio = 0.5;
 
     private readonly Lock _gate = new();
     private double _ratio = 1.0;
@@ -45,17 +58,20 @@ public sealed class TokenCalibration
         }
     }
 
-    /// <summary>Scales a raw token estimate by the current ratio (rounding up).</summary>
-    public int Apply(int rawTokens) => (int)Scale(rawTokens, Ratio);
+    /// <summary>Scales a raw token estimate by the current ratio (rounding up, at most <see cref="int.MaxValue"/>).</summary>
+    public int Apply(int rawTokens) => (int)Math.Min(Scale(rawTokens, Ratio), int.MaxValue);
 
     /// <summary>The one rounding rule for calibrated counts: scale by <paramref name="ratio"/>, round up.</summary>
     internal static long Scale(long rawTokens, double ratio) => ratio == 1.0 ? rawTokens : (long)Math.Ceiling(rawTokens * ratio);
 
     /// <summary>Learns from one request: our raw estimate of its input and the input tokens the provider reported.</summary>
-    /// <returns>Whether the observation was used (it is skipped when either number is too small to be meaningful).</returns>
+    /// <returns>
+    /// Whether the observation was used: it is skipped when either number is too small to be meaningful, or when
+    /// the report is implausible against the estimate (below half of it or above four times it).
+    /// </returns>
     public bool Observe(int estimatedTokens, long providerTokens)
     {
-        if (estimatedTokens < MinSampleTokens || providerTokens <= 0)
+        if (estimatedTokens < MinSampleTokens || providerTokens <= 0 || !IsPlausible(estimatedTokens, providerTokens))
         {
             return false;
         }
@@ -71,19 +87,27 @@ public sealed class TokenCalibration
         return true;
     }
 
+    /// <summary>
+    /// Whether a provider's report of <paramref name="providerTokens"/> input tokens is believable for a request
+    /// estimated at <paramref name="estimatedTokens"/>: at least half and at most four times the estimate.
+    /// </summary>
+    internal static bool IsPlausible(int estimatedTokens, long providerTokens) =>
+        estimatedTokens > 0 && providerTokens >= estimatedTokens * MinPlausibleRatio && providerTokens <= estimatedTokens * MaxPlausibleRatio;
+
     /// <summary>Restores a previously learned state (checkpoints).</summary>
+    /// <remarks>A ratio below 1 (learned by an earlier version) is restored as 1: calibration never shrinks estimates.</remarks>
     /// <exception cref="ArgumentOutOfRangeException">The ratio is outside the allowed range or the count is negative.</exception>
     public void Restore(double ratio, int observations)
     {
-        if (!double.IsFinite(ratio) || ratio < MinRatio || ratio > MaxRatio)
+        if (!double.IsFinite(ratio) || ratio < MinRestorableRatio || ratio > MaxRatio)
         {
-            throw new ArgumentOutOfRangeException(nameof(ratio), ratio, $"A calibration ratio must be between {MinRatio} and {MaxRatio}.");
+            throw new ArgumentOutOfRangeException(nameof(ratio), ratio, $"A calibration ratio must be between {MinRestorableRatio} and {MaxRatio}.");
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(observations);
         lock (_gate)
         {
-            Volatile.Write(ref _ratio, ratio);
+            Volatile.Write(ref _ratio, Math.Max(ratio, MinRatio));
             _observations = observations;
         }
     }

@@ -43,10 +43,14 @@ public class TokenCalibrationTests
     public async Task OneOddResponseCannotMoveTheRatioOutOfBounds()
     {
         var calibration = new TokenCalibration();
-        calibration.Observe(100, 1_000_000);
+        calibration.Observe(1000, 3900);
         await Assert.That(calibration.Ratio).IsEqualTo(TokenCalibration.MaxRatio);
-        calibration.Observe(100_000, 1);
+        calibration.Observe(100_000, 50_001);
         await Assert.That(calibration.Ratio).IsGreaterThanOrEqualTo(TokenCalibration.MinRatio);
+
+        // Reports far from the estimate are not learned from at all.
+        await Assert.That(calibration.Observe(100, 1_000_000)).IsFalse();
+        await Assert.That(calibration.Observe(100_000, 1)).IsFalse();
     }
 
     [Test]

@@ -21,9 +21,12 @@ public class SessionOverHostedBackendTests
         var before = session.Transcript.Count;
         var seen = "";
 
+        // The scripted answer calls get_weather: offer it, since a call to a tool nobody offered is refused.
+        var options = new ChatOptions { Tools = [AIFunctionFactory.Create((string city) => "Rain.", "get_weather", "The weather of a city.")] };
+
         var error = await Assert.ThrowsAsync<BackendStreamException>(async () =>
         {
-            await foreach (var update in session.ChatStreamingAsync("Weather in Bergen?"))
+            await foreach (var update in session.ChatStreamingAsync("Weather in Bergen?", options))
             {
                 seen += update.Text;
             }
@@ -35,7 +38,7 @@ public class SessionOverHostedBackendTests
         await Assert.That(session.Stats.Turns).IsEqualTo(0);
 
         var updates = new List<ChatResponseUpdate>();
-        await foreach (var update in session.ChatStreamingAsync("Weather in Bergen?"))
+        await foreach (var update in session.ChatStreamingAsync("Weather in Bergen?", options))
         {
             updates.Add(update);
         }
