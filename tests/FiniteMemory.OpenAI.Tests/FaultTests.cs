@@ -179,7 +179,7 @@ public class FaultTests
         var error = await Assert.ThrowsAsync<BackendStreamException>(async () => await client.GetStreamingResponseAsync(Question).ToListAsync());
 
         await Assert.That(clock.Elapsed).IsLessThan(TimeSpan.FromSeconds(5));
-        await Assert.That(error!.Message).Contains("sent nothing");
+        await Assert.That(error!.Message).Contains("sent no event");
     }
 
     [Test]
