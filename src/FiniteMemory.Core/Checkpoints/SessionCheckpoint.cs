@@ -65,6 +65,7 @@ internal static class SessionCheckpoint
 
         var transcript = new Transcript(engine.Counter);
         var ids = new HashSet<string>(StringComparer.Ordinal);
+        var messages = new ChatMessage[document.Entries.Count];
         for (var i = 0; i < document.Entries.Count; i++)
         {
             var position = (i + 1).ToString(CultureInfo.InvariantCulture);
@@ -102,9 +103,22 @@ internal static class SessionCheckpoint
             }
 
             CheckContents(path, entry.Id, message);
+            messages[i] = message;
+        }
 
+        if (document.Version < 3)
+        {
+            // Before version 3 a session stored a tool call the model made although no tool was offered; it stays
+            // unanswered, and the next user turn would be refused for it (providers reject such a request). Such a
+            // call at the end of an older file is kept as text, so the conversation goes on.
+            ToolCallGuard.KeepUnansweredCallsAsText(messages);
+        }
+
+        for (var i = 0; i < messages.Length; i++)
+        {
             // The recorded pin state is authoritative: a message unpinned in the session may still carry a pin mark.
-            transcript.Add(message, entry.Pinned, entry.Id, engine.Counter.CountMessage(message), honourPinMark: false);
+            var entry = document.Entries[i]!;
+            transcript.Add(messages[i], entry.Pinned, entry.Id, engine.Counter.CountMessage(messages[i]), honourPinMark: false);
         }
 
         if (document.Summary is { } summary)

@@ -60,6 +60,59 @@ internal static class ToolCallGuard
             "or let a function-invoking client (UseFunctionInvocation()) run tools inside the turn. Nothing was remembered.");
     }
 
+    /// <summary>
+    /// Replaces, in the messages after the newest user message, every tool call without a result by a line of text
+    /// saying what was called, so the conversation can go on.
+    /// </summary>
+    public static void KeepUnansweredCallsAsText(ChatMessage[] messages)
+    {
+        var since = 0;
+        for (var i = messages.Length - 1; i >= 0; i--)
+        {
+            if (messages[i].Role == ChatRole.User)
+            {
+                since = i;
+                break;
+            }
+        }
+
+        HashSet<string>? answered = null;
+        for (var i = since; i < messages.Length; i++)
+        {
+            foreach (var content in messages[i].Contents)
+            {
+                if (content is FunctionResultContent { CallId: { } id })
+                {
+                    (answered ??= new HashSet<string>(StringComparer.Ordinal)).Add(id);
+                }
+            }
+        }
+
+        for (var i = since; i < messages.Length; i++)
+        {
+            var message = messages[i];
+            if (!message.Contents.Any(c => IsUnanswered(c, answered)))
+            {
+                continue;
+            }
+
+            var copy = message.Clone();
+            copy.Contents = [.. message.Contents.Select(c => IsUnanswered(c, answered) ? AsText((FunctionCallContent)c) : c)];
+            messages[i] = copy;
+        }
+    }
+
+    private static bool IsUnanswered(AIContent content, HashSet<string>? answered) =>
+        content is FunctionCallContent { InformationalOnly: false } call && (answered is null || !answered.Contains(call.CallId));
+
+    private static TextContent AsText(FunctionCallContent call)
+    {
+        var arguments = call.Arguments is { Count: > 0 } args
+            ? string.Join(", ", args.Select(a => FormattableString.Invariant($"{a.Key}={a.Value}")))
+            : string.Empty;
+        return new TextContent($"[called {call.Name}({arguments}); it was never answered]");
+    }
+
     private static FunctionCallContent? FirstUnanswered(IEnumerable<ChatMessage> messages)
     {
         List<FunctionCallContent>? calls = null;

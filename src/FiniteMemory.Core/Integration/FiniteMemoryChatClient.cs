@@ -15,9 +15,10 @@ namespace FiniteMemory.Integration;
 /// <remarks>
 /// <para>Place it closest to the model — after <c>UseFunctionInvocation()</c> in a <see cref="ChatClientBuilder"/> —
 /// so that each model request of a tool loop is bounded, not just the first.</para>
-/// <para>An answer that calls a tool although the request offered none (<see cref="ChatOptions.Tools"/> empty, or
-/// <see cref="ChatToolMode.None"/>) is refused with an <see cref="InvalidOperationException"/> (for a stream, once it
-/// ends): nobody would run the call, and a history carrying it without a result is rejected by providers.</para>
+/// <para>Tool calls in an answer are passed up as they are, whatever <see cref="ChatOptions.Tools"/> lists: the
+/// middleware keeps no history (the caller owns the messages), and a function-invoking client above it may run tools
+/// the request does not list (<c>FunctionInvokingChatClient.AdditionalTools</c>). A <see cref="Sessions.MemorySession"/>,
+/// which does remember, refuses a call no tool was offered for.</para>
 /// </remarks>
 public sealed class FiniteMemoryChatClient : DelegatingChatClient
 {
@@ -47,11 +48,10 @@ public sealed class FiniteMemoryChatClient : DelegatingChatClient
         try
         {
             var window = await _reducer.ReduceToWindowAsync(messages, options, t => turn = Start(t), cancellationToken).ConfigureAwait(false);
+            // Unlike a session, the middleware checks no tool call against ChatOptions.Tools: it remembers nothing
+            // (the caller owns the history), and a function-invoking client above it may run tools the request does
+            // not list (FunctionInvokingChatClient.AdditionalTools).
             var response = await base.GetResponseAsync(window.ChatMessages, options, cancellationToken).ConfigureAwait(false);
-            if (ToolCallGuard.Unrequested(response, options) is { } refused)
-            {
-                throw refused;
-            }
 
             Engine.ObserveResponse(window, response, turn);
             Complete(turn, ChatOutcome.Completed, response, started);
@@ -97,7 +97,7 @@ public sealed class FiniteMemoryChatClient : DelegatingChatClient
         }
     }
 
-    // Learns from a completed stream and ends the turn; throws when the answer made a call no tool was offered for.
+    // Learns from a completed stream and ends the turn.
     private void FinishStream(ModelStream stream, ContextWindow? window, ChatOptions? options, int turn, long started)
     {
         if (stream.Outcome != ChatOutcome.Completed)
@@ -108,12 +108,6 @@ public sealed class FiniteMemoryChatClient : DelegatingChatClient
         }
 
         var response = stream.Updates.ToChatResponse();
-        if (ToolCallGuard.Unrequested(response, options) is { } refused)
-        {
-            Complete(turn, ChatOutcome.Failed, null, started);
-            throw refused;
-        }
-
         Engine.ObserveResponse(window!, response, turn);
         Complete(turn, ChatOutcome.Completed, response, started);
     }

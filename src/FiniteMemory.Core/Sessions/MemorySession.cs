@@ -527,7 +527,8 @@ public sealed class MemorySession
     }
 
     private static InvalidOperationException Busy() =>
-        new("This session is busy with another turn. A session is one conversation: await each turn before starting the next, or use one session per conversation.");
+        new("This session is busy with another turn. A session is one conversation: await each turn before starting the next, or use one session per conversation. " +
+            "A streamed turn holds the session until its enumerator is disposed: 'await foreach' disposes it, a hand-driven GetAsyncEnumerator() must be disposed too.");
 
     // PrepareAsync's build that did not complete at once (or failed): awaited here, the session entered by the caller.
     private async Task<ContextWindow> FinishPrepareAsync(ValueTask<ContextWindow> pending)

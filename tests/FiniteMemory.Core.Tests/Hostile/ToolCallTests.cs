@@ -51,22 +51,63 @@ public class ToolCallTests
     }
 
     [Test]
-    public async Task TheMiddlewareRefusesAnUnrequestedToolCall()
+    public async Task TheMiddlewarePassesACallOfAToolTheRequestDoesNotListToTheFunctionInvokerAbove()
     {
-        var fake = new FakeChatClient(new FakeReply { Messages = [CallMessage()] }, new FakeReply { Messages = [CallMessage()] });
-        using var client = new ChatClientBuilder(fake).UseFiniteMemory(1000).Build();
+        // FunctionInvokingChatClient.AdditionalTools are run although ChatOptions.Tools does not list them: the
+        // middleware, which remembers nothing, must hand such a call up rather than refuse it.
+        var fake = new FakeChatClient(new FakeReply { Messages = [CallMessage()] }, FakeReply.Say("Snow in Oslo."));
+        var invoked = 0;
+        var weather = AIFunctionFactory.Create((string city) => { invoked++; return "snow"; }, "get_weather", "Weather of a city.");
+        using var client = new ChatClientBuilder(fake)
+            .UseFunctionInvocation(configure: f => f.AdditionalTools = [weather])
+            .UseFiniteMemory(1000)
+            .Build();
 
-        var error = await Assert.That(async () => { await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Weather?")]); }).ThrowsExactly<InvalidOperationException>();
-        await Assert.That(error!.Message).Contains("get_weather");
+        var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Weather?")]);
 
-        var streamed = await Assert.That(async () =>
+        await Assert.That(invoked).IsEqualTo(1);
+        await Assert.That(response.Text).Contains("Snow in Oslo.");
+        var second = fake.Requests[1].Messages.SelectMany(m => m.Contents).ToList();
+        await Assert.That(second.OfType<FunctionResultContent>().Select(r => r.CallId)).IsEquivalentTo(["call-1"]);
+    }
+
+    [Test]
+    [Arguments(2)]
+    [Arguments(3)]
+    public async Task AnUnansweredCallAtTheEndOfAnOlderCheckpointIsKeptAsTextSoTheConversationGoesOn(int version)
+    {
+        using var dir = new Checkpoints.TempDirectory();
+        var path = dir.File("tools.json");
+        var fake = new FakeChatClient(new FakeReply { Messages = [CallMessage()] });
+        var saved = new MemorySession(fake, new MemoryOptions { Budget = 1000 });
+        await saved.ChatAsync("Weather in Oslo?", WithTool());
+        await saved.SaveCheckpointAsync(path);
+
+        // What an earlier version wrote after a server called a tool nobody offered: format version 2, no revision.
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(path))!.AsObject();
+        if (version < 3)
         {
-            await foreach (var update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Weather?")]))
-            {
-                _ = update;
-            }
-        }).ThrowsExactly<InvalidOperationException>();
-        await Assert.That(streamed!.Message).Contains("get_weather");
+            json.Remove("revision");
+            json.Remove("etag");
+            json["version"] = version;
+        }
+
+        await File.WriteAllTextAsync(path, json.ToJsonString());
+
+        fake.Enqueue(FakeReply.Say("Rain."));
+        var session = await MemorySession.LoadAsync(path, fake, new MemoryOptions { Budget = 1000 });
+        if (version == 3)
+        {
+            // A current file keeps the call: its result may still be added.
+            await Assert.That(async () => { await session.ChatAsync("And in Bergen?"); }).ThrowsExactly<InvalidOperationException>();
+            return;
+        }
+
+        await session.ChatAsync("And in Bergen?");
+        var sent = fake.Requests[^1].Messages;
+        await Assert.That(sent.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Count()).IsEqualTo(0);
+        await Assert.That(sent.Any(m => m.Text.Contains("[called get_weather(city=Oslo); it was never answered]", StringComparison.Ordinal))).IsTrue();
+        await Assert.That(session.Transcript.Count).IsEqualTo(4);
     }
 
     [Test]
