@@ -67,7 +67,7 @@ internal static class ChatCommand
         };
         var timeout = new Option<double?>("--timeout")
         {
-            Description = "Seconds one attempt may take before it is retried or fails (the backend's default otherwise).",
+            Description = "Seconds one attempt may take before it is retried or fails, and the longest a streamed answer may send nothing, before its first event too: raise it for reasoning models that think silently (the backend's default otherwise).",
         };
         var keyVariable = new Option<string?>("--api-key-env")
         {

@@ -33,7 +33,8 @@ public abstract class HostedBackendSettings
 
     /// <summary>
     /// Option <c>max-response-bytes</c>: the most bytes one answer may have (decompressed, streamed or not); past it
-    /// the answer fails with a <see cref="BackendResponseTooLargeException"/>. Default 16 MB.
+    /// the answer fails with a <see cref="BackendResponseTooLargeException"/>. Default 64 MB (128 MB for OpenAI
+    /// embeddings); 1,024 to <see cref="ResilienceOptions.MaxMaxResponseBytes"/>.
     /// </summary>
     public long? MaxResponseBytes { get; set; }
 
@@ -58,8 +59,8 @@ public abstract class HostedBackendSettings
         {
             options = options with
             {
-                MaxResponseBytes = bytes < ResilienceOptions.MinMaxResponseBytes
-                    ? throw new BackendConfigurationException(backend, "max-response-bytes", $"Backend '{backend}': max-response-bytes must be at least 1024 (default 16 MB).")
+                MaxResponseBytes = bytes < ResilienceOptions.MinMaxResponseBytes || bytes > ResilienceOptions.MaxMaxResponseBytes
+                    ? throw new BackendConfigurationException(backend, "max-response-bytes", $"Backend '{backend}': {ResilienceOptions.ResponseBytesRange("max-response-bytes")}")
                     : bytes,
             };
         }

@@ -11,19 +11,22 @@ namespace FiniteMemory.Http;
 /// <remarks>
 /// The backends have no tokenizer of the provider's model, so output is measured in UTF-8 bytes of its text and
 /// reasoning and only a clear overrun counts: more than <see cref="BytesPerToken"/> bytes per allowed token plus
-/// <see cref="SlackBytes"/>. Real tokens average about 4 bytes (a CJK character is 3 bytes and one token or more;
-/// a run of spaces is several bytes in one token), so an honest server never comes near it, while a 1,000-token
-/// request to a server that streams without end stops after about 8 KB. An error rather than a silent cut: the
-/// cut would fall at an estimate, not where the model would have stopped, and the server's disregard of the limit
-/// is worth knowing.
+/// <see cref="SlackBytes"/>. Prose averages about 4 bytes a token, but an honest answer can be made of much longer
+/// ones: a run of spaces or newlines, a <c>----</c> or <c>====</c> rule, deep indentation are single tokens of 16 to
+/// 64 bytes or more, and OpenAI warns that in JSON mode a model may emit whitespace until the token limit. So the
+/// bound sits at the long end of single tokens; memory is bounded anyway by
+/// <see cref="ResilienceOptions.MaxResponseBytes"/>, and this limit only has to stop a server that streams on far
+/// past what was asked (a 1,000-token request stops after about 65 KB). An error rather than a silent cut: the cut
+/// would fall at an estimate, not where the model would have stopped, and the server's disregard of the limit is
+/// worth knowing.
 /// </remarks>
 internal sealed class OutputLimit
 {
     /// <summary>Bytes of text allowed per requested token before the overrun is clear.</summary>
-    public const int BytesPerToken = 8;
+    public const int BytesPerToken = 64;
 
-    /// <summary>Bytes allowed on top, so a tiny limit is not tripped by one long word.</summary>
-    public const int SlackBytes = 256;
+    /// <summary>Bytes allowed on top, so a tiny limit is not tripped by one long word or a few long tokens.</summary>
+    public const int SlackBytes = 1024;
 
     private readonly string _provider;
     private readonly int _maxTokens;

@@ -18,7 +18,11 @@ public sealed record ResilienceOptions
     /// <summary>The defaults: 100 s per attempt, 3 retries, 1 s base delay, 30 s cap, jitter on.</summary>
     public static ResilienceOptions Default { get; } = new();
 
-    /// <summary>How long one attempt may wait for the response headers (and, for a non-streamed response, its body). Default 100 s.</summary>
+    /// <summary>
+    /// How long one attempt may wait for the response headers (and, for a non-streamed response, its body); for a
+    /// streamed one, also the longest silence after the headers, before the first event included (a reasoning model
+    /// that thinks silently needs more). Default 100 s.
+    /// </summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(100);
 
     /// <summary>How many times a transient failure is retried after the first attempt (0 disables retries). Default 3.</summary>
@@ -36,15 +40,23 @@ public sealed record ResilienceOptions
     /// <summary>
     /// The most bytes one answer's body may have (decompressed, a stream's events included); past it reading stops
     /// with a <see cref="BackendResponseTooLargeException"/>, so a server that sends without end cannot fill memory.
-    /// Default 16 MB: a stream of 50,000 tokens in OpenAI-style events, with room to spare.
+    /// Default 64 MB: an OpenAI-style stream spends about 300 bytes of event per token, so this is about 200,000
+    /// tokens, above the longest outputs current models allow (128,000 tokens). At most
+    /// <see cref="MaxMaxResponseBytes"/>, the largest body a byte array holds.
     /// </summary>
     public long MaxResponseBytes { get; init; } = DefaultMaxResponseBytes;
 
-    /// <summary>The default of <see cref="MaxResponseBytes"/>: 16 MB.</summary>
-    public const long DefaultMaxResponseBytes = 16L * 1024 * 1024;
+    /// <summary>The default of <see cref="MaxResponseBytes"/>: 64 MB.</summary>
+    public const long DefaultMaxResponseBytes = 64L * 1024 * 1024;
 
     /// <summary>The smallest <see cref="MaxResponseBytes"/> accepted: 1 KB.</summary>
     public const long MinMaxResponseBytes = 1024;
+
+    /// <summary>
+    /// The largest <see cref="MaxResponseBytes"/> accepted: one byte less than <see cref="Array.MaxLength"/>, since a
+    /// non-streamed body is buffered in one array with room for the byte that proves it too long (about 2 GB).
+    /// </summary>
+    public static long MaxMaxResponseBytes => Array.MaxLength - 1L;
 
     /// <summary>The clock used for timeouts and waits (tests pass a fake one). Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
@@ -83,11 +95,15 @@ public sealed record ResilienceOptions
             throw new ArgumentOutOfRangeException(nameof(BaseDelay), BaseDelay, "BaseDelay and MaxDelay must not be negative.");
         }
 
-        if (MaxResponseBytes < MinMaxResponseBytes)
+        if (MaxResponseBytes < MinMaxResponseBytes || MaxResponseBytes > MaxMaxResponseBytes)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxResponseBytes), MaxResponseBytes, "MaxResponseBytes must be at least 1024.");
+            throw new ArgumentOutOfRangeException(nameof(MaxResponseBytes), MaxResponseBytes, ResponseBytesRange("MaxResponseBytes"));
         }
 
         ArgumentNullException.ThrowIfNull(TimeProvider);
     }
+
+    /// <summary>What the accepted range of <see cref="MaxResponseBytes"/> is, for errors about the setting called <paramref name="name"/>.</summary>
+    internal static string ResponseBytesRange(string name) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} must be between {MinMaxResponseBytes:N0} and {MaxMaxResponseBytes:N0} bytes (default {DefaultMaxResponseBytes / (1024 * 1024)} MB).");
 }

@@ -28,19 +28,19 @@ public static class OpenAIBackend
     /// <summary>The default bound on an embeddings response: 128 MB.</summary>
     internal const long EmbeddingMaxResponseBytes = 128L * 1024 * 1024;
 
-    /// <summary>Creates the embedding generator over <paramref name="resilience"/> defaults (tests shorten the backoff).</summary>
+    /// <summary>
+    /// Creates the embedding generator over <paramref name="resilience"/> defaults (tests shorten the backoff); when
+    /// null, the shared defaults with <see cref="EmbeddingMaxResponseBytes"/> as the bound.
+    /// </summary>
     internal static IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(OpenAIBackendSettings settings, ResilienceOptions? resilience)
     {
         ArgumentNullException.ThrowIfNull(settings);
 
         // A batch of embeddings is legitimately larger than a chat answer: 2,048 inputs (the API's most) of 3,072
-        // dimensions come to about 34 MB as base64, so the default bound is higher here (max-response-bytes still rules).
-        resilience ??= ResilienceOptions.Default;
-        if (resilience.MaxResponseBytes == ResilienceOptions.DefaultMaxResponseBytes)
-        {
-            resilience = resilience with { MaxResponseBytes = EmbeddingMaxResponseBytes };
-        }
-
+        // dimensions come to about 34 MB as base64, so the default bound is higher here. Only a bound nobody chose is
+        // raised: max-response-bytes in the settings is applied over this, and options the caller passed are kept
+        // as they are, even when they equal the chat default.
+        resilience ??= ResilienceOptions.Default with { MaxResponseBytes = EmbeddingMaxResponseBytes };
         var connection = OpenAIConnection.Open(settings, null, requireModel: false, resilience);
         var model = string.IsNullOrWhiteSpace(settings.EmbeddingModel) ? DefaultEmbeddingModel : settings.EmbeddingModel.Trim();
         var inner = connection.Client.GetEmbeddingClient(model).AsIEmbeddingGenerator();

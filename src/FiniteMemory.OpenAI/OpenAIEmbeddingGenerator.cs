@@ -1,3 +1,4 @@
+using FiniteMemory.Http;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.OpenAI;
@@ -9,6 +10,9 @@ internal sealed class OpenAIEmbeddingGenerator : DelegatingEmbeddingGenerator<st
 
     public OpenAIEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> inner, OpenAIConnection connection)
         : base(inner) => _connection = connection;
+
+    /// <summary>The retry, timeout and size bounds this generator's requests go through.</summary>
+    public ResilienceOptions Resilience => _connection.Resilience;
 
     public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {

@@ -116,12 +116,119 @@ public class BoundsTests
     public async Task A_non_streamed_answer_far_past_max_output_tokens_is_refused()
     {
         await using var server = await FakeOpenAIServer.StartAsync();
-        server.Reply = static _ => string.Concat(Enumerable.Repeat("more words ", 1000));
+        // About 27,500 tokens of prose (110 KB) for a request of 50.
+        server.Reply = static _ => string.Concat(Enumerable.Repeat("more words ", 10_000));
         using var client = Clients.Chat(server);
 
         var error = await Assert.ThrowsAsync<BackendResponseTooLargeException>(() => client.GetResponseAsync(Question, new ChatOptions { MaxOutputTokens = 50 }));
 
         await Assert.That(error!.Message).Contains("50 output tokens");
+    }
+
+    [Test]
+    [Arguments(false)]
+    [Arguments(true)]
+    public async Task An_honest_answer_of_long_whitespace_and_rule_tokens_within_max_output_tokens_is_kept(bool streaming)
+    {
+        // 100 tokens as a tokenizer cuts them: runs of spaces and newlines, ---- rules and deep indentation of 48
+        // bytes each (4,800 bytes), what a model in JSON mode may honestly send until it reaches the limit.
+        var text = string.Concat(Enumerable.Range(0, 100).Select(static i => (i % 4) switch
+        {
+            0 => new string(' ', 48),
+            1 => new string('-', 48),
+            2 => new string('\n', 48),
+            _ => new string('\t', 48),
+        }));
+        await using var server = await FakeOpenAIServer.StartAsync();
+        server.Reply = _ => text;
+        using var client = Clients.Chat(server);
+        using var guard = new CancellationTokenSource(HangGuard);
+        var options = new ChatOptions { MaxOutputTokens = 100 };
+
+        var answer = streaming
+            ? string.Concat((await ReadAllAsync(client, options, guard.Token)).Select(static u => u.Text))
+            : (await client.GetResponseAsync(Question, options, guard.Token)).Text;
+
+        await Assert.That(answer).IsEqualTo(text);
+    }
+
+    [Test]
+    public async Task A_stream_of_20_MB_of_events_is_read_whole_under_the_default_max_response_bytes()
+    {
+        // About 70,000 events of 300 bytes, as OpenAI streams a long answer: the earlier 16 MB default cut it off.
+        var padding = new string('p', 150);
+        var unit = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(
+            $$"""data: {"id":"chatcmpl-x","object":"chat.completion.chunk","created":1,"model":"gpt-test","system_fingerprint":"fp_{{padding}}","choices":[{"index":0,"delta":{"content":"w "},"finish_reason":null}]}""" + "\n\n",
+            100)));
+        const long Total = 20L * 1024 * 1024;
+        await using var server = await FakeOpenAIServer.StartAsync(record: false);
+        server.Enqueue(async (_, context) =>
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "text/event-stream";
+            await HostileBodies.WriteRepeatedAsync(context.Response.Body, unit, Total, context.RequestAborted);
+            await context.Response.WriteAsync(
+                """data: {"id":"chatcmpl-x","object":"chat.completion.chunk","created":1,"model":"gpt-test","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}""" + "\n\ndata: [DONE]\n\n",
+                context.RequestAborted);
+        });
+        using var client = Clients.Chat(server);
+        using var guard = new CancellationTokenSource(HangGuard);
+
+        long characters = 0;
+        ChatFinishReason? finish = null;
+        await foreach (var update in client.GetStreamingResponseAsync(Question, cancellationToken: guard.Token))
+        {
+            characters += update.Text.Length;
+            finish ??= update.FinishReason;
+        }
+
+        var events = (Total + unit.Length - 1) / unit.Length * 100;
+        await Assert.That(Clients.Fast.MaxResponseBytes).IsEqualTo(ResilienceOptions.DefaultMaxResponseBytes);
+        await Assert.That(characters).IsEqualTo(events * 2);
+        await Assert.That(finish).IsEqualTo(ChatFinishReason.Stop);
+    }
+
+    [Test]
+    [Arguments("unset")]
+    [Arguments("settings")]
+    [Arguments("options")]
+    public async Task An_embeddings_bound_is_raised_only_when_nobody_chose_one(string chosenBy)
+    {
+        await using var server = await FakeOpenAIServer.StartAsync();
+        var settings = new OpenAIBackendSettings { Endpoint = server.BaseUrl, ApiKey = Clients.Key };
+        if (chosenBy == "settings")
+        {
+            settings.MaxResponseBytes = ResilienceOptions.DefaultMaxResponseBytes;
+        }
+
+        // Explicitly chosen, even when equal to the chat default, a bound is kept.
+        var options = chosenBy == "options" ? ResilienceOptions.Default with { MaxResponseBytes = ResilienceOptions.DefaultMaxResponseBytes } : null;
+        using var embedder = OpenAIBackend.CreateEmbeddingGenerator(settings, options);
+
+        var bound = ((OpenAIEmbeddingGenerator)embedder).Resilience.MaxResponseBytes;
+
+        await Assert.That(bound).IsEqualTo(chosenBy == "unset" ? OpenAIBackend.EmbeddingMaxResponseBytes : ResilienceOptions.DefaultMaxResponseBytes);
+    }
+
+    [Test]
+    public async Task An_explicit_max_response_bytes_for_embeddings_is_enforced()
+    {
+        await using var server = await FakeOpenAIServer.StartAsync();
+        var vector = string.Join(",", Enumerable.Repeat("0.0123456789", 200_000));
+        server.Enqueue(async (_, context) =>
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(
+                $$$"""{"object":"list","data":[{"object":"embedding","index":0,"embedding":[{{{vector}}}]}],"model":"embed-test","usage":{"prompt_tokens":1,"total_tokens":1}}""",
+                context.RequestAborted);
+        });
+        using var embedder = OpenAIBackend.CreateEmbeddingGenerator(new OpenAIBackendSettings { Endpoint = server.BaseUrl, ApiKey = Clients.Key, MaxResponseBytes = 1024 * 1024, MaxRetries = 0 });
+
+        var error = await Assert.ThrowsAsync<BackendResponseTooLargeException>(() => embedder.GenerateAsync(["hello"]));
+
+        await Assert.That(error!.Limit).IsEqualTo(1024 * 1024);
+        await Assert.That(error.Message).Contains("max-response-bytes");
     }
 
     [Test]

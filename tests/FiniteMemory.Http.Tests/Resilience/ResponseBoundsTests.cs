@@ -147,7 +147,8 @@ public class ResponseBoundsTests
     [Test]
     public async Task ANonStreamedAnswerFarPastMaxOutputTokensIsRefused()
     {
-        var text = string.Concat(Enumerable.Repeat("more words ", 1000));
+        // About 27,500 tokens of prose (110 KB) for a request of 100.
+        var text = string.Concat(Enumerable.Repeat("more words ", 10_000));
         await using var server = await FakeServer.StartAsync(
             FakeResponse.Json($$"""{"id":"msg_1","type":"message","role":"assistant","content":[{"type":"text","text":"{{text}}"}],"stop_reason":"end_turn"}"""));
         using var client = Client(server);
@@ -162,6 +163,22 @@ public class ResponseBoundsTests
     public async Task AnAnswerWithinMaxOutputTokensIsKept()
     {
         var text = string.Concat(Enumerable.Repeat("word ", 100));
+        await using var server = await FakeServer.StartAsync(
+            FakeResponse.Json($$"""{"id":"msg_1","type":"message","role":"assistant","content":[{"type":"text","text":"{{text}}"}],"stop_reason":"max_tokens"}"""));
+        using var client = Client(server);
+
+        var response = await client.GetResponseAsync(Question, new ChatOptions { MaxOutputTokens = 100 });
+
+        await Assert.That(response.Text).IsEqualTo(text);
+        await Assert.That(response.FinishReason).IsEqualTo(ChatFinishReason.Length);
+    }
+
+    [Test]
+    public async Task AnHonestAnswerOfLongWhitespaceAndRuleTokensWithinMaxOutputTokensIsKept()
+    {
+        // 100 tokens as a tokenizer cuts them: runs of spaces, ---- and ==== rules of 48 bytes each, 4,800 bytes in
+        // all, what a model in JSON mode or drawing a table may honestly send when told to stop at 100 tokens.
+        var text = string.Concat(Enumerable.Range(0, 100).Select(static i => new string((i % 3) switch { 0 => ' ', 1 => '-', _ => '=' }, 48)));
         await using var server = await FakeServer.StartAsync(
             FakeResponse.Json($$"""{"id":"msg_1","type":"message","role":"assistant","content":[{"type":"text","text":"{{text}}"}],"stop_reason":"max_tokens"}"""));
         using var client = Client(server);
@@ -208,6 +225,43 @@ public class ResponseBoundsTests
 
         var error = Assert.Throws<FiniteMemory.Backends.BackendConfigurationException>(() => settings.ToResilienceOptions("anthropic"));
 
-        await Assert.That(error!.Message).IsEqualTo("Backend 'anthropic': max-response-bytes must be at least 1024 (default 16 MB).");
+        await Assert.That(error!.Message).IsEqualTo("Backend 'anthropic': max-response-bytes must be between 1,024 and 2,147,483,590 bytes (default 64 MB).");
+    }
+
+    [Test]
+    public async Task AMaxResponseBytesLargerThanAByteArrayHoldsIsRefusedNamingTheOption()
+    {
+        // A body is buffered in one array: a larger bound could not be enforced, and a longer body would be cut
+        // silently instead of refused.
+        var settings = new AnthropicSettings { Model = "claude-test-1", ApiKey = Key, MaxResponseBytes = Array.MaxLength };
+
+        var error = Assert.Throws<FiniteMemory.Backends.BackendConfigurationException>(() => settings.ToResilienceOptions("anthropic"));
+        var direct = Assert.Throws<ArgumentOutOfRangeException>(() => (ResilienceOptions.Default with { MaxResponseBytes = long.MaxValue }).Validate());
+
+        await Assert.That(error!.Message).IsEqualTo("Backend 'anthropic': max-response-bytes must be between 1,024 and 2,147,483,590 bytes (default 64 MB).");
+        await Assert.That(direct!.ParamName).IsEqualTo("MaxResponseBytes");
+        await Assert.That(direct.Message).Contains("MaxResponseBytes must be between 1,024 and 2,147,483,590 bytes");
+    }
+
+    [Test]
+    public async Task TheLargestAcceptedMaxResponseBytesStillLeavesRoomToProveABodyTooLong()
+    {
+        var settings = new AnthropicSettings { Model = "claude-test-1", ApiKey = Key, MaxResponseBytes = ResilienceOptions.MaxMaxResponseBytes };
+
+        var options = settings.ToResilienceOptions("anthropic");
+        options.Validate();
+
+        await Assert.That(options.MaxResponseBytes + 1).IsEqualTo(Array.MaxLength);
+    }
+
+    [Test]
+    public async Task TheDefaultMaxResponseBytesHoldsTheLongestStreamedOutputsOfCurrentModels()
+    {
+        // An OpenAI-style stream spends about 300 bytes of event per token; current models answer up to 128,000
+        // tokens. The earlier 16 MB default stopped such a stream near 55,000.
+        var options = new AnthropicSettings { Model = "claude-test-1", ApiKey = Key }.ToResilienceOptions("anthropic");
+
+        await Assert.That(options.MaxResponseBytes).IsEqualTo(ResilienceOptions.DefaultMaxResponseBytes);
+        await Assert.That(options.MaxResponseBytes).IsGreaterThanOrEqualTo(128_000L * 300 * 3 / 2);
     }
 }
