@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
@@ -13,7 +12,7 @@ namespace FiniteMemory.Http.Tests.Fakes;
 
 /// <summary>
 /// A loopback HTTP server (Kestrel on 127.0.0.1, ephemeral port) standing in for a provider: it records every
-/// request (method, path, query, headers, body, arrival time) and answers with the scripted responses in order
+/// request (method, path, query, headers, body; no arrival time: tests assert order, not wall-clock time) and answers with the scripted responses in order
 /// (<see cref="Enqueue"/>), then with <see cref="Otherwise"/>; with neither it answers 599 so that a test sees
 /// an unexpected request. Dispose it to stop it.
 /// </summary>
@@ -23,7 +22,6 @@ public sealed class FakeServer : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Queue<FakeResponse> _script = new();
     private readonly List<RecordedRequest> _requests = [];
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Dictionary<int, TaskCompletionSource<ResponseFate>> _fates = [];
     private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -135,7 +133,7 @@ public sealed class FakeServer : IAsyncDisposable
         }
 
         var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        var recorded = new RecordedRequest(request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? string.Empty, headers, body, _clock.Elapsed);
+        var recorded = new RecordedRequest(request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? string.Empty, headers, body);
         FakeResponse? scripted;
         TaskCompletionSource arrived;
         TaskCompletionSource<ResponseFate> fate;
