@@ -28,13 +28,20 @@ public abstract class HostedChatClient : IChatClient
     /// <param name="handler">The handler under the resilience layer (a proxy, a test double); a new <see cref="SocketsHttpHandler"/> when null.</param>
     /// <exception cref="FiniteMemory.Backends.BackendConfigurationException">No model, no API key, or a setting out of range; the message names the fix.</exception>
     protected HostedChatClient(HostedProvider provider, HostedBackendSettings settings, HttpMessageHandler? handler)
+        : this(provider, settings, handler, TimeProvider.System)
+    {
+    }
+
+    /// <summary>Creates the client with the clock its retries and attempt timeouts wait on (tests pass a fake one).</summary>
+    private protected HostedChatClient(HostedProvider provider, HostedBackendSettings settings, HttpMessageHandler? handler, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(time);
         var model = settings.RequireModel(provider.Backend, provider.ExampleModel);
         var variables = provider.KeyVariables.ToArray();
         ApiKey = ApiKeys.Resolve(settings.ApiKey, provider.DisplayName, variables);
-        var resilience = settings.ToResilienceOptions(provider.Backend);
+        var resilience = settings.ToResilienceOptions(provider.Backend) with { TimeProvider = time };
         var http = BackendHttp.CreateClient(provider.DisplayName, resilience, handler);
         Connection = new ProviderConnection(provider.DisplayName, http, ApiKey, variables.Length == 0 ? null : string.Join(" or ", variables))
         {

@@ -63,9 +63,9 @@ public sealed class ReplicateChatClient : HostedChatClient
     {
     }
 
-    /// <summary>Creates the client with the clock polls and the prediction timeout wait on (tests pass a fake one).</summary>
+    /// <summary>Creates the client with the clock polls, retries and timeouts wait on (tests pass a fake one).</summary>
     internal ReplicateChatClient(ReplicateSettings settings, ReplicatePromptTemplate? template, HttpMessageHandler? handler, TimeProvider time)
-        : base(Provider, Validated(settings), handler)
+        : base(Provider, Validated(settings), handler, time)
     {
         _authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
         _template = template ?? TemplateFrom(settings);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using FiniteMemory.Backends;
 using FiniteMemory.Http.Anthropic;
@@ -258,27 +257,31 @@ public class AnthropicChatClientTests
     [Test]
     public async Task AStreamLongerThanTheAttemptTimeoutIsNotCutOnceItHasStarted()
     {
-        await using var server = await FakeServer.StartAsync(FakeResponse.Sse(StreamedAnswer(), gap: TimeSpan.FromMilliseconds(150)));
-        using var client = Client(server, timeout: TimeSpan.FromSeconds(1), maxRetries: 0);
+        // The server waits 150 ms before each of its events, so (a delay never ends early) the whole stream takes
+        // longer than the 1 s attempt timeout by construction; the server then reports whether it got to send it all.
+        var events = StreamedAnswer().ToArray();
+        var gap = TimeSpan.FromMilliseconds(150);
+        var timeout = TimeSpan.FromSeconds(1);
+        await Assert.That(gap * events.Length).IsGreaterThan(timeout);
+        await using var server = await FakeServer.StartAsync(FakeResponse.Sse(events, gap));
+        using var client = Client(server, timeout: timeout, maxRetries: 0);
 
-        var watch = Stopwatch.StartNew();
-        var response = (await CollectAsync(client.GetStreamingResponseAsync("hi"))).ToChatResponse();
-        watch.Stop();
+        var response = (await CollectAsync(client.GetStreamingResponseAsync("hi")).WaitAsync(TimeSpan.FromSeconds(60))).ToChatResponse();
 
         await Assert.That(response.Text).IsEqualTo("Checking Bergen.");
         await Assert.That(response.FinishReason).IsEqualTo(ChatFinishReason.ToolCalls);
-        await Assert.That(watch.Elapsed).IsGreaterThan(TimeSpan.FromSeconds(1.5));
+        await Assert.That(await server.FateOf(0).WaitAsync(TimeSpan.FromSeconds(60))).IsEqualTo(new ResponseFate(Delivered: true, ChunksWritten: events.Length));
     }
 
     [Test]
     public async Task AStreamThatStallsLongerThanTheTimeoutIsAnErrorNotAHang()
     {
+        // Four events, then the fifth only after 20 s: the client must give up while the server is still waiting.
         var stalled = FakeResponse.Sse(StreamedAnswer().Take(4)).Chunk(StreamedAnswer().ElementAt(4).ToWire(), TimeSpan.FromSeconds(20));
         await using var server = await FakeServer.StartAsync(stalled);
         using var client = Client(server, timeout: TimeSpan.FromSeconds(0.5), maxRetries: 0);
         var seen = "";
 
-        var watch = Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<BackendStreamException>(async () =>
         {
             await foreach (var update in client.GetStreamingResponseAsync("hi"))
@@ -286,11 +289,10 @@ public class AnthropicChatClientTests
                 seen += update.Text;
             }
         });
-        watch.Stop();
 
         await Assert.That(seen).IsEqualTo("Checking ");
         await Assert.That(error!.Message).IsEqualTo("Anthropic's stream stalled: no event arrived for 0.5 s and the response is incomplete. Retry the request, or raise the timeout (BackendSettings.Timeout) setting.");
-        await Assert.That(watch.Elapsed).IsLessThan(TimeSpan.FromSeconds(5));
+        await Assert.That(await server.FateOf(0).WaitAsync(TimeSpan.FromSeconds(60))).IsEqualTo(new ResponseFate(Delivered: false, ChunksWritten: 4));
     }
 
     [Test]
@@ -308,7 +310,7 @@ public class AnthropicChatClientTests
     [Test]
     public async Task CancellingMidStreamStopsPromptlyWithoutARetry()
     {
-        // The first text arrives at once, the next event only after 10 s: a prompt stop does not wait for it.
+        // The first text arrives at once, each later event only after 10 s: a prompt stop hangs up during the first wait.
         var slow = FakeResponse.Sse(StreamedAnswer().Take(4));
         foreach (var rest in StreamedAnswer().Skip(4))
         {
@@ -318,7 +320,6 @@ public class AnthropicChatClientTests
         await using var server = await FakeServer.StartAsync(slow);
         using var client = Client(server);
         using var cts = new CancellationTokenSource();
-        var watch = new Stopwatch();
 
         await Assert.ThrowsAsync<OperationCanceledException>(async () =>
         {
@@ -326,14 +327,12 @@ public class AnthropicChatClientTests
             {
                 if (update.Text.Length > 0)
                 {
-                    watch.Start();
                     await cts.CancelAsync();
                 }
             }
         });
-        watch.Stop();
 
-        await Assert.That(watch.Elapsed).IsLessThan(TimeSpan.FromSeconds(2));
+        await Assert.That(await server.FateOf(0).WaitAsync(TimeSpan.FromSeconds(60))).IsEqualTo(new ResponseFate(Delivered: false, ChunksWritten: 4));
         await Assert.That(server.Requests.Count).IsEqualTo(1);
     }
 

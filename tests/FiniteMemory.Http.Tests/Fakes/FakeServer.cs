@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Net;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -12,7 +12,7 @@ namespace FiniteMemory.Http.Tests.Fakes;
 
 /// <summary>
 /// A loopback HTTP server (Kestrel on 127.0.0.1, ephemeral port) standing in for a provider: it records every
-/// request (method, path, query, headers, body, arrival time) and answers with the scripted responses in order
+/// request (method, path, query, headers, body; no arrival time: tests assert order, not wall-clock time) and answers with the scripted responses in order
 /// (<see cref="Enqueue"/>), then with <see cref="Otherwise"/>; with neither it answers 599 so that a test sees
 /// an unexpected request. Dispose it to stop it.
 /// </summary>
@@ -22,7 +22,7 @@ public sealed class FakeServer : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Queue<FakeResponse> _script = new();
     private readonly List<RecordedRequest> _requests = [];
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Dictionary<int, TaskCompletionSource<ResponseFate>> _fates = [];
     private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FakeServer(WebApplication app)
@@ -79,6 +79,19 @@ public sealed class FakeServer : IAsyncDisposable
         return this;
     }
 
+    /// <summary>
+    /// How the answer to request <paramref name="index"/> (0 for the first) ended: completes once the server has
+    /// written it in full or the client went away first, so a test can tell whether the client gave up while the
+    /// server was still waiting, without measuring time.
+    /// </summary>
+    public Task<ResponseFate> FateOf(int index)
+    {
+        lock (_gate)
+        {
+            return FateSource(index).Task;
+        }
+    }
+
     /// <summary>Waits until at least <paramref name="count"/> requests have arrived.</summary>
     public async Task WaitForRequestsAsync(int count, TimeSpan timeout)
     {
@@ -120,11 +133,13 @@ public sealed class FakeServer : IAsyncDisposable
         }
 
         var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        var recorded = new RecordedRequest(request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? string.Empty, headers, body, _clock.Elapsed);
+        var recorded = new RecordedRequest(request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? string.Empty, headers, body);
         FakeResponse? scripted;
         TaskCompletionSource arrived;
+        TaskCompletionSource<ResponseFate> fate;
         lock (_gate)
         {
+            fate = FateSource(_requests.Count);
             _requests.Add(recorded);
             scripted = _script.Count > 0 ? _script.Dequeue() : Otherwise?.Invoke(recorded);
             arrived = _arrived;
@@ -132,9 +147,11 @@ public sealed class FakeServer : IAsyncDisposable
         }
 
         arrived.TrySetResult();
+        var chunksWritten = new StrongBox<int>();
         try
         {
-            await WriteAsync(context, scripted ?? FakeResponse.Text($"The fake server has no scripted response for request {Requests.Count}.", 599));
+            await WriteAsync(context, scripted ?? FakeResponse.Text($"The fake server has no scripted response for request {Requests.Count}.", 599), chunksWritten);
+            fate.TrySetResult(new ResponseFate(Delivered: !context.RequestAborted.IsCancellationRequested, chunksWritten.Value));
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -142,6 +159,7 @@ public sealed class FakeServer : IAsyncDisposable
         }
         finally
         {
+            fate.TrySetResult(new ResponseFate(Delivered: false, chunksWritten.Value));
             lock (_gate)
             {
                 Completed++;
@@ -149,7 +167,18 @@ public sealed class FakeServer : IAsyncDisposable
         }
     }
 
-    private static async Task WriteAsync(HttpContext context, FakeResponse scripted)
+    private TaskCompletionSource<ResponseFate> FateSource(int index)
+    {
+        if (!_fates.TryGetValue(index, out var fate))
+        {
+            fate = new TaskCompletionSource<ResponseFate>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _fates[index] = fate;
+        }
+
+        return fate;
+    }
+
+    private static async Task WriteAsync(HttpContext context, FakeResponse scripted, StrongBox<int> chunksWritten)
     {
         var aborted = context.RequestAborted;
         if (scripted.Stall)
@@ -186,6 +215,7 @@ public sealed class FakeServer : IAsyncDisposable
 
             await response.Body.WriteAsync(FakeResponse.Encode(text), aborted);
             await response.Body.FlushAsync(aborted);
+            chunksWritten.Value++;
         }
 
         if (scripted.Body is { } body)
@@ -201,3 +231,9 @@ public sealed class FakeServer : IAsyncDisposable
         }
     }
 }
+
+/// <summary>
+/// How one scripted answer ended: <see cref="Delivered"/> when the server wrote all of it (every scripted delay ran
+/// its course), otherwise the client went away after <see cref="ChunksWritten"/> of its chunks had been sent.
+/// </summary>
+public sealed record ResponseFate(bool Delivered, int ChunksWritten);

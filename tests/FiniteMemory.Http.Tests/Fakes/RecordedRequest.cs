@@ -8,8 +8,7 @@ public sealed record RecordedRequest(
     string Path,
     string Query,
     IReadOnlyDictionary<string, string> Headers,
-    string Body,
-    TimeSpan ReceivedAt)
+    string Body)
 {
     /// <summary>A header's value (case-insensitive name), or null.</summary>
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;

@@ -1,5 +1,4 @@
 using TUnit.Assertions.Enums;
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using FiniteMemory.Http.Tests.Fakes;
@@ -45,20 +44,27 @@ public class ResilientHttpHandlerTests
     }
 
     [Test]
-    public async Task RetryAfterMillisecondsIsHonouredInRealTime()
+    public async Task RetryAfterMillisecondsIsHonouredOnTheClock()
     {
+        var clock = new ObservedTimeProvider();
         await using var server = await FakeServer.StartAsync(
             FakeResponse.Json("{}", 429).WithHeader("retry-after-ms", "300").WithHeader("Retry-After", "20"),
             FakeResponse.Json(Ok));
         var retries = new List<RetryAttempt>();
-        using var http = BackendHttp.CreateClient("Test", Fast.Options() with { MaxDelay = TimeSpan.FromSeconds(30), OnRetry = retries.Add });
+        using var http = BackendHttp.CreateClient("Test", Fast.Options() with { MaxDelay = TimeSpan.FromSeconds(30), OnRetry = retries.Add, TimeProvider = clock });
 
-        using var response = await http.GetAsync(server.BaseAddress);
+        var call = http.GetAsync(server.BaseAddress);
+        await clock.WaitForTimerAsync(TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(60));
+        clock.Advance(TimeSpan.FromMilliseconds(299));
+        await Task.Delay(100);
+        await Assert.That(server.Requests.Count).IsEqualTo(1);
+        await Assert.That(call.IsCompleted).IsFalse();
+
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        using var response = await call.WaitAsync(TimeSpan.FromSeconds(60));
 
         await Assert.That(response.StatusCode).IsEqualTo(HttpStatusCode.OK);
-        var requests = server.Requests;
-        await Assert.That(requests.Count).IsEqualTo(2);
-        await Assert.That(requests[1].ReceivedAt - requests[0].ReceivedAt).IsGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(280));
+        await Assert.That(server.Requests.Count).IsEqualTo(2);
         await Assert.That(retries.Single().Delay).IsEqualTo(TimeSpan.FromMilliseconds(300));
         await Assert.That(retries.Single().FromRetryAfter).IsTrue();
         await Assert.That(retries.Single().StatusCode).IsEqualTo(HttpStatusCode.TooManyRequests);
@@ -212,36 +218,52 @@ public class ResilientHttpHandlerTests
     [Test]
     public async Task AResponseSlowerThanTheTimeoutFailsEveryAttemptWithAClearError()
     {
+        // The server never answers and the timeout runs on a fake clock: only the clock reaching 1 s can end an attempt.
+        var clock = new ObservedTimeProvider();
         await using var server = await FakeServer.StartAsync();
-        server.Otherwise = _ => FakeResponse.Json(Ok).DelayedBy(TimeSpan.FromSeconds(10));
-        using var http = BackendHttp.CreateClient("Anthropic", Fast.Options(maxRetries: 1, attemptTimeout: TimeSpan.FromSeconds(1)));
+        server.Otherwise = _ => FakeResponse.Hang();
+        using var http = BackendHttp.CreateClient("Anthropic", Fast.Options(maxRetries: 1, attemptTimeout: TimeSpan.FromSeconds(1)) with { TimeProvider = clock });
 
-        var watch = Stopwatch.StartNew();
-        var error = await Assert.ThrowsAsync<BackendTimeoutException>(() => http.GetAsync(server.BaseAddress));
-        watch.Stop();
+        var call = http.GetAsync(server.BaseAddress);
+        await server.WaitForRequestsAsync(1, TimeSpan.FromSeconds(60));
+        await clock.WaitForTimersAsync(TimeSpan.FromSeconds(1), 1, TimeSpan.FromSeconds(60));
+        clock.Advance(TimeSpan.FromSeconds(0.9));
+        await Task.Delay(100);
+        await Assert.That(call.IsCompleted).IsFalse();
+        await Assert.That(server.Requests.Count).IsEqualTo(1);
+
+        clock.Advance(TimeSpan.FromSeconds(0.1));
+        await Assert.That(await server.FateOf(0).WaitAsync(TimeSpan.FromSeconds(60))).IsEqualTo(new ResponseFate(Delivered: false, ChunksWritten: 0));
+        await clock.WaitForTimerAsync(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(60));
+        clock.Advance(TimeSpan.FromMilliseconds(10));
+        await server.WaitForRequestsAsync(2, TimeSpan.FromSeconds(60));
+        await clock.WaitForTimersAsync(TimeSpan.FromSeconds(1), 2, TimeSpan.FromSeconds(60));
+        await Assert.That(call.IsCompleted).IsFalse();
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var error = await Assert.ThrowsAsync<BackendTimeoutException>(() => call.WaitAsync(TimeSpan.FromSeconds(60)));
 
         await Assert.That(error!.Message).IsEqualTo("Anthropic did not answer within 1 s (2 attempts). Raise the timeout (BackendSettings.Timeout) setting, or check that the endpoint is reachable.");
         await Assert.That(error.Attempts).IsEqualTo(2);
-        await server.WaitForRequestsAsync(2, TimeSpan.FromSeconds(5));
-        await Assert.That(watch.Elapsed).IsGreaterThanOrEqualTo(TimeSpan.FromSeconds(1.9)).And.IsLessThan(TimeSpan.FromSeconds(6));
+        await Assert.That(await server.FateOf(1).WaitAsync(TimeSpan.FromSeconds(60))).IsEqualTo(new ResponseFate(Delivered: false, ChunksWritten: 0));
+        await Assert.That(server.Requests.Count).IsEqualTo(2);
     }
 
     [Test]
     public async Task TheCallersCancellationIsNeverRetried()
     {
+        // The server hangs until the client goes away, so the call can only end because the cancellation stopped it.
         await using var server = await FakeServer.StartAsync();
         server.Otherwise = _ => FakeResponse.Hang();
         using var http = BackendHttp.CreateClient("Test", Fast.Options());
         using var cts = new CancellationTokenSource();
 
         var call = http.GetAsync(server.BaseAddress, cts.Token);
-        await server.WaitForRequestsAsync(1, TimeSpan.FromSeconds(10));
-        var watch = Stopwatch.StartNew();
+        await server.WaitForRequestsAsync(1, TimeSpan.FromSeconds(60));
         await cts.CancelAsync();
-        await Assert.ThrowsAsync<TaskCanceledException>(() => call);
-        watch.Stop();
+        await Assert.ThrowsAsync<TaskCanceledException>(() => call.WaitAsync(TimeSpan.FromSeconds(60)));
 
-        await Assert.That(watch.Elapsed).IsLessThan(TimeSpan.FromSeconds(2));
+        await Assert.That(await server.FateOf(0).WaitAsync(TimeSpan.FromSeconds(60))).IsEqualTo(new ResponseFate(Delivered: false, ChunksWritten: 0));
         await Task.Delay(200);
         await Assert.That(server.Requests.Count).IsEqualTo(1);
     }

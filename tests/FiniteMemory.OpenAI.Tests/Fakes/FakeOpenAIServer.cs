@@ -182,16 +182,21 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             context.Abort();
         };
 
-    /// <summary>Waits <paramref name="delay"/> (or until the client gives up) before answering by default.</summary>
-    public Func<FakeRequest, HttpContext, Task> Slow(TimeSpan delay) =>
+    /// <summary>
+    /// Waits <paramref name="delay"/> (or until the client gives up) before answering by default;
+    /// <paramref name="clientLeft"/> completes with true when the client went away during the wait, false when the wait ran out.
+    /// </summary>
+    public Func<FakeRequest, HttpContext, Task> Slow(TimeSpan delay, TaskCompletionSource<bool>? clientLeft = null) =>
         async (request, context) =>
         {
             try
             {
                 await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
+                clientLeft?.TrySetResult(false);
             }
             catch (OperationCanceledException)
             {
+                clientLeft?.TrySetResult(true);
                 return;
             }
 
@@ -200,9 +205,10 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
     /// <summary>
     /// Streams the first pieces of the default answer, then stalls (without closing) until the client goes away or
-    /// <paramref name="stall"/> passes; <paramref name="stalled"/> completes when the stall begins.
+    /// <paramref name="stall"/> passes; <paramref name="stalled"/> completes when the stall begins, <paramref name="clientLeft"/>
+    /// with true when the client went away during the stall, false when the stall ran out.
     /// </summary>
-    public static Func<FakeRequest, HttpContext, Task> StallingStream(TimeSpan stall, TaskCompletionSource? stalled = null) =>
+    public static Func<FakeRequest, HttpContext, Task> StallingStream(TimeSpan stall, TaskCompletionSource? stalled = null, TaskCompletionSource<bool>? clientLeft = null) =>
         async (request, context) =>
         {
             context.Response.StatusCode = 200;
@@ -213,10 +219,12 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             try
             {
                 await Task.Delay(stall, context.RequestAborted).ConfigureAwait(false);
+                clientLeft?.TrySetResult(false);
             }
             catch (OperationCanceledException)
             {
                 // The client gave up: what the test waits for.
+                clientLeft?.TrySetResult(true);
             }
         };
 
