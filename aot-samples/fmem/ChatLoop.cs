@@ -364,15 +364,16 @@ internal static class ChatLoop
     {
         held = null;
         problem = string.Empty;
-        var target = Path.GetFullPath(path);
-        for (var hops = 0; hops < 40 && new FileInfo(target).LinkTarget is { } link; hops++)
-        {
-            target = Path.GetFullPath(link, Path.GetDirectoryName(target)!);
-        }
-
-        var lockPath = target + ".lock";
+        var lockPath = Path.GetFullPath(path) + ".lock";
         try
         {
+            var target = Path.GetFullPath(path);
+            for (var hops = 0; hops < 40 && new FileInfo(target).LinkTarget is { } link; hops++)
+            {
+                target = Path.GetFullPath(link, Path.GetDirectoryName(target)!);
+            }
+
+            lockPath = target + ".lock";
             var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
             if (!OperatingSystem.IsWindows())
             {
@@ -382,16 +383,35 @@ internal static class ChatLoop
             held = new FileStream(lockPath, options);
             return true;
         }
-        catch (IOException)
+        catch (IOException ex) when (IsLockConflict(ex))
         {
             problem = $"checkpoint '{path}' is in use by another process (its lock file '{lockPath}' is held). End the other fmem chat first, or use another --checkpoint file.";
             return false;
         }
-        catch (UnauthorizedAccessException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            problem = $"checkpoint '{path}' cannot be locked: {OneLine(ex.Message)}";
+            // A read-only file system, a full disk, a lock path that is a directory or a broken link: not another process.
+            problem = $"checkpoint '{path}' cannot be locked: its lock file '{lockPath}' cannot be opened ({ExceptionText.Describe(ex)}). Check the folder's permissions and free space, or use another --checkpoint file.";
             return false;
         }
+    }
+
+    // The error an exclusive open gives when another handle holds the file: a sharing or lock violation on Windows,
+    // EWOULDBLOCK from flock elsewhere (11 on Linux, 35 on macOS and the BSDs). Subclasses such as
+    // FileNotFoundException are never a conflict.
+    private static bool IsLockConflict(IOException ex)
+    {
+        if (ex.GetType() != typeof(IOException))
+        {
+            return false;
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            return (ex.HResult & 0xFFFF) is 32 or 33;
+        }
+
+        return ex.HResult == (OperatingSystem.IsLinux() ? 11 : 35);
     }
 
     private static async Task<Setup> SetUpSessionAsync(ChatRequest request, PolicyRegistration policy, BackendRegistration backend, int budgetTokens, TokenizerPreset? tokenizer, Uri? endpoint, TextWriter error, CancellationToken cancellationToken)

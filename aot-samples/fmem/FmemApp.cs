@@ -12,10 +12,13 @@ public static class FmemApp
     public const int BackendError = 3;
 
     /// <summary>
-    /// Exit code when <c>fmem chat</c> is interrupted (SIGINT/Ctrl+C or SIGTERM), 128 + SIGINT as shells report it:
-    /// the interrupted turn is neither printed nor saved.
+    /// Exit code when <c>fmem chat</c> is interrupted (SIGINT/Ctrl+C, or a canceled token in-process), 128 + SIGINT
+    /// as shells report it: the interrupted turn is not saved (nor printed when scripted).
     /// </summary>
     public const int Interrupted = 130;
+
+    /// <summary>Exit code when the fmem process is stopped by SIGTERM, 128 + SIGTERM as shells report it (otherwise as <see cref="Interrupted"/>).</summary>
+    public const int Terminated = 143;
 
     /// <summary>Reports bad input: one line on <paramref name="error"/>, exit code <see cref="InputError"/>.</summary>
     internal static int Fail(TextWriter error, string message)
@@ -32,7 +35,14 @@ public static class FmemApp
     /// Runs fmem with <paramref name="args"/>, reading <c>fmem chat</c>'s messages from <paramref name="input"/>
     /// (scripted, one per line; null: the console, interactive when it is a terminal); returns the exit code.
     /// </summary>
-    public static async Task<int> RunAsync(string[] args, TextReader? input, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextReader? input, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(args, input, output, error, handleSignals: true, cancellationToken);
+
+    /// <summary>
+    /// As the public overload; with <paramref name="handleSignals"/> false, SIGINT and SIGTERM are left to the caller
+    /// (the program, which tells them apart), which cancels <paramref name="cancellationToken"/> on either.
+    /// </summary>
+    internal static async Task<int> RunAsync(string[] args, TextReader? input, TextWriter output, TextWriter error, bool handleSignals, CancellationToken cancellationToken)
     {
         var root = new RootCommand("fmem: keep LLM conversations inside a token budget. Replays transcripts through FiniteMemory's memory policies, measures what they keep, and chats with a model through them.")
         {
@@ -56,6 +66,11 @@ public static class FmemApp
         }
 
         var configuration = new InvocationConfiguration { Output = output, Error = error };
+        if (!handleSignals)
+        {
+            configuration.ProcessTerminationTimeout = null;
+        }
+
         return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -82,6 +82,26 @@ public class ChatCheckpointTests
     }
 
     [Test]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_lock_file_that_cannot_be_opened_is_reported_as_such_not_as_another_process()
+    {
+        await using var server = await FakeOpenAIServer.StartAsync();
+        using var dir = new TempDirectory();
+        var checkpoint = Path.Combine(dir.Path, "c.json");
+
+        // Opening it fails (too many levels of symbolic links) for a reason that is not a lock held by anyone.
+        File.CreateSymbolicLink(checkpoint + ".lock", checkpoint + ".lock");
+        var result = await RunAsync([.. Args(server), "--checkpoint", checkpoint], ["hello"]);
+
+        await Assert.That(result.ExitCode).IsEqualTo(2).Because(result.ToString());
+        await Assert.That(result.Stderr).Contains($"checkpoint '{checkpoint}' cannot be locked: its lock file '{checkpoint}.lock' cannot be opened (");
+        await Assert.That(result.Stderr).DoesNotContain("in use by another process");
+        await Assert.That(result.Stderr).DoesNotContain("   at ");
+        await Assert.That(server.ChatRequests.Count).IsEqualTo(0);
+        await Assert.That(File.Exists(checkpoint)).IsFalse();
+    }
+
+    [Test]
     public async Task An_interrupted_scripted_turn_exits_130_prints_no_half_answer_and_leaves_the_checkpoint_untouched()
     {
         await using var server = await FakeOpenAIServer.StartAsync();

@@ -5,8 +5,19 @@ namespace FiniteMemory.Checkpoints;
 /// Nothing was written, so the other writer's turns are kept; load the file again (or save elsewhere) to go on.
 /// </summary>
 /// <remarks>
+/// <para>
 /// The optimistic-concurrency contract of saved sessions: every save writes a new revision and a random etag, and
 /// a save is refused when the stored revision or etag is not the one this session last read or wrote.
+/// </para>
+/// <para>
+/// Within one process the check and the replacement of the file are one step: of two sessions saving the same
+/// revision at once, exactly one succeeds and the other gets this exception. Across processes the check only
+/// detects a writer that saved before it: two processes saving at the same instant can both pass it, and the last
+/// rename wins. Processes that may write one checkpoint at the same time must therefore hold an exclusive lock for
+/// as long as they use it, as <c>fmem chat</c> does: it keeps the file <c>CHECKPOINT.lock</c> beside the checkpoint
+/// (beside a symbolic link's final target) open with <see cref="FileShare.None"/> for the whole session, and
+/// refuses to start while another process holds it.
+/// </para>
 /// </remarks>
 public sealed class CheckpointConflictException : CheckpointException
 {
@@ -30,6 +41,9 @@ public sealed class CheckpointConflictException : CheckpointException
     /// <summary>The revision this session loaded or last saved.</summary>
     public long ExpectedRevision { get; }
 
-    /// <summary>The revision on disk, or null when the file there is no longer a readable checkpoint.</summary>
+    /// <summary>
+    /// The revision on disk. Null only when a caller constructs it so: a save that finds an unreadable file throws a
+    /// plain <see cref="CheckpointException"/> saying so, not a conflict.
+    /// </summary>
     public long? ActualRevision { get; }
 }

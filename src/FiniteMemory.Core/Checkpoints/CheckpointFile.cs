@@ -22,6 +22,9 @@ internal static class CheckpointFile
     // The revision and etag are near the start of a file; this much is read to find them before every save.
     private const int StampPrefixBytes = 64 * 1024;
 
+    /// <summary>Test seams; null (no calls) outside tests.</summary>
+    internal static readonly AsyncLocal<CheckpointSaveHooks?> TestHooks = new();
+
     private static readonly JsonDocumentOptions ParseOptions = new()
     {
         AllowTrailingCommas = true,
@@ -47,13 +50,24 @@ internal static class CheckpointFile
             throw new CheckpointException(path, "could not be written: it is a directory. Name a file.");
         }
 
+        // Saves of one target in this process run one at a time from the revision check to the rename, so two
+        // sessions that loaded the same revision cannot both pass the check (the second sees the first's revision).
+        // Another process is not covered: it must hold the checkpoint's lock file (see CheckpointConflictException).
+        using var serialized = await SaveGate.EnterAsync(target, cancellationToken).ConfigureAwait(false);
         var onDisk = ReadStamp(target);
-        if (expected is not null && string.Equals(expected.Path, fullPath, StringComparison.Ordinal) && onDisk.Exists
-            && (onDisk.Revision != expected.Revision || !string.Equals(onDisk.Etag, expected.Etag, StringComparison.Ordinal)))
+        var checking = expected is not null && string.Equals(expected.Path, fullPath, StringComparison.Ordinal);
+        if (checking && onDisk.Exists && onDisk.Revision is null)
+        {
+            throw new CheckpointException(path, $"could not be written: the file on disk is unreadable ({onDisk.Problem}); its revision cannot be checked, so nothing was written. Fix or restore the file, or save to another file.");
+        }
+
+        if (checking && onDisk.Exists
+            && (onDisk.Revision != expected!.Revision || !string.Equals(onDisk.Etag, expected.Etag, StringComparison.Ordinal)))
         {
             throw new CheckpointConflictException(path, expected.Revision, onDisk.Revision);
         }
 
+        TestHooks.Value?.BeforeReplace?.Invoke(target);
         var previous = Math.Max(onDisk.Revision ?? 0, expected?.Revision ?? 0);
         document.Revision = previous == long.MaxValue ? previous : previous + 1;
         document.Etag = Guid.NewGuid().ToString("N");
@@ -222,7 +236,7 @@ internal static class CheckpointFile
         CheckpointDocument document;
         using (json)
         {
-            CheckElement(path, json.RootElement, "$");
+            CheckElement(path, json.RootElement);
             try
             {
                 // Cannot be null: the content is an object.
@@ -352,43 +366,100 @@ internal static class CheckpointFile
     // Every key must be unique (a second "entries" would otherwise silently replace the first, and a save would
     // then overwrite the conversation with it), and every string and key must decode: the reader checks UTF-8 but
     // not escaped surrogates ("\ud83d" alone), which would otherwise fail later, wherever the string is read.
-    private static void CheckElement(string path, JsonElement element, string where)
+    // The location of a bad element ("$.entries[3].contents") is built only when one is found, on the way out.
+    private static void CheckElement(string path, JsonElement root)
     {
+        var bad = new BadElement();
         try
         {
-            switch (element.ValueKind)
+            if (CheckElement(root, bad))
             {
-                case JsonValueKind.Object:
-                    HashSet<string>? names = null;
-                    foreach (var property in element.EnumerateObject())
-                    {
-                        names ??= new HashSet<string>(StringComparer.Ordinal);
-                        if (!names.Add(property.Name))
-                        {
-                            throw new CheckpointException(path, $"has the key \"{property.Name}\" twice in {where}: it was damaged or edited by hand (only one can be meant). Restore it from a backup.");
-                        }
-
-                        CheckElement(path, property.Value, where + "." + property.Name);
-                    }
-
-                    break;
-                case JsonValueKind.Array:
-                    var index = 0;
-                    foreach (var item in element.EnumerateArray())
-                    {
-                        CheckElement(path, item, string.Create(CultureInfo.InvariantCulture, $"{where}[{index++}]"));
-                    }
-
-                    break;
-                case JsonValueKind.String:
-                    _ = element.GetString();
-                    break;
+                return;
             }
         }
         catch (InvalidOperationException ex)
         {
-            throw new CheckpointException(path, $"has a string that cannot be decoded in {where} (a lone or broken UTF-16 surrogate escape): it was damaged or edited by hand. Restore it from a backup.", ex);
+            throw new CheckpointException(path, $"has a string that cannot be decoded in {bad.Location()} (a lone or broken UTF-16 surrogate escape): it was damaged or edited by hand. Restore it from a backup.", ex);
         }
+
+        throw new CheckpointException(path, $"has the key \"{bad.DuplicateKey}\" twice in {bad.Location()}: it was damaged or edited by hand (only one can be meant). Restore it from a backup.");
+    }
+
+    // False when a key repeats; a string that cannot be decoded throws InvalidOperationException. Either way the
+    // location's segments are added to `bad` as the recursion unwinds, innermost first.
+    private static bool CheckElement(JsonElement element, BadElement bad)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                HashSet<string>? names = null;
+                foreach (var property in element.EnumerateObject())
+                {
+                    string? name = null;
+                    try
+                    {
+                        name = property.Name;
+                        names ??= new HashSet<string>(StringComparer.Ordinal);
+                        if (!names.Add(name))
+                        {
+                            bad.DuplicateKey = name;
+                            return false;
+                        }
+
+                        if (!CheckElement(property.Value, bad))
+                        {
+                            bad.Trail.Add("." + name);
+                            return false;
+                        }
+                    }
+                    catch (InvalidOperationException) when (name is not null)
+                    {
+                        bad.Trail.Add("." + name);
+                        throw;
+                    }
+                }
+
+                return true;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    bool valid;
+                    try
+                    {
+                        valid = CheckElement(item, bad);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        bad.Trail.Add(string.Create(CultureInfo.InvariantCulture, $"[{index}]"));
+                        throw;
+                    }
+
+                    if (!valid)
+                    {
+                        bad.Trail.Add(string.Create(CultureInfo.InvariantCulture, $"[{index}]"));
+                        return false;
+                    }
+
+                    index++;
+                }
+
+                return true;
+            case JsonValueKind.String:
+                _ = element.GetString();
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    private sealed class BadElement
+    {
+        public string? DuplicateKey { get; set; }
+
+        public List<string> Trail { get; } = [];
+
+        public string Location() => "$" + string.Concat(Enumerable.Reverse(Trail));
     }
 
     private static int InvalidUtf8Offset(ReadOnlySpan<byte> content)
@@ -409,19 +480,25 @@ internal static class CheckpointFile
 
     // The revision and etag of the file at `target` now, read from its first bytes without loading the conversation
     // (files older than version 3 have neither field and are read to the end once, by the first save after an upgrade).
-    private static (bool Exists, long? Revision, string? Etag) ReadStamp(string target)
+    // An existing file without a revision (Revision null) could not be read as a checkpoint; Problem says why.
+    private static (bool Exists, long? Revision, string? Etag, string? Problem) ReadStamp(string target)
     {
         try
         {
             var info = new FileInfo(target);
             if (!info.Exists)
             {
-                return (false, null, null);
+                return (false, null, null, null);
             }
 
-            if (info.Length == 0 || info.Length > MaxBytes)
+            if (info.Length == 0)
             {
-                return (true, null, null);
+                return (true, null, null, "it is empty or not a regular file");
+            }
+
+            if (info.Length > MaxBytes)
+            {
+                return (true, null, null, string.Create(CultureInfo.InvariantCulture, $"it holds {info.Length:N0} bytes, more than a checkpoint may ({MaxBytes:N0})"));
             }
 
             using var stream = new FileStream(target, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, BufferSize = 0 });
@@ -435,11 +512,15 @@ internal static class CheckpointFile
                 (complete, revision, etag) = ScanStamp([.. buffer, .. rest.AsSpan(0, more)], final: true);
             }
 
-            return complete ? (true, revision ?? 0, etag) : (true, null, null);
+            return complete ? (true, revision ?? 0, etag, null) : (true, null, null, "it is not a checkpoint, or it is corrupt or truncated");
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return (true, null, null);
+            return (true, null, null, $"it cannot be read: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return (true, null, null, "it is not a checkpoint, or it is corrupt or truncated");
         }
     }
 

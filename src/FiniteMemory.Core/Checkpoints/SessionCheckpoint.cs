@@ -68,16 +68,15 @@ internal static class SessionCheckpoint
         var messages = new ChatMessage[document.Entries.Count];
         for (var i = 0; i < document.Entries.Count; i++)
         {
-            var position = (i + 1).ToString(CultureInfo.InvariantCulture);
-            var entry = document.Entries[i] ?? throw Invalid(path, $"has an empty entry #{position}");
+            var entry = document.Entries[i] ?? throw Invalid(path, string.Create(CultureInfo.InvariantCulture, $"has an empty entry #{i + 1}"));
             if (string.IsNullOrEmpty(entry.Id))
             {
-                throw Invalid(path, $"has entry #{position} without an \"id\"");
+                throw Invalid(path, string.Create(CultureInfo.InvariantCulture, $"has entry #{i + 1} without an \"id\""));
             }
 
             if (!ids.Add(entry.Id))
             {
-                throw Invalid(path, $"has entry #{position} repeating the id '{entry.Id}'; ids must be unique");
+                throw Invalid(path, string.Create(CultureInfo.InvariantCulture, $"has entry #{i + 1} repeating the id '{entry.Id}'; ids must be unique"));
             }
 
             if (entry.Message is not { ValueKind: JsonValueKind.Object } json)

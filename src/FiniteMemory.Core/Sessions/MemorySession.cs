@@ -308,9 +308,13 @@ public sealed class MemorySession
     /// only. Temporary files a killed save left behind are removed.
     /// </summary>
     /// <exception cref="CheckpointConflictException">
-    /// The file changed on disk since this session loaded or last saved it (another process wrote it); nothing was written.
+    /// The file changed on disk since this session loaded or last saved it (another session or process wrote it);
+    /// nothing was written. Saves in one process are checked atomically; across processes, see the exception's remarks.
     /// </exception>
-    /// <exception cref="CheckpointException">The session holds something that cannot be written; the file was not touched.</exception>
+    /// <exception cref="CheckpointException">
+    /// The session holds something that cannot be written, or the file on disk became unreadable (so its revision
+    /// cannot be checked); the file was not touched.
+    /// </exception>
     public async Task SaveCheckpointAsync(string path, CancellationToken cancellationToken = default)
     {
         Enter();
