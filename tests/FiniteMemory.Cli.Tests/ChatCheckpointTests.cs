@@ -18,7 +18,7 @@ public class ChatCheckpointTests
     {
         await using var server = await FakeOpenAIServer.StartAsync();
 
-        var result = await RunAsync([.. Args(server), "--checkpoint", ""], ["hello"]);
+        var result = await Fmem.RunAsync([.. Args(server), "--checkpoint", ""], ["hello"]);
 
         await Assert.That(result.ExitCode).IsEqualTo(2).Because(result.ToString());
         await Assert.That(result.Stderr).Contains("--checkpoint needs a file name");
@@ -33,7 +33,7 @@ public class ChatCheckpointTests
         await using var server = await FakeOpenAIServer.StartAsync();
         using var dir = new TempDirectory();
 
-        var result = await RunAsync([.. Args(server), "--checkpoint", dir.Path], ["hello"]);
+        var result = await Fmem.RunAsync([.. Args(server), "--checkpoint", dir.Path], ["hello"]);
 
         await Assert.That(result.ExitCode).IsEqualTo(2).Because(result.ToString());
         await Assert.That(result.Stderr).Contains("is a directory");
@@ -46,7 +46,7 @@ public class ChatCheckpointTests
         await using var server = await FakeOpenAIServer.StartAsync();
         using var dir = new TempDirectory();
 
-        var result = await RunAsync([.. Args(server), "--checkpoint", Path.Combine(dir.Path, "gone", "c.json")], ["hello"]);
+        var result = await Fmem.RunAsync([.. Args(server), "--checkpoint", Path.Combine(dir.Path, "gone", "c.json")], ["hello"]);
 
         await Assert.That(result.ExitCode).IsEqualTo(2).Because(result.ToString());
         await Assert.That(result.Stderr).Contains("does not exist");
@@ -59,7 +59,7 @@ public class ChatCheckpointTests
         await using var server = await FakeOpenAIServer.StartAsync();
         using var dir = new TempDirectory();
         var checkpoint = Path.Combine(dir.Path, "c.json");
-        var first = await RunAsync([.. Args(server), "--checkpoint", checkpoint], ["first message"]);
+        var first = await Fmem.RunAsync([.. Args(server), "--checkpoint", checkpoint], ["first message"]);
         await Assert.That(first.ExitCode).IsEqualTo(0).Because(first.ToString());
         var saved = await File.ReadAllTextAsync(checkpoint);
         var requests = server.ChatRequests.Count;
@@ -67,7 +67,7 @@ public class ChatCheckpointTests
         // What a running fmem chat holds for its whole session.
         using (new FileStream(checkpoint + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
         {
-            var second = await RunAsync([.. Args(server), "--checkpoint", checkpoint], ["second message"]);
+            var second = await Fmem.RunAsync([.. Args(server), "--checkpoint", checkpoint], ["second message"]);
 
             await Assert.That(second.ExitCode).IsEqualTo(2).Because(second.ToString());
             await Assert.That(second.Stderr).Contains("in use by another process");
@@ -77,7 +77,7 @@ public class ChatCheckpointTests
         await Assert.That(await File.ReadAllTextAsync(checkpoint)).IsEqualTo(saved);
 
         // Once the other process ends, the checkpoint is usable again.
-        var third = await RunAsync([.. Args(server), "--checkpoint", checkpoint], ["third message"]);
+        var third = await Fmem.RunAsync([.. Args(server), "--checkpoint", checkpoint], ["third message"]);
         await Assert.That(third.ExitCode).IsEqualTo(0).Because(third.ToString());
     }
 
@@ -91,7 +91,7 @@ public class ChatCheckpointTests
 
         // Opening it fails (too many levels of symbolic links) for a reason that is not a lock held by anyone.
         File.CreateSymbolicLink(checkpoint + ".lock", checkpoint + ".lock");
-        var result = await RunAsync([.. Args(server), "--checkpoint", checkpoint], ["hello"]);
+        var result = await Fmem.RunAsync([.. Args(server), "--checkpoint", checkpoint], ["hello"]);
 
         await Assert.That(result.ExitCode).IsEqualTo(2).Because(result.ToString());
         await Assert.That(result.Stderr).Contains($"checkpoint '{checkpoint}' cannot be locked: its lock file '{checkpoint}.lock' cannot be opened (");
@@ -107,7 +107,7 @@ public class ChatCheckpointTests
         await using var server = await FakeOpenAIServer.StartAsync();
         using var dir = new TempDirectory();
         var checkpoint = Path.Combine(dir.Path, "c.json");
-        var first = await RunAsync([.. Args(server), "--checkpoint", checkpoint], ["first message"]);
+        var first = await Fmem.RunAsync([.. Args(server), "--checkpoint", checkpoint], ["first message"]);
         await Assert.That(first.ExitCode).IsEqualTo(0).Because(first.ToString());
         var saved = await File.ReadAllTextAsync(checkpoint);
 
@@ -130,13 +130,4 @@ public class ChatCheckpointTests
 
     private static string[] Args(FakeOpenAIServer server) =>
         ["chat", "--backend", "openai", "--endpoint", server.BaseUrl.ToString(), "--model", "gpt-test", "--budget", "800", "--api-key-env", KeyVariable, "--timeout", "10"];
-
-    private static async Task<FmemResult> RunAsync(string[] args, string[] input)
-    {
-        using var stdin = new StringReader(string.Join("\n", input) + "\n");
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = await FmemApp.RunAsync(args, stdin, stdout, stderr);
-        return new FmemResult(code, stdout.ToString(), stderr.ToString());
-    }
 }

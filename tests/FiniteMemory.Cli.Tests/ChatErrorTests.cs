@@ -16,7 +16,7 @@ public class ChatErrorTests
     [Test]
     public async Task An_unknown_backend_is_an_input_error_listing_the_known_backends()
     {
-        var result = await RunAsync(["chat", "--backend", "gpt5-direct", "--model", "m", "--budget", "500"], []);
+        var result = await Fmem.RunAsync(["chat", "--backend", "gpt5-direct", "--model", "m", "--budget", "500"], []);
 
         await Assert.That(result.ExitCode).IsEqualTo(2);
         await Assert.That(result.Stderr).Contains("unknown backend 'gpt5-direct'");
@@ -27,7 +27,7 @@ public class ChatErrorTests
     [Test]
     public async Task An_unknown_policy_is_an_input_error_listing_the_known_policies()
     {
-        var result = await RunAsync(["chat", "--backend", "ollama", "--model", "m", "--policy", "lru", "--budget", "500"], []);
+        var result = await Fmem.RunAsync(["chat", "--backend", "ollama", "--model", "m", "--policy", "lru", "--budget", "500"], []);
 
         await Assert.That(result.ExitCode).IsEqualTo(2);
         await Assert.That(result.Stderr).Contains("unknown policy 'lru'");
@@ -42,7 +42,7 @@ public class ChatErrorTests
         var checkpoint = Path.Combine(dir.Path, "c.json");
         server.Enqueue(FakeOpenAIServer.Error(401, $"Incorrect API key provided: {Key}.", "invalid_request_error"));
 
-        var result = await RunAsync([.. Args(server), "--checkpoint", checkpoint], ["hello"]);
+        var result = await Fmem.RunAsync([.. Args(server), "--checkpoint", checkpoint], ["hello"]);
 
         await Assert.That(result.ExitCode).IsEqualTo(3);
         var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -61,12 +61,12 @@ public class ChatErrorTests
         await using var server = await FakeOpenAIServer.StartAsync();
         using var dir = new TempDirectory();
         var checkpoint = Path.Combine(dir.Path, "c.json");
-        var first = await RunAsync([.. Args(server), "--checkpoint", checkpoint], ["first message"]);
+        var first = await Fmem.RunAsync([.. Args(server), "--checkpoint", checkpoint], ["first message"]);
         await Assert.That(first.ExitCode).IsEqualTo(0).Because(first.ToString());
         var saved = await File.ReadAllTextAsync(checkpoint);
 
         server.Enqueue(FakeOpenAIServer.CutStream("A half answer that never ends"));
-        var result = await RunAsync([.. Args(server), "--checkpoint", checkpoint], ["second message", "never sent"]);
+        var result = await Fmem.RunAsync([.. Args(server), "--checkpoint", checkpoint], ["second message", "never sent"]);
 
         await Assert.That(result.ExitCode).IsEqualTo(3);
         await Assert.That(result.Stdout).DoesNotContain("half answer");
@@ -80,7 +80,7 @@ public class ChatErrorTests
     {
         await using var server = await FakeOpenAIServer.StartAsync();
 
-        var result = await RunAsync([.. Args(server), "--stats"], ["one", "", "   ", "two"]);
+        var result = await Fmem.RunAsync([.. Args(server), "--stats"], ["one", "", "   ", "two"]);
 
         await Assert.That(result.ExitCode).IsEqualTo(0).Because(result.ToString());
         await Assert.That(server.ChatRequests.Count).IsEqualTo(2);
@@ -98,7 +98,7 @@ public class ChatErrorTests
     {
         await using var server = await FakeOpenAIServer.StartAsync();
 
-        var result = await RunAsync([.. Args(server), "--temperature", "0.3", "--max-tokens", "77"], ["one", "two"]);
+        var result = await Fmem.RunAsync([.. Args(server), "--temperature", "0.3", "--max-tokens", "77"], ["one", "two"]);
 
         await Assert.That(result.ExitCode).IsEqualTo(0).Because(result.ToString());
         foreach (var request in server.ChatRequests)
@@ -139,13 +139,4 @@ public class ChatErrorTests
 
     private static string[] Args(FakeOpenAIServer server) =>
         ["chat", "--backend", "openai", "--endpoint", server.BaseUrl.ToString(), "--model", "gpt-test", "--budget", "800", "--api-key-env", KeyVariable, "--timeout", "10"];
-
-    private static async Task<FmemResult> RunAsync(string[] args, string[] input)
-    {
-        using var stdin = new StringReader(string.Join("\n", input) + "\n");
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = await FmemApp.RunAsync(args, stdin, stdout, stderr);
-        return new FmemResult(code, stdout.ToString(), stderr.ToString());
-    }
 }

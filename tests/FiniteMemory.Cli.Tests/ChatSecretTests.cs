@@ -24,7 +24,7 @@ public partial class ChatSecretTests
         var variable = Variable(Key + injected);
         try
         {
-            var result = await RunAsync(Args(server.BaseUrl.ToString(), variable), ["hello"]);
+            var result = await Fmem.RunAsync(Args(server.BaseUrl.ToString(), variable), ["hello"]);
 
             await Assert.That(result.ExitCode).IsEqualTo(2).Because(result.ToString());
             await Assert.That(result.Stderr).Contains(variable);
@@ -47,7 +47,7 @@ public partial class ChatSecretTests
         var variable = Variable(Key);
         try
         {
-            var first = await RunAsync([.. Args(server.BaseUrl.ToString(), variable), "--checkpoint", checkpoint], ["hello"]);
+            var first = await Fmem.RunAsync([.. Args(server.BaseUrl.ToString(), variable), "--checkpoint", checkpoint], ["hello"]);
             await Assert.That(first.ExitCode).IsEqualTo(0).Because(first.ToString());
 
             // 500 characters are kept of the server's message: the key starts 11 characters before the cut.
@@ -56,7 +56,7 @@ public partial class ChatSecretTests
                 var sent = request.Header("Authorization")!.Replace("Bearer ", string.Empty, StringComparison.Ordinal);
                 return FakeOpenAIServer.Error(401, $"{new string('x', 460)} Incorrect API key provided: {sent.ToLowerInvariant()}", "invalid_request_error")(request, context);
             });
-            var result = await RunAsync([.. Args(server.BaseUrl.ToString(), variable), "--checkpoint", checkpoint], ["again"]);
+            var result = await Fmem.RunAsync([.. Args(server.BaseUrl.ToString(), variable), "--checkpoint", checkpoint], ["again"]);
 
             await Assert.That(result.ExitCode).IsEqualTo(3).Because(result.ToString());
             await Assert.That(result.Stderr).Contains("401");
@@ -76,7 +76,7 @@ public partial class ChatSecretTests
         var variable = Variable(Key);
         try
         {
-            var result = await RunAsync([.. Args($"http://alice:hunter2-pw-0451@127.0.0.1:{port}/v1", variable)], ["hello"]);
+            var result = await Fmem.RunAsync([.. Args($"http://alice:hunter2-pw-0451@127.0.0.1:{port}/v1", variable)], ["hello"]);
 
             await Assert.That(result.ExitCode).IsEqualTo(3).Because(result.ToString());
             await Assert.That(result.Stderr).Contains($"http://127.0.0.1:{port}");
@@ -94,7 +94,7 @@ public partial class ChatSecretTests
     [Test]
     public async Task An_endpoint_that_does_not_parse_is_echoed_without_its_credentials()
     {
-        var result = await RunAsync(Args("ftp://alice:hunter2-pw@127.0.0.1/v1", "FMEM_UNUSED_KEY_VARIABLE"), ["hello"]);
+        var result = await Fmem.RunAsync(Args("ftp://alice:hunter2-pw@127.0.0.1/v1", "FMEM_UNUSED_KEY_VARIABLE"), ["hello"]);
 
         await Assert.That(result.ExitCode).IsEqualTo(2);
         await Assert.That(result.Stderr).Contains("--endpoint must be an absolute http(s) URL");
@@ -126,15 +126,6 @@ public partial class ChatSecretTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task<FmemResult> RunAsync(string[] args, string[] input)
-    {
-        using var stdin = new StringReader(string.Join("\n", input) + "\n");
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = await FmemApp.RunAsync(args, stdin, stdout, stderr);
-        return new FmemResult(code, stdout.ToString(), stderr.ToString());
     }
 
     [GeneratedRegex(@"\b(net_http_|Arg_|IO_|SocketException)")]

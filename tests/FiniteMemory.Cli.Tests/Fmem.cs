@@ -13,6 +13,16 @@ internal sealed record FmemResult(int ExitCode, string Stdout, string Stderr)
 /// <summary>Runs fmem in-process, exactly as its Main does, capturing both streams.</summary>
 internal static class Fmem
 {
+    /// <summary>Runs fmem with <paramref name="input"/> as its standard input, one line each.</summary>
+    public static async Task<FmemResult> RunAsync(string[] args, string[] input)
+    {
+        using var stdin = new StringReader(string.Join("\n", input) + "\n");
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await FmemApp.RunAsync(args, stdin, stdout, stderr);
+        return new FmemResult(code, stdout.ToString(), stderr.ToString());
+    }
+
     public static async Task<FmemResult> RunAsync(params string[] args)
     {
         using var stdout = new StringWriter();
