@@ -309,7 +309,7 @@ internal static class CheckpointFile
 
         if (length == 0)
         {
-            throw new CheckpointException(path, "is empty or is not a regular file (a pipe, socket or device): a checkpoint is a regular file, and this one was truncated or never written completely. Restore it from a backup.");
+            throw new CheckpointException(path, "is empty, or is not a regular file (a pipe, socket or device), and was not read. A checkpoint is a regular file that FiniteMemory writes whole: an empty one was truncated or never written completely (restore it from a backup, or delete it to start anew); otherwise give the path of the checkpoint file itself.");
         }
 
         if (length > MaxBytes)
