@@ -72,6 +72,7 @@ internal static class ChatLoop
             // A turn that completed is saved even when an interrupt arrives right after it: its answer was printed.
             if (code == 0 && request.Checkpoint is { } path)
             {
+                Interlocked.Increment(ref FmemApp.SavesInProgress);
                 try
                 {
                     await session.SaveCheckpointAsync(path, CancellationToken.None).ConfigureAwait(false);
@@ -83,6 +84,10 @@ internal static class ChatLoop
                     {
                         return FmemApp.InputError;
                     }
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref FmemApp.SavesInProgress);
                 }
             }
 

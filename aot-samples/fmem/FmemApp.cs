@@ -20,6 +20,9 @@ public static class FmemApp
     /// <summary>Exit code when the fmem process is stopped by SIGTERM, 128 + SIGTERM as shells report it (otherwise as <see cref="Interrupted"/>).</summary>
     public const int Terminated = 143;
 
+    /// <summary>Saves of a completed turn under way; the process does not exit in the middle of one after a signal.</summary>
+    internal static int SavesInProgress;
+
     /// <summary>Reports bad input: one line on <paramref name="error"/>, exit code <see cref="InputError"/>.</summary>
     internal static int Fail(TextWriter error, string message)
     {

@@ -15,7 +15,16 @@ var run = FmemApp.RunAsync(args, null, Console.Out, Console.Error, handleSignals
 var signalledTask = Task.Delay(Timeout.Infinite, interrupt.Token).ContinueWith(_ => Task.Delay(TimeSpan.FromSeconds(2)), TaskScheduler.Default).Unwrap();
 if (await Task.WhenAny(run, signalledTask).ConfigureAwait(false) != run)
 {
-    return Volatile.Read(ref signalled);
+    // Never in the middle of saving a completed turn, though: its answer was printed, and the save ends by itself.
+    while (!run.IsCompleted && Volatile.Read(ref FmemApp.SavesInProgress) > 0)
+    {
+        await Task.WhenAny(run, Task.Delay(50)).ConfigureAwait(false);
+    }
+
+    if (!run.IsCompleted)
+    {
+        return Volatile.Read(ref signalled);
+    }
 }
 
 var code = await run.ConfigureAwait(false);

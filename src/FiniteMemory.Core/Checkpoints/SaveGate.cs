@@ -12,6 +12,9 @@ internal static class SaveGate
     /// <summary>Waits until no other save of <paramref name="target"/> in this process is between its check and its rename.</summary>
     public static async Task<Releaser> EnterAsync(string target, CancellationToken cancellationToken)
     {
+        // Two sessions may name one file through different folders (a symlinked folder, /tmp and /private/tmp on
+        // macOS): the gate is keyed by the file's real folder, or the check and the rename would not be one step.
+        target = Path.Combine(RealDirectory(Path.GetDirectoryName(Path.GetFullPath(target)) ?? string.Empty, depth: 0), Path.GetFileName(target));
         Gate gate;
         lock (Gates)
         {
@@ -39,6 +42,41 @@ internal static class SaveGate
         }
 
         return new Releaser(target, gate);
+    }
+
+    // The folder with every symbolic link along its path resolved (what realpath gives); a folder that cannot be
+    // inspected is taken as spelled, which at worst gives it a gate of its own.
+    private static string RealDirectory(string directory, int depth)
+    {
+        var root = Path.GetPathRoot(directory);
+        if (string.IsNullOrEmpty(root) || depth > 40)
+        {
+            return directory;
+        }
+
+        var current = root;
+        var parts = directory[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var next = Path.Combine(current, parts[i]);
+            try
+            {
+                if (new DirectoryInfo(next).LinkTarget is not null && Directory.ResolveLinkTarget(next, returnFinalTarget: true) is { } resolved)
+                {
+                    // The target may itself sit below links: resolve it again, then go on with the rest of the path.
+                    var rest = parts.Length > i + 1 ? Path.Combine(parts[(i + 1)..]) : string.Empty;
+                    return Path.Combine(RealDirectory(resolved.FullName, depth + 1), rest).TrimEnd(Path.DirectorySeparatorChar);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return directory;
+            }
+
+            current = next;
+        }
+
+        return current;
     }
 
     // Entries are removed when no save uses them, so the table holds only files being saved right now.

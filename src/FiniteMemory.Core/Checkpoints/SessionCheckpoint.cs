@@ -107,10 +107,10 @@ internal static class SessionCheckpoint
 
         if (document.Version < 3)
         {
-            // Before version 3 a session stored a tool call the model made although no tool was offered; it stays
-            // unanswered, and the next user turn would be refused for it (providers reject such a request). Such a
-            // call at the end of an older file is kept as text, so the conversation goes on.
-            ToolCallGuard.KeepUnansweredCallsAsText(messages);
+            // Before version 3 a session could store a tool call the model made although no tool was offered. One
+            // before the newest user message can never be answered: kept as text. One after it is kept as a call
+            // (its result may still be added), and answered with a note if the next turn comes without one.
+            ToolCallGuard.KeepEarlierUnansweredCallsAsText(messages);
         }
 
         for (var i = 0; i < messages.Length; i++)
@@ -119,6 +119,8 @@ internal static class SessionCheckpoint
             var entry = document.Entries[i]!;
             transcript.Add(messages[i], entry.Pinned, entry.Id, engine.Counter.CountMessage(messages[i]), honourPinMark: false);
         }
+
+        transcript.RestoredFromOlderFormat = document.Version < 3 ? messages.Length : 0;
 
         if (document.Summary is { } summary)
         {

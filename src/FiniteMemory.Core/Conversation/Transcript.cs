@@ -84,6 +84,12 @@ public sealed class Transcript : IReadOnlyList<MemoryEntry>
     /// <summary>Index of the newest user message, or -1 when there is none.</summary>
     public int LastUserIndex => _lastUserIndex;
 
+    /// <summary>
+    /// How many leading messages came from a checkpoint older than format version 3, which could hold a tool call
+    /// nobody will answer (see <c>ToolCallGuard.ResultsForRestoredCalls</c>); 0 otherwise.
+    /// </summary>
+    internal int RestoredFromOlderFormat { get; set; }
+
     /// <summary>Creates a transcript holding <paramref name="messages"/> in order.</summary>
     public static Transcript From(IEnumerable<ChatMessage> messages, ITokenCounter counter)
     {

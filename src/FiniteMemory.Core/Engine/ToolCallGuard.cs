@@ -61,25 +61,22 @@ internal static class ToolCallGuard
     }
 
     /// <summary>
-    /// Replaces, in the messages after the newest user message, every tool call without a result by a line of text
-    /// saying what was called, so the conversation can go on.
+    /// Replaces every tool call that stands before the newest user message and has no result anywhere after it by
+    /// a line of text saying what was called: no result can validly follow it any more, and providers reject a
+    /// request that carries it. Calls after the newest user message are left alone (their results may still come).
     /// </summary>
-    public static void KeepUnansweredCallsAsText(ChatMessage[] messages)
+    public static void KeepEarlierUnansweredCallsAsText(ChatMessage[] messages)
     {
-        var since = 0;
-        for (var i = messages.Length - 1; i >= 0; i--)
+        var lastUser = Array.FindLastIndex(messages, m => m.Role == ChatRole.User);
+        if (lastUser <= 0)
         {
-            if (messages[i].Role == ChatRole.User)
-            {
-                since = i;
-                break;
-            }
+            return;
         }
 
         HashSet<string>? answered = null;
-        for (var i = since; i < messages.Length; i++)
+        foreach (var message in messages)
         {
-            foreach (var content in messages[i].Contents)
+            foreach (var content in message.Contents)
             {
                 if (content is FunctionResultContent { CallId: { } id })
                 {
@@ -88,7 +85,7 @@ internal static class ToolCallGuard
             }
         }
 
-        for (var i = since; i < messages.Length; i++)
+        for (var i = 0; i < lastUser; i++)
         {
             var message = messages[i];
             if (!message.Contents.Any(c => IsUnanswered(c, answered)))
@@ -102,14 +99,68 @@ internal static class ToolCallGuard
         }
     }
 
+    /// <summary>
+    /// For a new user turn while calls after the newest user message have no result: a tool message answering
+    /// them with a note, when every such call came from a checkpoint older than format version 3 (which stored a
+    /// call the model made although no tool was offered, so nobody will answer it); otherwise null, and the turn
+    /// is refused as usual. A result the caller adds first is used instead, so a call that was really waiting for
+    /// its tool still gets the tool's answer.
+    /// </summary>
+    public static ChatMessage? ResultsForRestoredCalls(Transcript transcript)
+    {
+        var restored = transcript.RestoredFromOlderFormat;
+        if (restored == 0)
+        {
+            return null;
+        }
+
+        var since = Math.Max(transcript.LastUserIndex, 0);
+        var calls = new List<(int Index, FunctionCallContent Call)>();
+        var answered = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = since; i < transcript.Count; i++)
+        {
+            foreach (var content in transcript[i].Message.Contents)
+            {
+                switch (content)
+                {
+                    case FunctionCallContent { InformationalOnly: false } call:
+                        calls.Add((i, call));
+                        break;
+                    case FunctionResultContent { CallId: { } id }:
+                        answered.Add(id);
+                        break;
+                }
+            }
+        }
+
+        var unanswered = calls.Where(c => !answered.Contains(c.Call.CallId)).ToList();
+        if (unanswered.Count == 0 || unanswered.Any(c => c.Index >= restored))
+        {
+            return null;
+        }
+
+        return new ChatMessage(ChatRole.Tool, [.. unanswered.Select(c => (AIContent)new FunctionResultContent(c.Call.CallId, RestoredCallNote))]);
+    }
+
+    /// <summary>The result given to a call restored from an older checkpoint that nobody answered.</summary>
+    internal const string RestoredCallNote = "[no result: this call was restored from an older checkpoint and never answered]";
+
     private static bool IsUnanswered(AIContent content, HashSet<string>? answered) =>
         content is FunctionCallContent { InformationalOnly: false } call && (answered is null || !answered.Contains(call.CallId));
+
+    // Arguments are cut so that one large argument does not become a large message on every later turn.
+    private const int MaxArgumentsLength = 200;
 
     private static TextContent AsText(FunctionCallContent call)
     {
         var arguments = call.Arguments is { Count: > 0 } args
             ? string.Join(", ", args.Select(a => FormattableString.Invariant($"{a.Key}={a.Value}")))
             : string.Empty;
+        if (arguments.Length > MaxArgumentsLength)
+        {
+            arguments = string.Concat(arguments.AsSpan(0, MaxArgumentsLength), "…");
+        }
+
         return new TextContent($"[called {call.Name}({arguments}); it was never answered]");
     }
 

@@ -391,7 +391,8 @@ public sealed class MemorySession
     {
         if (ToolCallGuard.Pending(_transcript) is { } pending)
         {
-            throw pending;
+            // Rolled back with the turn if it fails, like the user message.
+            _transcript.Add(ToolCallGuard.ResultsForRestoredCalls(_transcript) ?? throw pending);
         }
 
         _transcript.Add(userMessage);

@@ -13,13 +13,25 @@ namespace FiniteMemory.Tests.Checkpoints;
 public class CheckpointConcurrencyTests
 {
     [Test]
-    public async Task Two_sessions_saving_the_same_revision_at_once_in_one_process_give_one_save_and_one_conflict()
+    [Arguments(false)]
+    [Arguments(true)]
+    public async Task Two_sessions_saving_the_same_revision_at_once_in_one_process_give_one_save_and_one_conflict(bool secondThroughALinkedFolder)
     {
         using var dir = new TempDirectory();
-        var path = dir.File("shared.json");
+        var folder = Directory.CreateDirectory(dir.File("real")).FullName;
+        var path = Path.Combine(folder, "shared.json");
         await CheckpointFixtures.ValidCheckpointAsync(path);
+
+        // The same file named through a symlinked folder must share the first name's save gate.
+        var secondPath = path;
+        if (secondThroughALinkedFolder)
+        {
+            Directory.CreateSymbolicLink(dir.File("linked"), folder);
+            secondPath = Path.Combine(dir.File("linked"), "shared.json");
+        }
+
         var first = await MemorySession.LoadAsync(path, null, CheckpointFixtures.Options());
-        var second = await MemorySession.LoadAsync(path, null, CheckpointFixtures.Options());
+        var second = await MemorySession.LoadAsync(secondPath, null, CheckpointFixtures.Options());
         first.Add(new ChatMessage(ChatRole.User, "Turn of the first session."));
         second.Add(new ChatMessage(ChatRole.User, "Turn of the second session."));
 
@@ -34,7 +46,7 @@ public class CheckpointConcurrencyTests
             {
                 if (Interlocked.Increment(ref replacing) == 1)
                 {
-                    secondSave = Task.Run(() => second.SaveCheckpointAsync(path));
+                    secondSave = Task.Run(() => second.SaveCheckpointAsync(secondPath));
                     Task.WhenAny(secondSave, secondWaits.Task).Wait(TimeSpan.FromSeconds(60));
                 }
             },
@@ -57,7 +69,7 @@ public class CheckpointConcurrencyTests
         await Assert.That(saved).Contains("Turn of the first session.");
         await Assert.That(saved).DoesNotContain("Turn of the second session.");
         await Assert.That(JsonNode.Parse(saved)!["revision"]!.GetValue<long>()).IsEqualTo(2);
-        await Assert.That(dir.FileNames()).IsEquivalentTo(["shared.json"]);
+        await Assert.That(Directory.GetFiles(folder).Select(f => Path.GetFileName(f))).IsEquivalentTo(["shared.json"]);
     }
 
     [Test]
