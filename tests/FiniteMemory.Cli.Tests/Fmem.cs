@@ -10,7 +10,10 @@ internal sealed record FmemResult(int ExitCode, string Stdout, string Stderr)
     public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";
 }
 
-/// <summary>Runs fmem in-process, exactly as its Main does, capturing both streams.</summary>
+/// <summary>
+/// Runs fmem in-process through FmemApp.RunAsync, capturing both streams. Unlike Main, which installs its own SIGINT
+/// and SIGTERM handlers (handleSignals: false), this overload lets FmemApp handle signals itself.
+/// </summary>
 internal static class Fmem
 {
     /// <summary>Runs fmem with <paramref name="input"/> as its standard input, one line each.</summary>

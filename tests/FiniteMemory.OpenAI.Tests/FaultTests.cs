@@ -162,13 +162,15 @@ public class FaultTests
     {
         await using var server = await FakeOpenAIServer.StartAsync();
         var clientLeft = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        server.Enqueue(server.Slow(TimeSpan.FromSeconds(20), clientLeft));
-        using var client = Clients.Impatient(server, TimeSpan.FromMilliseconds(300));
+        // The attempt timeout also covers connecting and Kestrel's handoff, so it is seconds (not milliseconds) to be
+        // sure the request reaches the handler on a busy machine, yet far shorter than the server's wait.
+        server.Enqueue(server.Slow(TimeSpan.FromSeconds(60), clientLeft));
+        using var client = Clients.Impatient(server, TimeSpan.FromSeconds(5));
 
-        var error = await Assert.ThrowsAsync<BackendTimeoutException>(() => client.GetResponseAsync(Question).WaitAsync(TimeSpan.FromSeconds(60)));
+        var error = await Assert.ThrowsAsync<BackendTimeoutException>(() => client.GetResponseAsync(Question).WaitAsync(TimeSpan.FromSeconds(90)));
 
-        // The client gave up while the server's 20 s wait was still running.
-        await Assert.That(await clientLeft.Task.WaitAsync(TimeSpan.FromSeconds(60))).IsTrue();
+        // The client gave up while the server's 60 s wait was still running.
+        await Assert.That(await clientLeft.Task.WaitAsync(TimeSpan.FromSeconds(90))).IsTrue();
         await Assert.That(error!.Attempts).IsEqualTo(1);
         await Assert.That(error.Message).Contains("timeout", StringComparison.OrdinalIgnoreCase);
     }
@@ -178,13 +180,15 @@ public class FaultTests
     {
         await using var server = await FakeOpenAIServer.StartAsync();
         var clientLeft = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        server.Enqueue(FakeOpenAIServer.StallingStream(TimeSpan.FromSeconds(20), clientLeft: clientLeft));
-        using var client = Clients.Impatient(server, TimeSpan.FromMilliseconds(400));
+        // Seconds, not milliseconds: the timeout also covers connecting and the gaps between the first events, which a
+        // busy machine can stretch; the server's stall is still far longer.
+        server.Enqueue(FakeOpenAIServer.StallingStream(TimeSpan.FromSeconds(60), clientLeft: clientLeft));
+        using var client = Clients.Impatient(server, TimeSpan.FromSeconds(5));
 
-        var error = await Assert.ThrowsAsync<BackendStreamException>(async () => await client.GetStreamingResponseAsync(Question).ToListAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60)));
+        var error = await Assert.ThrowsAsync<BackendStreamException>(async () => await client.GetStreamingResponseAsync(Question).ToListAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(90)));
 
-        // The client gave up while the server's 20 s stall was still running.
-        await Assert.That(await clientLeft.Task.WaitAsync(TimeSpan.FromSeconds(60))).IsTrue();
+        // The client gave up while the server's 60 s stall was still running.
+        await Assert.That(await clientLeft.Task.WaitAsync(TimeSpan.FromSeconds(90))).IsTrue();
         await Assert.That(error!.Message).Contains("sent no event");
     }
 

@@ -257,11 +257,12 @@ public class AnthropicChatClientTests
     [Test]
     public async Task AStreamLongerThanTheAttemptTimeoutIsNotCutOnceItHasStarted()
     {
-        // The server waits 150 ms before each of its events, so (a delay never ends early) the whole stream takes
-        // longer than the 1 s attempt timeout by construction; the server then reports whether it got to send it all.
+        // The server waits 500 ms before each of its events, so (a delay never ends early) the whole stream takes
+        // longer than the 3 s attempt timeout by construction; the server then reports whether it got to send it all.
+        // The timeout is seconds and six gaps long so a busy machine stretching a gap or the connect cannot trip it.
         var events = StreamedAnswer().ToArray();
-        var gap = TimeSpan.FromMilliseconds(150);
-        var timeout = TimeSpan.FromSeconds(1);
+        var gap = TimeSpan.FromMilliseconds(500);
+        var timeout = TimeSpan.FromSeconds(3);
         await Assert.That(gap * events.Length).IsGreaterThan(timeout);
         await using var server = await FakeServer.StartAsync(FakeResponse.Sse(events, gap));
         using var client = Client(server, timeout: timeout, maxRetries: 0);
@@ -276,10 +277,11 @@ public class AnthropicChatClientTests
     [Test]
     public async Task AStreamThatStallsLongerThanTheTimeoutIsAnErrorNotAHang()
     {
-        // Four events, then the fifth only after 20 s: the client must give up while the server is still waiting.
-        var stalled = FakeResponse.Sse(StreamedAnswer().Take(4)).Chunk(StreamedAnswer().ElementAt(4).ToWire(), TimeSpan.FromSeconds(20));
+        // Four events, then the fifth only after 60 s: the client must give up while the server is still waiting. The
+        // timeout also covers connecting and the first four events, so it is seconds, not milliseconds, for a busy machine.
+        var stalled = FakeResponse.Sse(StreamedAnswer().Take(4)).Chunk(StreamedAnswer().ElementAt(4).ToWire(), TimeSpan.FromSeconds(60));
         await using var server = await FakeServer.StartAsync(stalled);
-        using var client = Client(server, timeout: TimeSpan.FromSeconds(0.5), maxRetries: 0);
+        using var client = Client(server, timeout: TimeSpan.FromSeconds(5), maxRetries: 0);
         var seen = "";
 
         var error = await Assert.ThrowsAsync<BackendStreamException>(async () =>
@@ -291,7 +293,7 @@ public class AnthropicChatClientTests
         });
 
         await Assert.That(seen).IsEqualTo("Checking ");
-        await Assert.That(error!.Message).IsEqualTo("Anthropic's stream stalled: no event arrived for 0.5 s and the response is incomplete. Retry the request, or raise the timeout (BackendSettings.Timeout) setting.");
+        await Assert.That(error!.Message).IsEqualTo("Anthropic's stream stalled: no event arrived for 5 s and the response is incomplete. Retry the request, or raise the timeout (BackendSettings.Timeout) setting.");
         await Assert.That(await server.FateOf(0).WaitAsync(TimeSpan.FromSeconds(60))).IsEqualTo(new ResponseFate(Delivered: false, ChunksWritten: 4));
     }
 

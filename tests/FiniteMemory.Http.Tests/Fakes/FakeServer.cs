@@ -150,8 +150,10 @@ public sealed class FakeServer : IAsyncDisposable
         var chunksWritten = new StrongBox<int>();
         try
         {
-            await WriteAsync(context, scripted ?? FakeResponse.Text($"The fake server has no scripted response for request {Requests.Count}.", 599), chunksWritten);
-            fate.TrySetResult(new ResponseFate(Delivered: !context.RequestAborted.IsCancellationRequested, chunksWritten.Value));
+            // Delivered is what the writes say, not RequestAborted: a client may hang up right after reading the last
+            // event (before the chunked terminator), and a late look at the token would then call a complete answer cut.
+            var delivered = await WriteAsync(context, scripted ?? FakeResponse.Text($"The fake server has no scripted response for request {Requests.Count}.", 599), chunksWritten);
+            fate.TrySetResult(new ResponseFate(delivered, chunksWritten.Value));
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -178,7 +180,8 @@ public sealed class FakeServer : IAsyncDisposable
         return fate;
     }
 
-    private static async Task WriteAsync(HttpContext context, FakeResponse scripted, StrongBox<int> chunksWritten)
+    /// <summary>Writes the scripted answer; true when every scripted delay and write ran its course and nothing was cut on purpose.</summary>
+    private static async Task<bool> WriteAsync(HttpContext context, FakeResponse scripted, StrongBox<int> chunksWritten)
     {
         var aborted = context.RequestAborted;
         if (scripted.Stall)
@@ -189,7 +192,7 @@ public sealed class FakeServer : IAsyncDisposable
         if (scripted.ResetConnection)
         {
             context.Abort();
-            return;
+            return false;
         }
 
         if (scripted.DelayBeforeHeaders > TimeSpan.Zero)
@@ -228,7 +231,10 @@ public sealed class FakeServer : IAsyncDisposable
             // Kestrel's abort drops data still queued in the transport: give what was flushed time to leave.
             await Task.Delay(100, aborted);
             context.Abort();
+            return false;
         }
+
+        return true;
     }
 }
 

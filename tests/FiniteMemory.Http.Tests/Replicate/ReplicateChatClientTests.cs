@@ -341,7 +341,8 @@ public class ReplicateChatClientTests
         await using var fake = await ReplicateFixture.StartAsync();
         fake.OnCreate(() => FakeResponse.Json(fake.Prediction("starting", stream: true), 201))
             .OnStream(() => FakeResponse.Sse([SseEvent.Named("output", "Still")]).Chunk("event: done\ndata: {}\n\n", TimeSpan.FromSeconds(30)));
-        using var client = fake.Client(configure: s => s.PredictionTimeout = TimeSpan.FromMilliseconds(500));
+        // The prediction timeout also covers the stream's first event, so it is seconds for a busy machine (the done event is 30 s away).
+        using var client = fake.Client(configure: s => s.PredictionTimeout = TimeSpan.FromSeconds(5));
         var received = new List<string>();
 
         var error = await Assert.ThrowsAsync<BackendTimeoutException>(async () =>
@@ -363,7 +364,8 @@ public class ReplicateChatClientTests
         await using var fake = await ReplicateFixture.StartAsync();
         fake.OnCreate(() => FakeResponse.Json(fake.Prediction("starting", stream: true), 201))
             .OnStream(() => FakeResponse.Sse([SseEvent.Named("output", "Then")]).Chunk("event: done\ndata: {}\n\n", TimeSpan.FromSeconds(30)));
-        using var client = fake.Client(configure: s => s.Timeout = TimeSpan.FromMilliseconds(400));
+        // The attempt timeout also bounds creating the prediction, so it is seconds: a busy machine must not turn the stall into a timeout.
+        using var client = fake.Client(configure: s => s.Timeout = TimeSpan.FromSeconds(5));
 
         var error = await Assert.ThrowsAsync<BackendStreamException>(async () => await Conversations.CollectAsync(client.GetStreamingResponseAsync("Hi")));
 

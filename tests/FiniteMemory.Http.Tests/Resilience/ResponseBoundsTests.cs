@@ -204,7 +204,7 @@ public class ResponseBoundsTests
                 await Task.Delay(100, ct).ContinueWith(static _ => { }, TaskScheduler.Default);
             }
         }));
-        using var client = new AnthropicChatClient(new AnthropicSettings { Model = "claude-test-1", Endpoint = server.BaseAddress, ApiKey = Key, Timeout = TimeSpan.FromSeconds(1), MaxRetries = 0 });
+        using var client = new AnthropicChatClient(new AnthropicSettings { Model = "claude-test-1", Endpoint = server.BaseAddress, ApiKey = Key, Timeout = TimeSpan.FromSeconds(3), MaxRetries = 0 });
         using var guard = new CancellationTokenSource(HangGuard);
 
         var error = await Assert.ThrowsAsync<BackendStreamException>(async () =>
@@ -215,7 +215,7 @@ public class ResponseBoundsTests
             }
         });
 
-        await Assert.That(error!.Message).Contains("no event arrived for 1 s");
+        await Assert.That(error!.Message).Contains("no event arrived for 3 s");
     }
 
     [Test]
