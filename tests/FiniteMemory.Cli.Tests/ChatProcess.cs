@@ -28,9 +28,10 @@ internal static class ChatProcess
         }
     }
 
-    public static async Task<FmemResult> RunAsync(IEnumerable<string> args, IEnumerable<string> stdin, IReadOnlyDictionary<string, string?> environment)
+    /// <summary>How a test starts <paramref name="program"/>: every stream redirected, as UTF-8.</summary>
+    public static ProcessStartInfo StartInfo(string program, IEnumerable<string> args)
     {
-        var start = new ProcessStartInfo(Binary)
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -44,6 +45,13 @@ internal static class ChatProcess
         {
             start.ArgumentList.Add(arg);
         }
+
+        return start;
+    }
+
+    public static async Task<FmemResult> RunAsync(IEnumerable<string> args, IEnumerable<string> stdin, IReadOnlyDictionary<string, string?> environment)
+    {
+        var start = StartInfo(Binary, args);
 
         // The child sees only the keys the test gives it.
         foreach (var name in (string[])["OPENAI_API_KEY", "DEEPSEEK_API_KEY", "TOGETHER_API_KEY", "HF_TOKEN", "VLLM_API_KEY"])

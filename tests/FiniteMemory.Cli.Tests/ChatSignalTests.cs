@@ -31,19 +31,7 @@ public class ChatSignalTests
             var checkpoint = Path.Combine(directory, "c.json");
             // Through env: a child started by a non-interactive shell's background job inherits SIGINT (and may inherit
             // SIGTERM) as ignored, and .NET then never sees the signal; --default-signal restores the default disposition.
-            var start = new ProcessStartInfo("env")
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                StandardOutputEncoding = Encoding.UTF8,
-                StandardErrorEncoding = Encoding.UTF8,
-            };
-            foreach (var arg in (string[])["--default-signal=INT,TERM", ChatProcess.Binary, "chat", "--backend", "openai", "--endpoint", server.BaseUrl.ToString(), "--model", "gpt-test", "--budget", "800", "--checkpoint", checkpoint])
-            {
-                start.ArgumentList.Add(arg);
-            }
+            var start = ChatProcess.StartInfo("env", ["--default-signal=INT,TERM", ChatProcess.Binary, "chat", "--backend", "openai", "--endpoint", server.BaseUrl.ToString(), "--model", "gpt-test", "--budget", "800", "--checkpoint", checkpoint]);
 
             start.Environment["OPENAI_API_KEY"] = Key;
             using var process = Process.Start(start)!;
