@@ -25,7 +25,7 @@ internal static class ToolCallGuard
             return null;
         }
 
-        if (FirstUnanswered(response.Messages) is not { } call)
+        if (Unanswered(response.Messages) is not [var (_, call), ..])
         {
             return null;
         }
@@ -42,14 +42,7 @@ internal static class ToolCallGuard
     /// </summary>
     public static InvalidOperationException? Pending(Transcript transcript)
     {
-        var since = Math.Max(transcript.LastUserIndex, 0);
-        var messages = new List<ChatMessage>(transcript.Count - since);
-        for (var i = since; i < transcript.Count; i++)
-        {
-            messages.Add(transcript[i].Message);
-        }
-
-        if (FirstUnanswered(messages) is not { } call)
+        if (Unanswered(SinceNewestUser(transcript)) is not [var (_, call), ..])
         {
             return null;
         }
@@ -68,34 +61,18 @@ internal static class ToolCallGuard
     public static void KeepEarlierUnansweredCallsAsText(ChatMessage[] messages)
     {
         var lastUser = Array.FindLastIndex(messages, m => m.Role == ChatRole.User);
-        if (lastUser <= 0)
+        var unanswered = Unanswered(messages).Where(c => c.Index < lastUser).ToList();
+        if (unanswered.Count == 0)
         {
             return;
         }
 
-        HashSet<string>? answered = null;
-        foreach (var message in messages)
+        var calls = unanswered.Select(c => c.Call).ToHashSet<AIContent>(ReferenceEqualityComparer.Instance);
+        foreach (var index in unanswered.Select(c => c.Index).Distinct())
         {
-            foreach (var content in message.Contents)
-            {
-                if (content is FunctionResultContent { CallId: { } id })
-                {
-                    (answered ??= new HashSet<string>(StringComparer.Ordinal)).Add(id);
-                }
-            }
-        }
-
-        for (var i = 0; i < lastUser; i++)
-        {
-            var message = messages[i];
-            if (!message.Contents.Any(c => IsUnanswered(c, answered)))
-            {
-                continue;
-            }
-
-            var copy = message.Clone();
-            copy.Contents = [.. message.Contents.Select(c => IsUnanswered(c, answered) ? AsText((FunctionCallContent)c) : c)];
-            messages[i] = copy;
+            var copy = messages[index].Clone();
+            copy.Contents = [.. messages[index].Contents.Select(c => calls.Contains(c) ? AsText((FunctionCallContent)c) : c)];
+            messages[index] = copy;
         }
     }
 
@@ -115,26 +92,8 @@ internal static class ToolCallGuard
         }
 
         var since = Math.Max(transcript.LastUserIndex, 0);
-        var calls = new List<(int Index, FunctionCallContent Call)>();
-        var answered = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = since; i < transcript.Count; i++)
-        {
-            foreach (var content in transcript[i].Message.Contents)
-            {
-                switch (content)
-                {
-                    case FunctionCallContent { InformationalOnly: false } call:
-                        calls.Add((i, call));
-                        break;
-                    case FunctionResultContent { CallId: { } id }:
-                        answered.Add(id);
-                        break;
-                }
-            }
-        }
-
-        var unanswered = calls.Where(c => !answered.Contains(c.Call.CallId)).ToList();
-        if (unanswered.Count == 0 || unanswered.Any(c => c.Index >= restored))
+        var unanswered = Unanswered(SinceNewestUser(transcript));
+        if (unanswered.Count == 0 || unanswered.Any(c => since + c.Index >= restored))
         {
             return null;
         }
@@ -144,9 +103,6 @@ internal static class ToolCallGuard
 
     /// <summary>The result given to a call restored from an older checkpoint that nobody answered.</summary>
     internal const string RestoredCallNote = "[no result: this call was restored from an older checkpoint and never answered]";
-
-    private static bool IsUnanswered(AIContent content, HashSet<string>? answered) =>
-        content is FunctionCallContent { InformationalOnly: false } call && (answered is null || !answered.Contains(call.CallId));
 
     // Arguments are cut so that one large argument does not become a large message on every later turn.
     private const int MaxArgumentsLength = 200;
@@ -164,10 +120,21 @@ internal static class ToolCallGuard
         return new TextContent($"[called {call.Name}({arguments}); it was never answered]");
     }
 
-    private static FunctionCallContent? FirstUnanswered(IEnumerable<ChatMessage> messages)
+    // The messages from the newest user message on (all of them when there is none): where calls may still wait.
+    private static IEnumerable<ChatMessage> SinceNewestUser(Transcript transcript)
     {
-        List<FunctionCallContent>? calls = null;
+        for (var i = Math.Max(transcript.LastUserIndex, 0); i < transcript.Count; i++)
+        {
+            yield return transcript[i].Message;
+        }
+    }
+
+    // The calls among messages that no result among them answers, in order, each with its message's position.
+    private static List<(int Index, FunctionCallContent Call)> Unanswered(IEnumerable<ChatMessage> messages)
+    {
+        var calls = new List<(int Index, FunctionCallContent Call)>();
         HashSet<string>? answered = null;
+        var index = 0;
         foreach (var message in messages)
         {
             foreach (var content in message.Contents)
@@ -175,15 +142,22 @@ internal static class ToolCallGuard
                 switch (content)
                 {
                     case FunctionCallContent { InformationalOnly: false } call:
-                        (calls ??= []).Add(call);
+                        calls.Add((index, call));
                         break;
-                    case FunctionResultContent result when result.CallId is not null:
-                        (answered ??= new HashSet<string>(StringComparer.Ordinal)).Add(result.CallId);
+                    case FunctionResultContent { CallId: { } id }:
+                        (answered ??= new HashSet<string>(StringComparer.Ordinal)).Add(id);
                         break;
                 }
             }
+
+            index++;
         }
 
-        return calls?.FirstOrDefault(c => answered is null || !answered.Contains(c.CallId));
+        if (answered is not null)
+        {
+            calls.RemoveAll(c => answered.Contains(c.Call.CallId));
+        }
+
+        return calls;
     }
 }
