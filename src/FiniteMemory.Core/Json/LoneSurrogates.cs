@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace FiniteMemory.Json;
@@ -100,65 +101,17 @@ internal static class LoneSurrogates
         return HasSurrogateEscape(json.AsSpan());
     }
 
-    private static bool HasSurrogateEscape(ReadOnlySpan<char> json)
-    {
-        for (var at = json.IndexOf("\\u", StringComparison.Ordinal); at >= 0 && at + 2 < json.Length; )
-        {
-            if (json[at + 2] is 'd' or 'D')
-            {
-                return true;
-            }
+    // A surrogate escape is \uD800-\uDFFF: every one starts "\ud" or "\uD" (a match inside "\\ud" only costs a scan).
+    private static bool HasSurrogateEscape(ReadOnlySpan<char> json) =>
+        json.Contains("\\ud", StringComparison.Ordinal) || json.Contains("\\uD", StringComparison.Ordinal);
 
-            var next = json[(at + 2)..].IndexOf("\\u", StringComparison.Ordinal);
-            at = next < 0 ? -1 : at + 2 + next;
-        }
-
-        return false;
-    }
-
-    private static bool HasSurrogateEscape(ReadOnlySpan<byte> json)
-    {
-        for (var at = json.IndexOf("\\u"u8); at >= 0 && at + 2 < json.Length; )
-        {
-            if (json[at + 2] is (byte)'d' or (byte)'D')
-            {
-                return true;
-            }
-
-            var next = json[(at + 2)..].IndexOf("\\u"u8);
-            at = next < 0 ? -1 : at + 2 + next;
-        }
-
-        return false;
-    }
+    private static bool HasSurrogateEscape(ReadOnlySpan<byte> json) =>
+        json.IndexOf("\\ud"u8) >= 0 || json.IndexOf("\\uD"u8) >= 0;
 
     private static bool TryHex(string text, int start, out int value)
     {
         value = 0;
-        if (start + 4 > text.Length)
-        {
-            return false;
-        }
-
-        for (var k = start; k < start + 4; k++)
-        {
-            var digit = HexValue(text[k]);
-            if (digit < 0)
-            {
-                return false;
-            }
-
-            value = (value << 4) | digit;
-        }
-
-        return true;
+        return start + 4 <= text.Length
+            && int.TryParse(text.AsSpan(start, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
     }
-
-    private static int HexValue(char c) => c switch
-    {
-        >= '0' and <= '9' => c - '0',
-        >= 'a' and <= 'f' => c - 'a' + 10,
-        >= 'A' and <= 'F' => c - 'A' + 10,
-        _ => -1,
-    };
 }
