@@ -18,7 +18,7 @@ internal static class Clients
         MaxDelay = TimeSpan.FromSeconds(2),
     };
 
-    public static OpenAIBackendSettings Settings(FakeOpenAIServer server, string model = "gpt-test") => new()
+    public static OpenAIChatClientOptions Settings(FakeOpenAIServer server, string model = "gpt-test") => new()
     {
         Model = model,
         Endpoint = server.BaseUrl,
@@ -32,10 +32,10 @@ internal static class Clients
         s.MaxRetries = 0;
     });
 
-    public static IChatClient Chat(FakeOpenAIServer server, Action<OpenAIBackendSettings>? configure = null, OpenAIPreset? preset = null, ResilienceOptions? resilience = null)
+    public static IChatClient Chat(FakeOpenAIServer server, Action<OpenAIChatClientOptions>? configure = null, OpenAIPreset? preset = null, ResilienceOptions? resilience = null)
     {
         var settings = Settings(server);
         configure?.Invoke(settings);
-        return OpenAIBackend.CreateChatClient(settings, preset, resilience ?? Fast);
+        return new OpenAIChatClient(settings, preset, resilience ?? Fast);
     }
 }
