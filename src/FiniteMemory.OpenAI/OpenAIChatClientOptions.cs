@@ -8,7 +8,7 @@ namespace FiniteMemory.OpenAI;
 /// Everything not set falls back to the preset's defaults.
 /// </summary>
 /// <remarks>As options (<c>BackendSettings.Options</c>): <c>organization</c>, <c>embedding-model</c>, <c>preset</c>.</remarks>
-public sealed class OpenAIChatClientOptions : HostedBackendSettings
+public sealed class OpenAIChatClientOptions : HostedChatClientOptions
 {
     /// <summary>The OpenAI organization id sent as <c>OpenAI-Organization</c>.</summary>
     public string? Organization { get; set; }

@@ -20,7 +20,7 @@ public sealed class AI21ChatClient : HostedChatClient
     /// <summary>The environment variable the API key is read from when none is configured.</summary>
     public const string ApiKeyVariable = "AI21_API_KEY";
 
-    private static readonly HostedProvider Provider = new("ai21", ProviderName, AI21Settings.DefaultEndpoint, "jamba-mini or jamba-large", [ApiKeyVariable]);
+    private static readonly HostedProvider Provider = new("ai21", ProviderName, AI21ChatClientOptions.DefaultEndpoint, "jamba-mini or jamba-large", [ApiKeyVariable]);
 
     private readonly Uri _completions;
     private readonly AuthenticationHeaderValue _authorization;
@@ -29,7 +29,7 @@ public sealed class AI21ChatClient : HostedChatClient
     /// <param name="settings">Model (required), endpoint, key, timeout and retries.</param>
     /// <param name="handler">The handler under the resilience layer (a proxy, a test double); a new <see cref="SocketsHttpHandler"/> when null.</param>
     /// <exception cref="BackendConfigurationException">No model, no API key, or a setting out of range; the message names the fix.</exception>
-    public AI21ChatClient(AI21Settings settings, HttpMessageHandler? handler = null)
+    public AI21ChatClient(AI21ChatClientOptions settings, HttpMessageHandler? handler = null)
         : base(Provider, settings, handler)
     {
         _completions = BackendHttp.Combine(Endpoint, "studio/v1/chat/completions");
@@ -38,7 +38,7 @@ public sealed class AI21ChatClient : HostedChatClient
 
     /// <summary>The <c>ai21</c> backend: Jamba models through AI21 Studio.</summary>
     [Backend("ai21", Description = "AI21 Studio chat completions (Jamba): POST {endpoint}/studio/v1/chat/completions with a Bearer key (AI21_API_KEY); streams over SSE.")]
-    public static IChatClient Create(AI21Settings settings) => new AI21ChatClient(settings);
+    public static IChatClient Create(AI21ChatClientOptions settings) => new AI21ChatClient(settings);
 
     /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)

@@ -68,16 +68,16 @@ public sealed class AnthropicChatClient : HostedChatClient
     /// <summary>The environment variable the API key is read from when none is configured.</summary>
     public const string ApiKeyVariable = "ANTHROPIC_API_KEY";
 
-    private static readonly HostedProvider Provider = new("anthropic", ProviderName, AnthropicSettings.DefaultEndpoint, "claude-sonnet-4-5", [ApiKeyVariable]);
+    private static readonly HostedProvider Provider = new("anthropic", ProviderName, AnthropicChatClientOptions.DefaultEndpoint, "claude-sonnet-4-5", [ApiKeyVariable]);
 
     private readonly Uri _messagesUri;
-    private readonly AnthropicSettings _settings;
+    private readonly AnthropicChatClientOptions _settings;
 
     /// <summary>Creates the client.</summary>
     /// <param name="settings">Model (required), endpoint, key, timeout, retries and options.</param>
     /// <param name="handler">The handler under the resilience layer (a proxy, a test double); a new <see cref="SocketsHttpHandler"/> when null.</param>
     /// <exception cref="BackendConfigurationException">No model, no API key, or a setting out of range; the message names the fix.</exception>
-    public AnthropicChatClient(AnthropicSettings settings, HttpMessageHandler? handler = null)
+    public AnthropicChatClient(AnthropicChatClientOptions settings, HttpMessageHandler? handler = null)
         : base(Provider, settings, handler)
     {
         _settings = settings;
@@ -86,7 +86,7 @@ public sealed class AnthropicChatClient : HostedChatClient
 
     /// <summary>The <c>anthropic</c> backend: Claude models through the Messages API.</summary>
     [Backend("anthropic", Description = "Anthropic Messages API (Claude): POST {endpoint}/v1/messages with x-api-key (ANTHROPIC_API_KEY); streams over SSE.")]
-    public static IChatClient Create(AnthropicSettings settings) => new AnthropicChatClient(settings);
+    public static IChatClient Create(AnthropicChatClientOptions settings) => new AnthropicChatClient(settings);
 
     /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)

@@ -19,7 +19,7 @@ public sealed class CohereChatClient : HostedChatClient
 
     private static readonly string[] KeyVariables = ["CO_API_KEY", "COHERE_API_KEY"];
 
-    private static readonly HostedProvider Provider = new("cohere", ProviderName, CohereSettings.DefaultEndpoint, "command-a-03-2025", KeyVariables);
+    private static readonly HostedProvider Provider = new("cohere", ProviderName, CohereChatClientOptions.DefaultEndpoint, "command-a-03-2025", KeyVariables);
 
     private readonly Uri _chatUri;
 
@@ -27,7 +27,7 @@ public sealed class CohereChatClient : HostedChatClient
     /// <param name="settings">Model (required), endpoint, key, timeout and retries.</param>
     /// <param name="handler">The handler under the resilience layer (a proxy, a test double); a new <see cref="SocketsHttpHandler"/> when null.</param>
     /// <exception cref="BackendConfigurationException">No model, no API key, or a setting out of range; the message names the fix.</exception>
-    public CohereChatClient(CohereSettings settings, HttpMessageHandler? handler = null)
+    public CohereChatClient(CohereChatClientOptions settings, HttpMessageHandler? handler = null)
         : base(Provider, settings, handler) => _chatUri = BackendHttp.Combine(Endpoint, "v2/chat");
 
     /// <summary>The environment variables the API key is read from when none is configured, in order.</summary>
@@ -35,7 +35,7 @@ public sealed class CohereChatClient : HostedChatClient
 
     /// <summary>The <c>cohere</c> backend: Command models through the v2 chat API.</summary>
     [Backend("cohere", Description = "Cohere v2 chat: POST {endpoint}/v2/chat with a Bearer key (CO_API_KEY, COHERE_API_KEY); streams over SSE.")]
-    public static IChatClient Create(CohereSettings settings) => new CohereChatClient(settings);
+    public static IChatClient Create(CohereChatClientOptions settings) => new CohereChatClient(settings);
 
     /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)

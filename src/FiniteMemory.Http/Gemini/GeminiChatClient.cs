@@ -34,7 +34,7 @@ public sealed class GeminiChatClient : HostedChatClient
 
     private static readonly string[] KeyVariables = ["GEMINI_API_KEY", "GOOGLE_API_KEY"];
 
-    private static readonly HostedProvider Provider = new("gemini", ProviderName, GeminiSettings.DefaultEndpoint, "gemini-2.5-flash", KeyVariables);
+    private static readonly HostedProvider Provider = new("gemini", ProviderName, GeminiChatClientOptions.DefaultEndpoint, "gemini-2.5-flash", KeyVariables);
 
     private readonly Uri _generateUri;
     private readonly Uri _streamUri;
@@ -43,7 +43,7 @@ public sealed class GeminiChatClient : HostedChatClient
     /// <param name="settings">Model (required), endpoint, key, timeout, retries and options.</param>
     /// <param name="handler">The handler under the resilience layer (a proxy, a test double); a new <see cref="SocketsHttpHandler"/> when null.</param>
     /// <exception cref="BackendConfigurationException">No model, no API key, or a setting out of range; the message names the fix.</exception>
-    public GeminiChatClient(GeminiSettings settings, HttpMessageHandler? handler = null)
+    public GeminiChatClient(GeminiChatClientOptions settings, HttpMessageHandler? handler = null)
         : base(Provider, settings, handler)
     {
         var models = BackendHttp.Combine(Endpoint, $"{settings.ApiVersion.Trim('/')}/models/");
@@ -56,7 +56,7 @@ public sealed class GeminiChatClient : HostedChatClient
 
     /// <summary>The <c>gemini</c> backend: Gemini models through generateContent.</summary>
     [Backend("gemini", Description = "Google Gemini API: POST {endpoint}/v1beta/models/{model}:generateContent (streamGenerateContent?alt=sse) with x-goog-api-key (GEMINI_API_KEY, GOOGLE_API_KEY).")]
-    public static IChatClient Create(GeminiSettings settings) => new GeminiChatClient(settings);
+    public static IChatClient Create(GeminiChatClientOptions settings) => new GeminiChatClient(settings);
 
     /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)

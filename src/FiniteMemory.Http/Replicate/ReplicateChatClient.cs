@@ -16,7 +16,7 @@ namespace FiniteMemory.Http.Replicate;
 /// </summary>
 /// <remarks>
 /// Abandoning a prediction — the caller cancels, stops reading a stream, or it runs past
-/// <see cref="ReplicateSettings.PredictionTimeout"/> — cancels it on Replicate (best effort), so it stops billing.
+/// <see cref="ReplicateChatClientOptions.PredictionTimeout"/> — cancels it on Replicate (best effort), so it stops billing.
 /// Usage comes from the prediction's <c>metrics</c> (<c>input_token_count</c>, <c>output_token_count</c>).
 /// Replicate models take a prompt, not tools: a request with <see cref="ChatOptions.Tools"/> is refused.
 /// </remarks>
@@ -33,7 +33,7 @@ public sealed class ReplicateChatClient : HostedChatClient
     // A best-effort cancel must not hold up the caller that is giving up.
     private static readonly TimeSpan CancelTimeout = TimeSpan.FromSeconds(5);
 
-    private static readonly HostedProvider Provider = new(Backend, ProviderName, ReplicateSettings.DefaultEndpoint, "meta/meta-llama-3-70b-instruct", [ApiKeyVariable]);
+    private static readonly HostedProvider Provider = new(Backend, ProviderName, ReplicateChatClientOptions.DefaultEndpoint, "meta/meta-llama-3-70b-instruct", [ApiKeyVariable]);
 
     private readonly AuthenticationHeaderValue _authorization;
     private readonly ReplicatePromptTemplate _template;
@@ -48,7 +48,7 @@ public sealed class ReplicateChatClient : HostedChatClient
     /// <param name="settings">Model (required), endpoint, token, timeouts, retries, polling and the prompt format.</param>
     /// <param name="handler">The handler under the resilience layer (a proxy, a test double); a new <see cref="SocketsHttpHandler"/> when null.</param>
     /// <exception cref="BackendConfigurationException">No model, a malformed one, a setting out of range, or no API token; the message names the fix.</exception>
-    public ReplicateChatClient(ReplicateSettings settings, HttpMessageHandler? handler = null)
+    public ReplicateChatClient(ReplicateChatClientOptions settings, HttpMessageHandler? handler = null)
         : this(settings, template: null, handler, TimeProvider.System)
     {
     }
@@ -58,13 +58,13 @@ public sealed class ReplicateChatClient : HostedChatClient
     /// <param name="template">How the conversation is written; when null, the one <paramref name="settings"/> describe.</param>
     /// <param name="handler">The handler under the resilience layer; a new <see cref="SocketsHttpHandler"/> when null.</param>
     /// <exception cref="BackendConfigurationException">No model, a malformed one, a setting out of range, or no API token; the message names the fix.</exception>
-    public ReplicateChatClient(ReplicateSettings settings, ReplicatePromptTemplate? template, HttpMessageHandler? handler)
+    public ReplicateChatClient(ReplicateChatClientOptions settings, ReplicatePromptTemplate? template, HttpMessageHandler? handler)
         : this(settings, template, handler, TimeProvider.System)
     {
     }
 
     /// <summary>Creates the client with the clock polls, retries and timeouts wait on (tests pass a fake one).</summary>
-    internal ReplicateChatClient(ReplicateSettings settings, ReplicatePromptTemplate? template, HttpMessageHandler? handler, TimeProvider time)
+    internal ReplicateChatClient(ReplicateChatClientOptions settings, ReplicatePromptTemplate? template, HttpMessageHandler? handler, TimeProvider time)
         : base(Provider, Validated(settings), handler, time)
     {
         _authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
@@ -84,7 +84,7 @@ public sealed class ReplicateChatClient : HostedChatClient
 
     /// <summary>The <c>replicate</c> backend: language models hosted on Replicate.</summary>
     [Backend("replicate", Description = "Replicate language models (owner/name[:version]): a prediction created with a Bearer token (REPLICATE_API_TOKEN), then streamed over SSE or polled.")]
-    public static IChatClient Create(ReplicateSettings settings) => new ReplicateChatClient(settings);
+    public static IChatClient Create(ReplicateChatClientOptions settings) => new ReplicateChatClient(settings);
 
     /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -176,7 +176,7 @@ public sealed class ReplicateChatClient : HostedChatClient
     }
 
     /// <summary>
-    /// The prediction's server-sent events. The stream shares <see cref="ReplicateSettings.PredictionTimeout"/>
+    /// The prediction's server-sent events. The stream shares <see cref="ReplicateChatClientOptions.PredictionTimeout"/>
     /// with polling: a stream that is still open when it runs out ends in a <see cref="BackendTimeoutException"/>.
     /// </summary>
     private async IAsyncEnumerable<SseItem<string>> ReadStreamAsync(ReplicatePrediction prediction, Uri url, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -229,7 +229,7 @@ public sealed class ReplicateChatClient : HostedChatClient
     }
 
     /// <summary>Checks what only Replicate has (the model's form, the polling settings) before the base class builds the connection.</summary>
-    private static ReplicateSettings Validated(ReplicateSettings settings)
+    private static ReplicateChatClientOptions Validated(ReplicateChatClientOptions settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (!string.IsNullOrWhiteSpace(settings.Model) && ReplicateModelRef.TryParse(settings.Model.Trim()) is null)
@@ -244,7 +244,7 @@ public sealed class ReplicateChatClient : HostedChatClient
         return settings;
     }
 
-    private static ReplicatePromptTemplate TemplateFrom(ReplicateSettings settings)
+    private static ReplicatePromptTemplate TemplateFrom(ReplicateChatClientOptions settings)
     {
         var template = ReplicatePromptTemplate.For(settings.PromptFormat);
         return template with

@@ -196,7 +196,7 @@ public class AI21ChatClientTests
     public async Task AResponseSlowerThanTheTimeoutIsATimeoutErrorNamingTheSetting()
     {
         await using var server = await FakeServer.StartAsync(FakeResponse.Json(AI21Fixture.Completion("too late")).DelayedBy(TimeSpan.FromSeconds(5)));
-        using var client = new AI21ChatClient(new AI21Settings { Model = "jamba-mini", Endpoint = server.BaseAddress, ApiKey = AI21Fixture.Key, Timeout = TimeSpan.FromMilliseconds(200), MaxRetries = 0 });
+        using var client = new AI21ChatClient(new AI21ChatClientOptions { Model = "jamba-mini", Endpoint = server.BaseAddress, ApiKey = AI21Fixture.Key, Timeout = TimeSpan.FromMilliseconds(200), MaxRetries = 0 });
 
         var error = await Assert.ThrowsAsync<BackendTimeoutException>(() => client.GetResponseAsync("Hi"));
 

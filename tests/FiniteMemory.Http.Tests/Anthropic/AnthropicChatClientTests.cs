@@ -20,7 +20,7 @@ public class AnthropicChatClientTests
          "stop_reason":"tool_use","usage":{"input_tokens":80,"output_tokens":20}}
         """;
 
-    internal static AnthropicChatClient Client(FakeServer server, TimeSpan? timeout = null, int maxRetries = 2) => new(new AnthropicSettings
+    internal static AnthropicChatClient Client(FakeServer server, TimeSpan? timeout = null, int maxRetries = 2) => new(new AnthropicChatClientOptions
     {
         Model = "claude-test-1",
         Endpoint = server.BaseAddress,
@@ -380,12 +380,12 @@ public class AnthropicChatClientTests
         try
         {
             Environment.SetEnvironmentVariable(AnthropicChatClient.ApiKeyVariable, null);
-            var error = Assert.Throws<BackendConfigurationException>(() => new AnthropicChatClient(new AnthropicSettings { Model = "m" }).Dispose());
+            var error = Assert.Throws<BackendConfigurationException>(() => new AnthropicChatClient(new AnthropicChatClientOptions { Model = "m" }).Dispose());
             await Assert.That(error!.Message).IsEqualTo("No API key for Anthropic: set ANTHROPIC_API_KEY (or pass one in BackendSettings.ApiKey / fmem --api-key-env).");
 
             Environment.SetEnvironmentVariable(AnthropicChatClient.ApiKeyVariable, "from-environment");
             await using var server = await FakeServer.StartAsync(FakeResponse.Json(TextAnswer));
-            using var client = new AnthropicChatClient(new AnthropicSettings { Model = "m", Endpoint = server.BaseAddress });
+            using var client = new AnthropicChatClient(new AnthropicChatClientOptions { Model = "m", Endpoint = server.BaseAddress });
             await client.GetResponseAsync("hi");
             await Assert.That(server.Requests.Single().Header("x-api-key")).IsEqualTo("from-environment");
         }
