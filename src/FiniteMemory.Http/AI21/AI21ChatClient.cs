@@ -20,7 +20,10 @@ public sealed class AI21ChatClient : HostedChatClient
     /// <summary>The environment variable the API key is read from when none is configured.</summary>
     public const string ApiKeyVariable = "AI21_API_KEY";
 
-    private static readonly HostedProvider Provider = new("ai21", ProviderName, AI21ChatClientOptions.DefaultEndpoint, "jamba-mini or jamba-large", [ApiKeyVariable]);
+    /// <summary>The backend's registered name.</summary>
+    internal const string BackendName = "ai21";
+
+    private static readonly HostedProvider Provider = new(BackendName, ProviderName, AI21ChatClientOptions.DefaultEndpoint, "jamba-mini or jamba-large", [ApiKeyVariable]);
 
     private readonly Uri _completions;
     private readonly AuthenticationHeaderValue _authorization;
@@ -35,10 +38,6 @@ public sealed class AI21ChatClient : HostedChatClient
         _completions = BackendHttp.Combine(Endpoint, "studio/v1/chat/completions");
         _authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
     }
-
-    /// <summary>The <c>ai21</c> backend: Jamba models through AI21 Studio.</summary>
-    [Backend("ai21", Description = "AI21 Studio chat completions (Jamba): POST {endpoint}/studio/v1/chat/completions with a Bearer key (AI21_API_KEY); streams over SSE.")]
-    public static IChatClient Create(AI21ChatClientOptions settings) => new AI21ChatClient(settings);
 
     /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)

@@ -68,7 +68,10 @@ public sealed class AnthropicChatClient : HostedChatClient
     /// <summary>The environment variable the API key is read from when none is configured.</summary>
     public const string ApiKeyVariable = "ANTHROPIC_API_KEY";
 
-    private static readonly HostedProvider Provider = new("anthropic", ProviderName, AnthropicChatClientOptions.DefaultEndpoint, "claude-sonnet-4-5", [ApiKeyVariable]);
+    /// <summary>The backend's registered name.</summary>
+    internal const string BackendName = "anthropic";
+
+    private static readonly HostedProvider Provider = new(BackendName, ProviderName, AnthropicChatClientOptions.DefaultEndpoint, "claude-sonnet-4-5", [ApiKeyVariable]);
 
     private readonly Uri _messagesUri;
     private readonly AnthropicChatClientOptions _settings;
@@ -83,10 +86,6 @@ public sealed class AnthropicChatClient : HostedChatClient
         _settings = settings;
         _messagesUri = BackendHttp.Combine(Endpoint, "v1/messages");
     }
-
-    /// <summary>The <c>anthropic</c> backend: Claude models through the Messages API.</summary>
-    [Backend("anthropic", Description = "Anthropic Messages API (Claude): POST {endpoint}/v1/messages with x-api-key (ANTHROPIC_API_KEY); streams over SSE.")]
-    public static IChatClient Create(AnthropicChatClientOptions settings) => new AnthropicChatClient(settings);
 
     /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)

@@ -19,7 +19,10 @@ public sealed class CohereChatClient : HostedChatClient
 
     private static readonly string[] KeyVariables = ["CO_API_KEY", "COHERE_API_KEY"];
 
-    private static readonly HostedProvider Provider = new("cohere", ProviderName, CohereChatClientOptions.DefaultEndpoint, "command-a-03-2025", KeyVariables);
+    /// <summary>The backend's registered name.</summary>
+    internal const string BackendName = "cohere";
+
+    private static readonly HostedProvider Provider = new(BackendName, ProviderName, CohereChatClientOptions.DefaultEndpoint, "command-a-03-2025", KeyVariables);
 
     private readonly Uri _chatUri;
 
@@ -32,10 +35,6 @@ public sealed class CohereChatClient : HostedChatClient
 
     /// <summary>The environment variables the API key is read from when none is configured, in order.</summary>
     public static IReadOnlyList<string> ApiKeyVariables => KeyVariables;
-
-    /// <summary>The <c>cohere</c> backend: Command models through the v2 chat API.</summary>
-    [Backend("cohere", Description = "Cohere v2 chat: POST {endpoint}/v2/chat with a Bearer key (CO_API_KEY, COHERE_API_KEY); streams over SSE.")]
-    public static IChatClient Create(CohereChatClientOptions settings) => new CohereChatClient(settings);
 
     /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)

@@ -34,7 +34,10 @@ public sealed class GeminiChatClient : HostedChatClient
 
     private static readonly string[] KeyVariables = ["GEMINI_API_KEY", "GOOGLE_API_KEY"];
 
-    private static readonly HostedProvider Provider = new("gemini", ProviderName, GeminiChatClientOptions.DefaultEndpoint, "gemini-2.5-flash", KeyVariables);
+    /// <summary>The backend's registered name.</summary>
+    internal const string BackendName = "gemini";
+
+    private static readonly HostedProvider Provider = new(BackendName, ProviderName, GeminiChatClientOptions.DefaultEndpoint, "gemini-2.5-flash", KeyVariables);
 
     private readonly Uri _generateUri;
     private readonly Uri _streamUri;
@@ -53,10 +56,6 @@ public sealed class GeminiChatClient : HostedChatClient
 
     /// <summary>The environment variables the API key is read from when none is configured, in order.</summary>
     public static IReadOnlyList<string> ApiKeyVariables => KeyVariables;
-
-    /// <summary>The <c>gemini</c> backend: Gemini models through generateContent.</summary>
-    [Backend("gemini", Description = "Google Gemini API: POST {endpoint}/v1beta/models/{model}:generateContent (streamGenerateContent?alt=sse) with x-goog-api-key (GEMINI_API_KEY, GOOGLE_API_KEY).")]
-    public static IChatClient Create(GeminiChatClientOptions settings) => new GeminiChatClient(settings);
 
     /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)

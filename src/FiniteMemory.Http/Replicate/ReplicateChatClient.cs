@@ -28,12 +28,13 @@ public sealed class ReplicateChatClient : HostedChatClient
     /// <summary>The environment variable the API token is read from when none is configured.</summary>
     public const string ApiKeyVariable = "REPLICATE_API_TOKEN";
 
-    private const string Backend = "replicate";
+    /// <summary>The backend's registered name.</summary>
+    internal const string BackendName = "replicate";
 
     // A best-effort cancel must not hold up the caller that is giving up.
     private static readonly TimeSpan CancelTimeout = TimeSpan.FromSeconds(5);
 
-    private static readonly HostedProvider Provider = new(Backend, ProviderName, ReplicateChatClientOptions.DefaultEndpoint, "meta/meta-llama-3-70b-instruct", [ApiKeyVariable]);
+    private static readonly HostedProvider Provider = new(BackendName, ProviderName, ReplicateChatClientOptions.DefaultEndpoint, "meta/meta-llama-3-70b-instruct", [ApiKeyVariable]);
 
     private readonly AuthenticationHeaderValue _authorization;
     private readonly ReplicatePromptTemplate _template;
@@ -81,10 +82,6 @@ public sealed class ReplicateChatClient : HostedChatClient
 
     /// <summary>The template conversations are written with.</summary>
     public ReplicatePromptTemplate PromptTemplate => _template;
-
-    /// <summary>The <c>replicate</c> backend: language models hosted on Replicate.</summary>
-    [Backend("replicate", Description = "Replicate language models (owner/name[:version]): a prediction created with a Bearer token (REPLICATE_API_TOKEN), then streamed over SSE or polled.")]
-    public static IChatClient Create(ReplicateChatClientOptions settings) => new ReplicateChatClient(settings);
 
     /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -234,7 +231,7 @@ public sealed class ReplicateChatClient : HostedChatClient
         ArgumentNullException.ThrowIfNull(settings);
         if (!string.IsNullOrWhiteSpace(settings.Model) && ReplicateModelRef.TryParse(settings.Model.Trim()) is null)
         {
-            throw new BackendConfigurationException(Backend, "model", ReplicateModelRef.Malformed(settings.Model.Trim()));
+            throw new BackendConfigurationException(BackendName, "model", ReplicateModelRef.Malformed(settings.Model.Trim()));
         }
 
         Check(settings.Wait is null or (>= 1 and <= 60), "wait", "wait must be between 1 and 60 seconds (Replicate's limit), or unset to poll");
@@ -261,7 +258,7 @@ public sealed class ReplicateChatClient : HostedChatClient
     {
         if (!valid)
         {
-            throw new BackendConfigurationException(Backend, option, $"Backend '{Backend}': {message}.");
+            throw new BackendConfigurationException(BackendName, option, $"Backend '{BackendName}': {message}.");
         }
     }
 
