@@ -43,10 +43,10 @@ public sealed class AI21ChatClient : HostedChatClient
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var model = ModelFor(options);
-        using var request = CreateRequest(AI21Requests.Create(messages, options, model, stream: false));
+        using var request = CreateRequest(AI21RequestBuilder.Build(messages, options, model, stream: false));
         using var response = await Connection.SendAsync(request, streaming: false, cancellationToken).ConfigureAwait(false);
         var body = await Connection.ReadJsonAsync(response, AI21JsonContext.Default.AI21ChatResponse, cancellationToken).ConfigureAwait(false);
-        var result = AI21Responses.ToChatResponse(body, model)
+        var result = AI21ResponseReader.ToChatResponse(body, model)
             ?? throw new BackendHttpException(ProviderName, (int)response.StatusCode, null, null, "AI21 returned a response without any choice (no message to read). Check that the endpoint is AI21's chat-completions API.");
         return OutputLimit.Checked(ProviderName, result, options?.MaxOutputTokens);
     }
@@ -58,10 +58,10 @@ public sealed class AI21ChatClient : HostedChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var model = ModelFor(options);
-        using var request = CreateRequest(AI21Requests.Create(messages, options, model, stream: true));
+        using var request = CreateRequest(AI21RequestBuilder.Build(messages, options, model, stream: true));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         using var response = await Connection.SendAsync(request, streaming: true, cancellationToken).ConfigureAwait(false);
-        var state = new AI21StreamState(model);
+        var reader = new AI21ResponseReader(model);
         var done = false;
         var limit = OutputLimit.For(ProviderName, options?.MaxOutputTokens);
         await foreach (var item in Connection.ReadEventsAsync(response, cancellationToken).ConfigureAwait(false))
@@ -77,7 +77,7 @@ public sealed class AI21ChatClient : HostedChatClient
                 continue;
             }
 
-            foreach (var update in state.Accept(Connection.ParseEvent(item, AI21JsonContext.Default.AI21StreamChunk)))
+            foreach (var update in reader.Accept(Connection.ParseEvent(item, AI21JsonContext.Default.AI21StreamChunk)))
             {
                 limit?.Add(update);
                 yield return update;
@@ -89,7 +89,7 @@ public sealed class AI21ChatClient : HostedChatClient
             throw BackendStreamException.EndedEarly(ProviderName, "data: [DONE]");
         }
 
-        if (state.Complete() is { } last)
+        if (reader.Complete() is { } last)
         {
             yield return last;
         }

@@ -89,7 +89,7 @@ public sealed class ReplicateChatClient : HostedChatClient
         var (model, body) = Prepare(messages, options, stream: false);
         var prediction = await CreateAsync(model, body, _wait, cancellationToken).ConfigureAwait(false);
         prediction = await CompleteAsync(prediction, cancellationToken).ConfigureAwait(false);
-        return OutputLimit.Checked(ProviderName, ReplicatePredictions.ToChatResponse(prediction, model.ToString()), options?.MaxOutputTokens);
+        return OutputLimit.Checked(ProviderName, ReplicateResponseReader.ToChatResponse(prediction, model.ToString()), options?.MaxOutputTokens);
     }
 
     /// <inheritdoc />
@@ -105,7 +105,7 @@ public sealed class ReplicateChatClient : HostedChatClient
         {
             // A model that cannot stream: the whole answer arrives as one update once the prediction is done.
             var finished = await CompleteAsync(prediction, cancellationToken).ConfigureAwait(false);
-            foreach (var update in OutputLimit.Checked(ProviderName, ReplicatePredictions.ToChatResponse(finished, modelId), options?.MaxOutputTokens).ToChatResponseUpdates())
+            foreach (var update in OutputLimit.Checked(ProviderName, ReplicateResponseReader.ToChatResponse(finished, modelId), options?.MaxOutputTokens).ToChatResponseUpdates())
             {
                 yield return update;
             }
@@ -272,7 +272,7 @@ public sealed class ReplicateChatClient : HostedChatClient
     private (ReplicateModelRef Model, ReplicatePredictionRequest Body) Prepare(IEnumerable<ChatMessage> messages, ChatOptions? options, bool stream)
     {
         var model = ReplicateModelRef.Parse(ModelFor(options));
-        return (model, ReplicateRequests.Create(messages, options, _template, model, stream));
+        return (model, ReplicateRequestBuilder.Build(messages, options, _template, model, stream));
     }
 
     private async Task<ReplicatePrediction> CreateAsync(ReplicateModelRef model, ReplicatePredictionRequest body, int? wait, CancellationToken cancellationToken)
@@ -281,7 +281,7 @@ public sealed class ReplicateChatClient : HostedChatClient
         request.Headers.Authorization = _authorization;
         if (wait is { } seconds)
         {
-            request.Headers.TryAddWithoutValidation("Prefer", ReplicateRequests.PreferWait(seconds));
+            request.Headers.TryAddWithoutValidation("Prefer", ReplicateRequestBuilder.PreferWait(seconds));
         }
 
         var prediction = await ReadPredictionAsync(request, cancellationToken).ConfigureAwait(false);
@@ -301,7 +301,7 @@ public sealed class ReplicateChatClient : HostedChatClient
         var ended = false;
         try
         {
-            while (!ReplicatePredictions.IsTerminal(prediction))
+            while (!ReplicateResponseReader.IsTerminal(prediction))
             {
                 if (_time.GetElapsedTime(started) + delay > _predictionTimeout)
                 {
@@ -329,9 +329,9 @@ public sealed class ReplicateChatClient : HostedChatClient
             "failed" => throw new BackendHttpException(
                 ProviderName,
                 null,
-                ReplicatePredictions.Error(prediction) is { } e ? Connection.Redactor.Redact(e) : null,
+                ReplicateResponseReader.Error(prediction) is { } e ? Connection.Redactor.Redact(e) : null,
                 Shown(prediction.Id),
-                $"Replicate prediction {Shown(prediction.Id)} failed: {Connection.Redactor.Redact(ReplicatePredictions.Error(prediction) ?? "no reason given")}"),
+                $"Replicate prediction {Shown(prediction.Id)} failed: {Connection.Redactor.Redact(ReplicateResponseReader.Error(prediction) ?? "no reason given")}"),
             _ => throw new BackendHttpException(ProviderName, null, null, Shown(prediction.Id), $"Replicate prediction {Shown(prediction.Id)} was {Shown(prediction.Status)} before it finished (canceled on Replicate, not by this client)."),
         };
     }
@@ -355,7 +355,7 @@ public sealed class ReplicateChatClient : HostedChatClient
         try
         {
             var finished = await GetAsync(prediction, cancellationToken).ConfigureAwait(false);
-            return ReplicatePredictions.Usage(finished);
+            return ReplicateResponseReader.Usage(finished);
         }
         catch (BackendHttpException)
         {
@@ -366,7 +366,7 @@ public sealed class ReplicateChatClient : HostedChatClient
     /// <summary>Asks Replicate to stop a prediction this client abandons; failures are ignored (it is best effort).</summary>
     private async Task CancelAsync(ReplicatePrediction prediction)
     {
-        if (ReplicatePredictions.IsTerminal(prediction))
+        if (ReplicateResponseReader.IsTerminal(prediction))
         {
             return;
         }

@@ -4,9 +4,9 @@ using Microsoft.Extensions.AI;
 namespace FiniteMemory.Http.AI21;
 
 /// <summary>Microsoft.Extensions.AI messages and options → an AI21 chat-completions request.</summary>
-internal static class AI21Requests
+internal static class AI21RequestBuilder
 {
-    public static AI21ChatRequest Create(IEnumerable<ChatMessage> messages, ChatOptions? options, string model, bool stream)
+    public static AI21ChatRequest Build(IEnumerable<ChatMessage> messages, ChatOptions? options, string model, bool stream)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var wire = new List<AI21Message>();
