@@ -113,14 +113,14 @@ internal sealed class CohereResponseReader(SecretRedactor redactor, string model
                 content = new TextReasoningContent(plan);
                 break;
             case "tool-call-start" when message?.ToolCalls is { ValueKind: JsonValueKind.Object } start:
-                var call = start.Deserialize(CohereJsonContext.Default.CohereToolCall);
+                var call = start.Deserialize(CohereJsonContext.Default.ToolCallWire);
                 _calls[e.Index ?? 0] = new PendingCall(call?.Id, call?.Function?.Name, call?.Function?.Arguments);
                 break;
             case "tool-call-delta" when message?.ToolCalls is { ValueKind: JsonValueKind.Object } delta && _calls.TryGetValue(e.Index ?? 0, out var pending):
-                pending.Arguments.Append(delta.Deserialize(CohereJsonContext.Default.CohereToolCall)?.Function?.Arguments);
+                pending.Arguments.Append(delta.Deserialize(CohereJsonContext.Default.ToolCallWire)?.Function?.Arguments);
                 break;
             case "tool-call-end" when _calls.Remove(e.Index ?? 0, out var done):
-                content = ToolCall(new CohereToolCall { Id = done.Id, Function = new CohereFunction { Name = done.Name, Arguments = done.Arguments.ToString() } });
+                content = ToolCall(new ToolCallWire { Id = done.Id, Function = new FunctionCallWire { Name = done.Name, Arguments = done.Arguments.ToString() } });
                 break;
             case "message-end":
                 if (e.Delta?.Error is { Length: > 0 } error)
@@ -146,7 +146,7 @@ internal sealed class CohereResponseReader(SecretRedactor redactor, string model
         return content is null ? null : new ChatResponseUpdate(ChatRole.Assistant, [content]) { ResponseId = _id, MessageId = _id, ModelId = model };
     }
 
-    private FunctionCallContent ToolCall(CohereToolCall call)
+    private FunctionCallContent ToolCall(ToolCallWire call)
     {
         var name = call.Function?.Name ?? string.Empty;
         try
