@@ -8,8 +8,8 @@ using Microsoft.ML.Tokenizers;
 
 namespace FiniteMemory.Torch;
 
-/// <summary>Creates chat clients over local models run with TorchSharp.</summary>
-public static class TorchBackend
+/// <summary>The backends of this package: <c>torch</c>, chat clients over local models run with TorchSharp.</summary>
+public static class TorchBackends
 {
     /// <summary>
     /// The <c>torch</c> backend: loads the model folder named by <c>Model</c> (or the <c>path</c> option) and returns a
@@ -19,7 +19,7 @@ public static class TorchBackend
     [Backend("torch", Description = "A local GPT-2 or Llama-family model (config.json + model.safetensors) run with TorchSharp on the CPU, reusing its key/value cache across turns.")]
     [RequiresDynamicCode("TorchSharp uses reflection and run-time code generation.")]
     [RequiresUnreferencedCode("TorchSharp is not trim-safe.")]
-    public static IChatClient Create(TorchBackendSettings settings)
+    public static IChatClient CreateTorch(TorchChatClientOptions settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var folder = settings.Path ?? settings.Model;
