@@ -16,10 +16,11 @@ namespace FiniteMemory.Readme.Tests.Support;
 /// </remarks>
 public sealed partial class MarkdownFile
 {
-    private MarkdownFile(string path, IReadOnlyList<CodeBlock> blocks, IReadOnlyList<string> problems)
+    private MarkdownFile(string path, IReadOnlyList<CodeBlock> blocks, IReadOnlyList<(int Line, string Text)> prose, IReadOnlyList<string> problems)
     {
         Path = path;
         Blocks = blocks;
+        Prose = prose;
         Problems = problems;
     }
 
@@ -28,6 +29,9 @@ public sealed partial class MarkdownFile
 
     /// <summary>The file's code blocks, in order.</summary>
     public IReadOnlyList<CodeBlock> Blocks { get; }
+
+    /// <summary>The lines outside code blocks (fences included in neither), with their 1-based numbers.</summary>
+    public IReadOnlyList<(int Line, string Text)> Prose { get; }
 
     /// <summary>What would make the file render other than as written, or its markers mean nothing; each starts with <c>file:line:</c>.</summary>
     public IReadOnlyList<string> Problems { get; }
@@ -41,6 +45,7 @@ public sealed partial class MarkdownFile
         var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         var blocks = new List<CodeBlock>();
         var problems = new List<string>();
+        var prose = new List<(int Line, string Text)>();
         Fence? open = null;
         var body = new List<string>();
         Marker? marker = null;
@@ -92,6 +97,7 @@ public sealed partial class MarkdownFile
                 continue;
             }
 
+            prose.Add((number, line));
             var comment = MarkerComment().Match(line);
             if (comment.Success)
             {
@@ -119,7 +125,7 @@ public sealed partial class MarkdownFile
             problems.Add(NotBeforeAFence(path, marker));
         }
 
-        return new MarkdownFile(path, blocks, problems);
+        return new MarkdownFile(path, blocks, prose, problems);
     }
 
     private static string NotBeforeAFence(string path, Marker marker) =>
