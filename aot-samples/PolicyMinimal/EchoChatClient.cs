@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using FiniteMemory.Backends;
-using FiniteMemory.Tokens;
 using Microsoft.Extensions.AI;
+using FiniteMemory;
 
 namespace PolicyMinimal;
 

@@ -1,5 +1,6 @@
-using FiniteMemory.Memory;
 using FiniteMemory.Policies;
+using FiniteMemory;
+using FiniteMemory.Stages;
 
 namespace PolicyMinimal;
 

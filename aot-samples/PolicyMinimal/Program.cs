@@ -1,10 +1,8 @@
 using FiniteMemory.Backends;
-using FiniteMemory.Engine;
-using FiniteMemory.Memory;
 using FiniteMemory.Policies;
-using FiniteMemory.Sessions;
 using Microsoft.Extensions.AI;
 using PolicyMinimal;
+using FiniteMemory;
 
 const int Turns = 120;
 

@@ -1,10 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using FiniteMemory.Backends;
-using FiniteMemory.Engine;
-using FiniteMemory.Memory;
 using FiniteMemory.Policies;
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Cli;
 

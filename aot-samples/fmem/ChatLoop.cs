@@ -1,15 +1,9 @@
 using System.Globalization;
 using System.Text;
 using FiniteMemory.Backends;
-using FiniteMemory.Checkpoints;
-using FiniteMemory.Engine;
 using FiniteMemory.Http;
 using FiniteMemory.Local;
-using FiniteMemory.Memory;
 using FiniteMemory.Policies;
-using FiniteMemory.Sessions;
-using FiniteMemory.Stats;
-using FiniteMemory.Tokens;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.Cli;

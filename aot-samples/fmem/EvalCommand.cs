@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using FiniteMemory.Evaluation;
 using FiniteMemory.Policies;
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Cli;
 

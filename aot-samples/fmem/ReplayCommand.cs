@@ -1,12 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Conversation;
-using FiniteMemory.Engine;
-using FiniteMemory.Memory;
 using FiniteMemory.Policies;
-using FiniteMemory.Sessions;
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Cli;
 

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using FiniteMemory.Memory;
-using FiniteMemory.Sessions;
 
 namespace FiniteMemory.Cli;
 

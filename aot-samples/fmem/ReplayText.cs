@@ -1,8 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Conversation;
-using FiniteMemory.Memory;
-using FiniteMemory.Sessions;
 
 namespace FiniteMemory.Cli;
 

@@ -52,7 +52,7 @@ public sealed partial class FiniteMemoryGenerator
                 /// <param name="frame">The frame, with the system and pinned messages and the newest user message already kept.</param>
                 /// <param name="cancellationToken">Cancelled when the policy's latency budget runs out; checked between stages.</param>
                 {GeneratedCode}
-                public {(async ? "async " : string.Empty)}global::System.Threading.Tasks.ValueTask BuildAsync(global::FiniteMemory.Memory.MemoryFrame frame, global::System.Threading.CancellationToken cancellationToken)
+                public {(async ? "async " : string.Empty)}global::System.Threading.Tasks.ValueTask BuildAsync(global::FiniteMemory.Stages.MemoryFrame frame, global::System.Threading.CancellationToken cancellationToken)
                 """);
             w.OpenBlock();
             w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(frame);");
@@ -93,7 +93,7 @@ public sealed partial class FiniteMemoryGenerator
             var w = new SourceWriter();
             w.WriteLine(Header);
             w.WriteLine();
-            w.WriteLine($"[assembly: global::FiniteMemory.Registration.FiniteMemoryRegistryAttribute(typeof(global::FiniteMemory.Generated.{spec.TypeName}))]");
+            w.WriteLine($"[assembly: global::FiniteMemory.FiniteMemoryRegistryAttribute(typeof(global::FiniteMemory.Generated.{spec.TypeName}))]");
             w.WriteLine();
             w.WriteLine("namespace FiniteMemory.Generated");
             w.OpenBlock();

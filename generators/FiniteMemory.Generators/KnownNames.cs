@@ -6,10 +6,10 @@ internal static class KnownNames
     public const string MemoryPolicyAttribute = "FiniteMemory.Policies.MemoryPolicyAttribute";
     public const string StageAttribute = "FiniteMemory.Policies.StageAttribute";
     public const string StageImplementationAttribute = "FiniteMemory.Policies.StageImplementationAttribute";
-    public const string MemoryFrame = "FiniteMemory.Memory.MemoryFrame";
+    public const string MemoryFrame = "FiniteMemory.Stages.MemoryFrame";
     public const string BackendAttribute = "FiniteMemory.Backends.BackendAttribute";
     public const string BackendSettings = "FiniteMemory.Backends.BackendSettings";
-    public const string RegistryAttribute = "FiniteMemory.Registration.FiniteMemoryRegistryAttribute";
+    public const string RegistryAttribute = "FiniteMemory.FiniteMemoryRegistryAttribute";
     public const string ChatClient = "Microsoft.Extensions.AI.IChatClient";
     public const string CoreAssembly = "FiniteMemory.Core";
 }

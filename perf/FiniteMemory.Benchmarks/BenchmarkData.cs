@@ -1,5 +1,4 @@
 using Microsoft.Extensions.AI;
-using FiniteMemory.Conversation;
 using SK = Microsoft.SemanticKernel;
 
 namespace FiniteMemory.Benchmarks;

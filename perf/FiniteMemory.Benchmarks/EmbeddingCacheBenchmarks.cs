@@ -1,10 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Engine;
 using FiniteMemory.Onnx.Embeddings;
 using FiniteMemory.Policies;
-using FiniteMemory.Sessions;
 
 namespace FiniteMemory.Benchmarks;
 

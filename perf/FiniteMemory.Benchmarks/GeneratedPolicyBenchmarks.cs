@@ -1,10 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using FiniteMemory.Conversation;
-using FiniteMemory.Engine;
-using FiniteMemory.Memory;
 using FiniteMemory.Policies;
-using FiniteMemory.Sessions;
 using FiniteMemory.Stages;
 
 namespace FiniteMemory.Benchmarks;

@@ -1,9 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel.ChatCompletion;
-using FiniteMemory.Engine;
-using FiniteMemory.Integration;
-using FiniteMemory.Sessions;
 
 namespace FiniteMemory.Benchmarks;
 

@@ -1,7 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using FiniteMemory.Engine;
 using FiniteMemory.Policies;
-using FiniteMemory.Sessions;
 
 namespace FiniteMemory.Benchmarks;
 

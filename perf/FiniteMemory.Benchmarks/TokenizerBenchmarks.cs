@@ -3,8 +3,6 @@ using System.Reflection;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.AI;
 using Microsoft.ML.Tokenizers;
-using FiniteMemory.Conversation;
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Benchmarks;
 

@@ -1,7 +1,7 @@
 namespace FiniteMemory.Http;
 
 /// <summary>Creates the <see cref="HttpClient"/> hosted backends send through.</summary>
-public static class BackendHttp
+internal static class BackendHttp
 {
     /// <summary>
     /// An <see cref="HttpClient"/> whose requests go through a <see cref="ResilientHttpHandler"/>. Its own

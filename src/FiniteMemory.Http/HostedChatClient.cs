@@ -4,14 +4,14 @@ namespace FiniteMemory.Http;
 
 /// <summary>
 /// The shape every hosted backend of this package shares: a <see cref="ProviderConnection"/> to send through,
-/// the <see cref="ChatClientMetadata"/> it reports, and the model chosen per request.
+/// the <see cref="ChatClientMetadata"/> it reports, and the model chosen per request. Only this package derives from it.
 /// </summary>
 public abstract class HostedChatClient : IChatClient
 {
     /// <summary>Creates the client.</summary>
     /// <param name="connection">The provider connection (owned: disposed with the client).</param>
     /// <param name="metadata">Provider name, endpoint and default model.</param>
-    protected HostedChatClient(ProviderConnection connection, ChatClientMetadata metadata)
+    private protected HostedChatClient(ProviderConnection connection, ChatClientMetadata metadata)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(metadata);
@@ -27,7 +27,7 @@ public abstract class HostedChatClient : IChatClient
     /// <param name="settings">The configured settings.</param>
     /// <param name="handler">The handler under the resilience layer (a proxy, a test double); a new <see cref="SocketsHttpHandler"/> when null.</param>
     /// <exception cref="FiniteMemory.Backends.BackendConfigurationException">No model, no API key, or a setting out of range; the message names the fix.</exception>
-    protected HostedChatClient(HostedProvider provider, HostedBackendSettings settings, HttpMessageHandler? handler)
+    private protected HostedChatClient(HostedProvider provider, HostedBackendSettings settings, HttpMessageHandler? handler)
         : this(provider, settings, handler, TimeProvider.System)
     {
     }
@@ -61,7 +61,7 @@ public abstract class HostedChatClient : IChatClient
     protected string? ApiKey { get; }
 
     /// <summary>The connection requests go through.</summary>
-    protected ProviderConnection Connection { get; }
+    private protected ProviderConnection Connection { get; }
 
     /// <inheritdoc />
     public abstract Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default);

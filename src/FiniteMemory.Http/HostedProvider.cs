@@ -6,4 +6,4 @@ namespace FiniteMemory.Http;
 /// <param name="DefaultEndpoint">The public API's base address, used when the settings name none.</param>
 /// <param name="ExampleModel">A model name for the "needs a model" error.</param>
 /// <param name="KeyVariables">The environment variables the API key is read from, in order.</param>
-public sealed record HostedProvider(string Backend, string DisplayName, Uri DefaultEndpoint, string ExampleModel, IReadOnlyList<string> KeyVariables);
+internal sealed record HostedProvider(string Backend, string DisplayName, Uri DefaultEndpoint, string ExampleModel, IReadOnlyList<string> KeyVariables);

@@ -12,7 +12,7 @@ namespace FiniteMemory.Http;
 /// name and a redactor that knows its API key. Sends JSON, turns error statuses into
 /// <see cref="BackendHttpException"/>, reads JSON bodies and server-sent events with errors that name the provider.
 /// </summary>
-public sealed class ProviderConnection : IDisposable
+internal sealed class ProviderConnection : IDisposable
 {
     private readonly bool _ownsClient;
 

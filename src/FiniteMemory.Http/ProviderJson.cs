@@ -7,7 +7,7 @@ namespace FiniteMemory.Http;
 /// Conversions between M.E.AI's tool-call contents and the JSON providers send, without reflection: arguments
 /// and results go through <see cref="AIJsonUtilities.DefaultOptions"/> (source-generated metadata).
 /// </summary>
-public static class ProviderJson
+internal static class ProviderJson
 {
     private static readonly JsonElement EmptyObject = JsonSerializer.SerializeToElement(new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(Dictionary<string, object?>)));
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 namespace FiniteMemory.Http;
 
 /// <summary>Message handling that several providers' request builders share.</summary>
-public static class ProviderMessages
+internal static class ProviderMessages
 {
     /// <summary>
     /// The system prompt of a request for APIs that take it apart from the messages:

@@ -47,7 +47,7 @@ public interface IKeyValueCache : IDisposable
 /// <summary>
 /// A model that can also report, for its last forward pass, how much attention each cached position received
 /// (summed over layers, heads and query positions, H2O-style). The importance policy reads it through
-/// <see cref="FiniteMemory.Importance.IImportanceSource"/>.
+/// <see cref="FiniteMemory.IImportanceSource"/>.
 /// </summary>
 public interface IAttentionReporter
 {

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using FiniteMemory.Http;
-using FiniteMemory.Tokens;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.OpenAI;

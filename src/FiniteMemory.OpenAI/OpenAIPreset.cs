@@ -1,4 +1,3 @@
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.OpenAI;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.OpenAI;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using FiniteMemory.Fakes;
-using FiniteMemory.Tokens;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.Cli.Tests;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using FiniteMemory.Fakes;
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Cli.Tests;
 

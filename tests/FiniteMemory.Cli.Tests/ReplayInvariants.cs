@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FiniteMemory.Memory;
+using FiniteMemory.Stages;
 
 namespace FiniteMemory.Cli.Tests;
 

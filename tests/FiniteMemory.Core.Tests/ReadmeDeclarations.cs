@@ -1,7 +1,7 @@
 using Microsoft.Extensions.AI;
 using FiniteMemory.Backends;
-using FiniteMemory.Memory;
 using FiniteMemory.Policies;
+using FiniteMemory.Stages;
 
 namespace FiniteMemory.Tests.Readme;
 

@@ -1,9 +1,6 @@
 using Microsoft.Extensions.AI;
 using FiniteMemory.Backends;
-using FiniteMemory.Engine;
-using FiniteMemory.Integration;
 using FiniteMemory.Policies;
-using FiniteMemory.Sessions;
 using FiniteMemory.Tests.Fakes;
 
 namespace FiniteMemory.Tests;
@@ -75,7 +72,7 @@ public class ReadmeExamplesTests
             history.AddRange(response.Messages);
         }
 
-        await Assert.That(fake.Requests.All(r => r.CountWith(FiniteMemory.Tokens.TokenCounter.Default) <= 8_000)).IsTrue();
+        await Assert.That(fake.Requests.All(r => r.CountWith(FiniteMemory.TokenCounter.Default) <= 8_000)).IsTrue();
         await Assert.That(fake.Requests[^1].Messages.Count).IsLessThan(history.Count);
     }
 

@@ -17,7 +17,8 @@ public class EdgeCaseTests
         var run = GeneratorRun.Run("""
             using System;
             using System.Globalization;
-            using FiniteMemory.Memory;
+            using FiniteMemory;
+            using FiniteMemory.Stages;
             using FiniteMemory.Policies;
 
             namespace Sample.Constants;
@@ -79,7 +80,8 @@ public class EdgeCaseTests
     {
         var run = GeneratorRun.Run("""
             using System.Collections.Generic;
-            using FiniteMemory.Memory;
+            using FiniteMemory;
+            using FiniteMemory.Stages;
             using FiniteMemory.Policies;
 
             namespace Sample.Keywords;
@@ -122,7 +124,8 @@ public class EdgeCaseTests
     public async Task AServiceCanComeFromAnAccessibleMemberOfABaseClassAndAnImplementationFromAnInternalNestedClass()
     {
         var run = GeneratorRun.Run("""
-            using FiniteMemory.Memory;
+            using FiniteMemory;
+            using FiniteMemory.Stages;
             using FiniteMemory.Policies;
 
             namespace Sample.Inheritance;
@@ -185,7 +188,8 @@ public class EdgeCaseTests
                     }
                     """),
                 ("PartTwo.cs", """
-                    using FiniteMemory.Memory;
+                    using FiniteMemory;
+                    using FiniteMemory.Stages;
                     using FiniteMemory.Policies;
 
                     namespace Sample.Split;

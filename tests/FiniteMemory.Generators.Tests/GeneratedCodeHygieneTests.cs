@@ -132,7 +132,7 @@ public partial class GeneratedCodeHygieneTests
                 public partial class ShadowPolicy
                 {
                     [global::FiniteMemory.Policies.Stage]
-                    private global::System.Threading.Tasks.ValueTask Later(global::FiniteMemory.Memory.MemoryFrame frame, global::System.Threading.CancellationToken cancellationToken) => default;
+                    private global::System.Threading.Tasks.ValueTask Later(global::FiniteMemory.Stages.MemoryFrame frame, global::System.Threading.CancellationToken cancellationToken) => default;
                 }
 
                 public enum Mode

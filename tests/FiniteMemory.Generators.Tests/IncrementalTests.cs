@@ -17,7 +17,8 @@ namespace FiniteMemory.Generators.Tests;
 public class IncrementalTests
 {
     private const string Policy = """
-        using FiniteMemory.Memory;
+        using FiniteMemory;
+        using FiniteMemory.Stages;
         using FiniteMemory.Policies;
 
         namespace Sample.Incremental;

@@ -15,7 +15,8 @@ public class PolicyDiagnosticTests
         using System;
         using System.Threading;
         using System.Threading.Tasks;
-        using FiniteMemory.Memory;
+        using FiniteMemory;
+        using FiniteMemory.Stages;
         using FiniteMemory.Policies;
 
         namespace Sample;

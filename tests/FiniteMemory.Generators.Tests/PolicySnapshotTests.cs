@@ -1,6 +1,5 @@
 using FiniteMemory.Generators.Tests.Inputs;
 using FiniteMemory.Generators.Tests.Support;
-using FiniteMemory.Memory;
 using FiniteMemory.Policies;
 using TUnit.Assertions.Enums;
 

@@ -69,7 +69,8 @@ public class SpecGraphTests
                 ("Custom.cs", PolicyInputs.CustomStage), ("EchoClient.cs", BackendInputs.EchoClient), ("Factories.cs", BackendInputs.Factories),
                 ("Broken.cs", """
                     using FiniteMemory.Backends;
-                    using FiniteMemory.Memory;
+                    using FiniteMemory;
+                    using FiniteMemory.Stages;
                     using FiniteMemory.Policies;
                     using Microsoft.Extensions.AI;
 

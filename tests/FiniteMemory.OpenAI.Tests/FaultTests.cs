@@ -1,10 +1,7 @@
 using System.Net;
-using FiniteMemory.Engine;
 using FiniteMemory.Fakes;
 using FiniteMemory.Http;
-using FiniteMemory.Integration;
 using FiniteMemory.OpenAI.Tests.Support;
-using FiniteMemory.Sessions;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.OpenAI.Tests;

@@ -1,7 +1,6 @@
 using FiniteMemory.Backends;
 using FiniteMemory.Fakes;
 using FiniteMemory.OpenAI.Tests.Support;
-using FiniteMemory.Tokens;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.OpenAI.Tests;

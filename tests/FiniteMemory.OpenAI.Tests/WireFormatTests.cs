@@ -1,9 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json.Nodes;
-using FiniteMemory.Engine;
 using FiniteMemory.Fakes;
 using FiniteMemory.OpenAI.Tests.Support;
-using FiniteMemory.Sessions;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.OpenAI.Tests;

@@ -1,9 +1,7 @@
-using FiniteMemory.Engine;
 using FiniteMemory.Local;
 using FiniteMemory.Local.Chat;
 using FiniteMemory.Local.Importance;
 using FiniteMemory.Policies;
-using FiniteMemory.Sessions;
 using FiniteMemory.Testing;
 
 namespace FiniteMemory.Torch.Tests;

@@ -1,9 +1,6 @@
-using FiniteMemory.Conversation;
-using FiniteMemory.Importance;
 using FiniteMemory.Local;
 using FiniteMemory.Local.Importance;
 using FiniteMemory.Testing;
-using FiniteMemory.Tokens;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.Torch.Tests;

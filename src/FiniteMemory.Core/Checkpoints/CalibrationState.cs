@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace FiniteMemory.Checkpoints;
+namespace FiniteMemory;
 
 /// <summary>The learned token calibration.</summary>
 internal sealed class CalibrationState

@@ -1,4 +1,4 @@
-namespace FiniteMemory.Checkpoints;
+namespace FiniteMemory;
 
 /// <summary>
 /// A checkpoint changed on disk since this session loaded or last saved it: another process or session wrote it.

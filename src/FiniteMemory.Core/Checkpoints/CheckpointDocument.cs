@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
-using FiniteMemory.Stats;
 
-namespace FiniteMemory.Checkpoints;
+namespace FiniteMemory;
 
 /// <summary>
 /// The checkpoint file's shape (format version 3: version 2 plus the revision and etag that detect a second writer;

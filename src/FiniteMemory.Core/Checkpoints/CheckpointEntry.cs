@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace FiniteMemory.Checkpoints;
+namespace FiniteMemory;
 
 /// <summary>One transcript entry: id, pin, and the message in Microsoft.Extensions.AI's JSON form.</summary>
 internal sealed class CheckpointEntry

@@ -1,4 +1,4 @@
-namespace FiniteMemory.Checkpoints;
+namespace FiniteMemory;
 
 /// <summary>
 /// A checkpoint could not be read or written. The message names the file and the problem; the session

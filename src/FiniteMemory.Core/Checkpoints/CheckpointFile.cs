@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Unicode;
 
-namespace FiniteMemory.Checkpoints;
+namespace FiniteMemory;
 
 /// <summary>Which revision of a checkpoint file a session last read or wrote (see <see cref="CheckpointConflictException"/>).</summary>
 /// <param name="Path">The checkpoint's full path, as the session was given it.</param>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace FiniteMemory.Checkpoints;
+namespace FiniteMemory;
 
 /// <summary>Source-generated (reflection-free) serialization of checkpoint files.</summary>
 [JsonSourceGenerationOptions(

@@ -1,4 +1,4 @@
-namespace FiniteMemory.Checkpoints;
+namespace FiniteMemory;
 
 /// <summary>
 /// One save at a time per checkpoint file in this process: held from the revision check to the rename, so the check

@@ -1,14 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Conversation;
-using FiniteMemory.Engine;
-using FiniteMemory.Sessions;
-using FiniteMemory.Stats;
-using FiniteMemory.Summaries;
-using FiniteMemory.Tokens;
 
-namespace FiniteMemory.Checkpoints;
+namespace FiniteMemory;
 
 /// <summary>Converts between a session's state and a <see cref="CheckpointDocument"/>, validating every field on the way back.</summary>
 internal static class SessionCheckpoint

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace FiniteMemory.Checkpoints;
+namespace FiniteMemory;
 
 /// <summary>The conversation's running summary in a checkpoint (format version 2 and later).</summary>
 internal sealed class SummaryState

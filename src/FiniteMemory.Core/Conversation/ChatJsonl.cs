@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Json;
 
-namespace FiniteMemory.Conversation;
+namespace FiniteMemory;
 
 /// <summary>
 /// Reads conversations stored as JSON Lines, one OpenAI-style chat message per line: <c>role</c>,

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace FiniteMemory.Conversation;
+namespace FiniteMemory;
 
 /// <summary>Source-generated (reflection-free) parsing of transcript lines.</summary>
 [JsonSourceGenerationOptions(AllowTrailingCommas = true, ReadCommentHandling = JsonCommentHandling.Skip)]

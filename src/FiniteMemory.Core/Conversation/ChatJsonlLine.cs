@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace FiniteMemory.Conversation;
+namespace FiniteMemory;
 
 /// <summary>One line of an OpenAI-style chat transcript in JSON Lines form.</summary>
 internal sealed class ChatJsonlLine

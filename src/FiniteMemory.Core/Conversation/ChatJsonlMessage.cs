@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace FiniteMemory.Conversation;
+namespace FiniteMemory;
 
 /// <summary>A message read by <see cref="ChatJsonl"/>.</summary>
 /// <param name="Id">Its id (the line's <c>id</c>, or its line number).</param>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace FiniteMemory.Conversation;
+namespace FiniteMemory;
 
 /// <summary>
 /// Marks messages as pinned so that they travel through any M.E.AI pipeline (the reducer and the middleware

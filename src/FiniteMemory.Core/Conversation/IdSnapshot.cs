@@ -1,4 +1,4 @@
-namespace FiniteMemory.Conversation;
+namespace FiniteMemory;
 
 /// <summary>The ids of a transcript's first <see cref="Count"/> entries, as they were when taken.</summary>
 /// <param name="Ids">The transcript's append-only id log (only the first <see cref="Count"/> slots are this snapshot's).</param>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace FiniteMemory.Conversation;
+namespace FiniteMemory;
 
 /// <summary>
 /// One message of a conversation as FiniteMemory remembers it: the full message, never shortened, with

@@ -1,4 +1,4 @@
-namespace FiniteMemory.Conversation;
+namespace FiniteMemory;
 
 /// <summary>
 /// Messages that are kept or dropped together: an assistant message that calls functions and the tool

@@ -1,10 +1,9 @@
 using System.Collections;
 using System.Globalization;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Memory;
-using FiniteMemory.Tokens;
+using FiniteMemory.Stages;
 
-namespace FiniteMemory.Conversation;
+namespace FiniteMemory;
 
 /// <summary>
 /// The whole conversation, append-only: every message in full with its id, turn, cached token count,
@@ -13,7 +12,7 @@ namespace FiniteMemory.Conversation;
 /// <remarks>
 /// Appending is O(1) amortized and does all the per-message work once (token counting, grouping), so that
 /// building a window does not grow with the length of the conversation. Not thread-safe for writers;
-/// <see cref="Sessions.MemorySession"/> serializes access.
+/// <see cref="MemorySession"/> serializes access.
 /// <para>Reading is safe from any thread, also while a turn appends or undoes messages: enumeration, <see cref="Count"/>
 /// and the indexer read a snapshot (the entries as they were when it was taken; an enumerator keeps the snapshot it
 /// started with), never a half-written state, and enumeration never throws because the transcript changed.

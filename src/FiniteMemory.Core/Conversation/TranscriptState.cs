@@ -1,4 +1,4 @@
-namespace FiniteMemory.Conversation;
+namespace FiniteMemory;
 
 /// <summary>
 /// Per-conversation state a stage keeps across turns on its <see cref="Transcript"/> — cached embeddings,

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 
-namespace FiniteMemory.Registration;
+namespace FiniteMemory;
 
 /// <summary>
 /// Names an assembly's generated registry, so the registry generated in an assembly that references it can

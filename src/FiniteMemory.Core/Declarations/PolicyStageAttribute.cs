@@ -1,3 +1,5 @@
+using FiniteMemory.Stages;
+
 namespace FiniteMemory.Policies;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace FiniteMemory.Policies;
 /// <remarks>
 /// Write your own stage attribute by deriving from this class and marking it with
 /// <see cref="StageImplementationAttribute"/>. The implementation's parameters are bound as follows: a
-/// <see cref="Memory.MemoryFrame"/> gets the frame, a <see cref="CancellationToken"/> gets the build's token,
+/// <see cref="Stages.MemoryFrame"/> gets the frame, a <see cref="CancellationToken"/> gets the build's token,
 /// a parameter with the name of an attribute argument gets that argument as a constant, a parameter with a
 /// default value that the attribute does not set keeps its default, and any other parameter is a service
 /// that a field or property of the policy class must supply (error FM1004 otherwise).

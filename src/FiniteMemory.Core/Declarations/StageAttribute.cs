@@ -1,8 +1,10 @@
+using FiniteMemory.Stages;
+
 namespace FiniteMemory.Policies;
 
 /// <summary>
 /// Marks a method of a <see cref="MemoryPolicyAttribute"/> class as a stage of its pipeline. The method takes
-/// the <see cref="Memory.MemoryFrame"/> and optionally a <see cref="CancellationToken"/>, and returns
+/// the <see cref="Stages.MemoryFrame"/> and optionally a <see cref="CancellationToken"/>, and returns
 /// <see langword="void"/>, <see cref="ValueTask"/> or <see cref="Task"/>; it may be static or an instance method.
 /// </summary>
 /// <remarks>

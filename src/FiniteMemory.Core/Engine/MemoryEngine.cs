@@ -2,15 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
-using FiniteMemory.Conversation;
-using FiniteMemory.Memory;
 using FiniteMemory.Policies;
 using FiniteMemory.Stages;
-using FiniteMemory.Stats;
-using FiniteMemory.Telemetry;
-using FiniteMemory.Tokens;
 
-namespace FiniteMemory.Engine;
+namespace FiniteMemory;
 
 /// <summary>
 /// Builds windows for the session, the reducer and the middleware alike: mandatory messages, the policy

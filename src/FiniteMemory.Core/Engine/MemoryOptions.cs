@@ -1,12 +1,8 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
-using FiniteMemory.Importance;
-using FiniteMemory.Summaries;
 using FiniteMemory.Policies;
-using FiniteMemory.Telemetry;
-using FiniteMemory.Tokens;
 
-namespace FiniteMemory.Engine;
+namespace FiniteMemory;
 
 /// <summary>How a session, reducer or middleware bounds a conversation.</summary>
 public sealed class MemoryOptions

@@ -1,8 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Telemetry;
 
-namespace FiniteMemory.Engine;
+namespace FiniteMemory;
 
 /// <summary>
 /// Reads a model's streamed answer on behalf of the session and the middleware: passes every update on,

@@ -1,6 +1,6 @@
-using FiniteMemory.Memory;
+using FiniteMemory.Stages;
 
-namespace FiniteMemory.Engine;
+namespace FiniteMemory;
 
 /// <summary>Counts, after a policy ran, what its stages asked to be counted against the window it built.</summary>
 internal static class PolicyOutcome

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.AI;
-using FiniteMemory.Conversation;
 
-namespace FiniteMemory.Engine;
+namespace FiniteMemory;
 
 /// <summary>
 /// Keeps a conversation valid for providers around tool calls: every call in a request must be followed by its

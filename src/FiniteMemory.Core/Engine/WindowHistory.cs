@@ -1,4 +1,4 @@
-namespace FiniteMemory.Engine;
+namespace FiniteMemory;
 
 /// <summary>The previous window of a conversation: what was in view and how long the transcript was.</summary>
 /// <param name="KeptIndices">Transcript indices in the previous window, ascending.</param>

@@ -22,11 +22,11 @@ public readonly record struct EvaluationBudget
     public double? Percent { get; }
 
     /// <summary>A fixed budget of <paramref name="tokens"/> tokens.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tokens"/> is not positive or is above <see cref="Engine.MemoryOptions.MaxBudget"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tokens"/> is not positive or is above <see cref="MemoryOptions.MaxBudget"/>.</exception>
     public static EvaluationBudget OfTokens(int tokens)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokens);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(tokens, Engine.MemoryOptions.MaxBudget);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(tokens, MemoryOptions.MaxBudget);
         return new(tokens, null);
     }
 
@@ -78,9 +78,9 @@ public readonly record struct EvaluationBudget
             return false;
         }
 
-        if (tokens <= 0 || tokens > Engine.MemoryOptions.MaxBudget)
+        if (tokens <= 0 || tokens > MemoryOptions.MaxBudget)
         {
-            error = $"budget '{text}' must be a positive number of tokens (at most {Engine.MemoryOptions.MaxBudget.ToString(CultureInfo.InvariantCulture)}).";
+            error = $"budget '{text}' must be a positive number of tokens (at most {MemoryOptions.MaxBudget.ToString(CultureInfo.InvariantCulture)}).";
             return false;
         }
 
@@ -89,7 +89,7 @@ public readonly record struct EvaluationBudget
         return true;
     }
 
-    /// <summary>The budget in tokens for a conversation whose turns count <paramref name="transcriptTokens"/> tokens (a percentage rounds to the nearest token, at least 1, at most <see cref="Engine.MemoryOptions.MaxBudget"/>).</summary>
+    /// <summary>The budget in tokens for a conversation whose turns count <paramref name="transcriptTokens"/> tokens (a percentage rounds to the nearest token, at least 1, at most <see cref="MemoryOptions.MaxBudget"/>).</summary>
     public int TokensFor(long transcriptTokens)
     {
         if (Tokens is { } tokens)
@@ -98,7 +98,7 @@ public readonly record struct EvaluationBudget
         }
 
         var percent = Percent ?? throw new InvalidOperationException("A default EvaluationBudget has neither tokens nor a percentage; create one with OfTokens, OfPercent or Parse.");
-        return (int)Math.Clamp(Math.Round(transcriptTokens * percent / 100, MidpointRounding.AwayFromZero), 1, Engine.MemoryOptions.MaxBudget);
+        return (int)Math.Clamp(Math.Round(transcriptTokens * percent / 100, MidpointRounding.AwayFromZero), 1, MemoryOptions.MaxBudget);
     }
 
     /// <summary><c>4000</c> or <c>10%</c>.</summary>

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.AI;
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Evaluation;
 
@@ -9,13 +8,13 @@ public sealed class EvaluationOptions
     /// <summary>Names of registered policies (see <see cref="Policies.MemoryPolicies"/>), each evaluated at every budget.</summary>
     public IReadOnlyList<string> Policies { get; init; } = [];
 
-    /// <summary>The budgets, each a whole request's budget as in <see cref="Engine.MemoryOptions.Budget"/>.</summary>
+    /// <summary>The budgets, each a whole request's budget as in <see cref="MemoryOptions.Budget"/>.</summary>
     public IReadOnlyList<EvaluationBudget> Budgets { get; init; } = [];
 
     /// <summary>The token counter for transcripts, windows and percentage budgets; the shared o200k counter by default.</summary>
     public ITokenCounter? TokenCounter { get; init; }
 
-    /// <summary>The embedder handed to the policies (<see cref="Engine.MemoryOptions.Embedder"/>); null: none.</summary>
+    /// <summary>The embedder handed to the policies (<see cref="MemoryOptions.Embedder"/>); null: none.</summary>
     public IEmbeddingGenerator<string, Embedding<float>>? Embedder { get; init; }
 
     /// <summary>

@@ -1,11 +1,5 @@
 using Microsoft.Extensions.AI;
-using FiniteMemory.Conversation;
-using FiniteMemory.Engine;
-using FiniteMemory.Memory;
 using FiniteMemory.Policies;
-using FiniteMemory.Retrieval;
-using FiniteMemory.Text;
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Evaluation;
 

@@ -1,4 +1,3 @@
-using FiniteMemory.Memory;
 
 namespace FiniteMemory.Evaluation;
 

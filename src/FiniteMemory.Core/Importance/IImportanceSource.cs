@@ -1,6 +1,5 @@
-using FiniteMemory.Conversation;
 
-namespace FiniteMemory.Importance;
+namespace FiniteMemory;
 
 /// <summary>
 /// Importance signals from a model that can see inside itself — a local backend reporting the attention each

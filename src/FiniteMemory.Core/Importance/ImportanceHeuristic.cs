@@ -1,10 +1,7 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Conversation;
-using FiniteMemory.Retrieval;
-using FiniteMemory.Text;
 
-namespace FiniteMemory.Importance;
+namespace FiniteMemory;
 
 /// <summary>
 /// How much a message is likely to matter later, without a model: computed once per message from what it says
@@ -22,7 +19,7 @@ namespace FiniteMemory.Importance;
 /// Messages with fewer than three content words ("ok, thanks!") score at most 0.1. Recency is not part of it:
 /// policies add <see cref="Stages.ScoreRecencyStage"/> for that.
 /// </remarks>
-public sealed class ImportanceHeuristic : TranscriptState
+internal sealed class ImportanceHeuristic : TranscriptState
 {
     // Words that mark instructions, preferences and constraints, as terms (stemmed the way Terms stems them).
     private static readonly FrozenSet<string> CommitmentTerms = Terms.Of(

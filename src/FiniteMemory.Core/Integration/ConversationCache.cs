@@ -1,10 +1,8 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Conversation;
-using FiniteMemory.Tokens;
 
-namespace FiniteMemory.Integration;
+namespace FiniteMemory;
 
 /// <summary>
 /// The transcripts of the few conversations a stateless reducer saw last. M.E.AI callers pass the whole

@@ -1,12 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Engine;
-using FiniteMemory.Memory;
-using FiniteMemory.Stats;
-using FiniteMemory.Telemetry;
-using FiniteMemory.Tokens;
 
-namespace FiniteMemory.Integration;
+namespace FiniteMemory;
 
 /// <summary>
 /// Middleware that bounds every request to the inner client: the message list is reduced to a window that
@@ -17,7 +12,7 @@ namespace FiniteMemory.Integration;
 /// so that each model request of a tool loop is bounded, not just the first.</para>
 /// <para>Tool calls in an answer are passed up as they are, whatever <see cref="ChatOptions.Tools"/> lists: the
 /// middleware keeps no history (the caller owns the messages), and a function-invoking client above it may run tools
-/// the request does not list (<c>FunctionInvokingChatClient.AdditionalTools</c>). A <see cref="Sessions.MemorySession"/>,
+/// the request does not list (<c>FunctionInvokingChatClient.AdditionalTools</c>). A <see cref="MemorySession"/>,
 /// which does remember, refuses a call no tool was offered for.</para>
 /// </remarks>
 public sealed class FiniteMemoryChatClient : DelegatingChatClient
@@ -113,7 +108,7 @@ public sealed class FiniteMemoryChatClient : DelegatingChatClient
     }
 
     // The turn starts once the conversation is read, before its window is built (as in a session).
-    private int Start(Conversation.Transcript transcript)
+    private int Start(Transcript transcript)
     {
         Engine.Raise(static (h, e) => h.OnChatStart(e), new ChatStartEvent(transcript.Turn, transcript.Count), nameof(IMemoryHooks.OnChatStart));
         return transcript.Turn;

@@ -1,8 +1,7 @@
 using Microsoft.Extensions.AI;
-using FiniteMemory.Engine;
 using FiniteMemory.Policies;
 
-namespace FiniteMemory.Integration;
+namespace FiniteMemory;
 
 /// <summary>Adds FiniteMemory to a <see cref="ChatClientBuilder"/> pipeline.</summary>
 public static class FiniteMemoryChatClientBuilderExtensions

@@ -1,11 +1,6 @@
 using Microsoft.Extensions.AI;
-using FiniteMemory.Conversation;
-using FiniteMemory.Engine;
-using FiniteMemory.Memory;
-using FiniteMemory.Stats;
-using FiniteMemory.Tokens;
 
-namespace FiniteMemory.Integration;
+namespace FiniteMemory;
 
 /// <summary>
 /// FiniteMemory as a Microsoft.Extensions.AI <see cref="IChatReducer"/>: reduces any message list to a

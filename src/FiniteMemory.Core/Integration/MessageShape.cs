@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.AI;
 
-namespace FiniteMemory.Integration;
+namespace FiniteMemory;
 
 /// <summary>
 /// A cheap fingerprint of a message's shape — role, author, and each content's type and size — that

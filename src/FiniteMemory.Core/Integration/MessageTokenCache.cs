@@ -1,8 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Tokens;
 
-namespace FiniteMemory.Integration;
+namespace FiniteMemory;
 
 /// <summary>
 /// Caches token counts per <see cref="ChatMessage"/> instance for stateless callers (the reducer and the

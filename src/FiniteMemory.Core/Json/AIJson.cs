@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.AI;
 
-namespace FiniteMemory.Json;
+namespace FiniteMemory;
 
 /// <summary>
 /// Turns the loosely typed values M.E.AI messages carry (function arguments, function results,

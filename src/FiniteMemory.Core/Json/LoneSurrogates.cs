@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace FiniteMemory.Json;
+namespace FiniteMemory;
 
 /// <summary>
 /// Replaces lone UTF-16 surrogates in JSON text with U+FFFD before it is parsed: both <c>\ud83d</c> escapes without

@@ -1,7 +1,7 @@
 using System.Collections;
 using Microsoft.Extensions.AI;
 
-namespace FiniteMemory.Memory;
+namespace FiniteMemory;
 
 /// <summary>The chat messages of a window's <see cref="WindowMessage"/>s, without copying them.</summary>
 internal sealed class ChatMessageList(WindowMessage[] messages) : IReadOnlyList<ChatMessage>

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.AI;
-using FiniteMemory.Stats;
 
-namespace FiniteMemory.Memory;
+namespace FiniteMemory;
 
 /// <summary>
 /// The messages a model sees for one turn, with their exact token total, the report of what was left

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace FiniteMemory.Memory;
+namespace FiniteMemory.Stages;
 
 /// <summary>A summary placed in a window by a summarizing stage (see <see cref="MemoryFrame.TrySetSummary(Microsoft.Extensions.AI.ChatMessage, IReadOnlyList{string})"/>).</summary>
 /// <param name="Message">The summary message the model sees.</param>

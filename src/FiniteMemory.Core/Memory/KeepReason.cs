@@ -1,4 +1,4 @@
-namespace FiniteMemory.Memory;
+namespace FiniteMemory;
 
 /// <summary>Why a message is in a window.</summary>
 public enum KeepReason

@@ -1,4 +1,4 @@
-namespace FiniteMemory.Memory;
+namespace FiniteMemory.Stages;
 
 /// <summary>A group in the window and why.</summary>
 /// <param name="Group">The group's index.</param>

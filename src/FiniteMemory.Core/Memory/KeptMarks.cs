@@ -1,8 +1,8 @@
-namespace FiniteMemory.Memory;
+namespace FiniteMemory.Stages;
 
 /// <summary>
 /// Which groups a frame has kept, as one stamp per group: a group is kept when its slot holds the frame's stamp.
-/// A transcript lends its marks to one frame at a time (see <see cref="Conversation.Transcript"/>), so a build
+/// A transcript lends its marks to one frame at a time (see <see cref="Transcript"/>), so a build
 /// asks "is this group kept?" with an array read instead of a hash lookup, and starting the next build costs a
 /// new stamp instead of clearing or allocating anything.
 /// </summary>

@@ -1,4 +1,4 @@
-namespace FiniteMemory.Memory;
+namespace FiniteMemory;
 
 /// <summary>
 /// The budget cannot hold what every window must contain (system and pinned messages, and at least a

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Conversation;
-using FiniteMemory.Tokens;
 
-namespace FiniteMemory.Memory;
+namespace FiniteMemory.Stages;
 
 /// <summary>
 /// The working set of one window build: the transcript as of this turn, the token budget, the new user

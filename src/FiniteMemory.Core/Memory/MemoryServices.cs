@@ -1,11 +1,9 @@
 using Microsoft.Extensions.AI;
-using FiniteMemory.Importance;
-using FiniteMemory.Summaries;
 
-namespace FiniteMemory.Memory;
+namespace FiniteMemory;
 
 /// <summary>
-/// The models a policy's stages may use, taken from <see cref="Engine.MemoryOptions"/>: an embedder for
+/// The models a policy's stages may use, taken from <see cref="MemoryOptions"/>: an embedder for
 /// semantic relevance and clustering, a summarizer for rolling summaries, and a local model's importance
 /// signals. Every one is optional; each stage documents what it does without it.
 /// </summary>

@@ -1,6 +1,6 @@
-using FiniteMemory.Conversation;
+using FiniteMemory.Stages;
 
-namespace FiniteMemory.Memory;
+namespace FiniteMemory;
 
 /// <summary>
 /// What one window build did and why: which messages the model sees, which it does not, which it sees

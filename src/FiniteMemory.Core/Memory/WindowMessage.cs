@@ -1,6 +1,7 @@
 using Microsoft.Extensions.AI;
+using FiniteMemory.Stages;
 
-namespace FiniteMemory.Memory;
+namespace FiniteMemory;
 
 /// <summary>One message of a <see cref="ContextWindow"/>.</summary>
 /// <param name="Id">The transcript entry's id.</param>

@@ -1,4 +1,4 @@
-using FiniteMemory.Memory;
+using FiniteMemory.Stages;
 
 namespace FiniteMemory.Policies;
 

@@ -2,7 +2,7 @@ namespace FiniteMemory.Policies;
 
 /// <summary>
 /// Importance: the last turns, then the older messages most likely to matter — a local model's attention or
-/// logit probes where available (<see cref="Engine.MemoryOptions.Importance"/>), else the documented heuristic
+/// logit probes where available (<see cref="MemoryOptions.Importance"/>), else the documented heuristic
 /// (facts, self-disclosure, instructions and preferences, rare words, answers) — with a little weight on recency.
 /// </summary>
 [MemoryPolicy(PolicyName, Description = "The last turns, then the older messages most likely to matter (model attention or the fact/preference heuristic).")]

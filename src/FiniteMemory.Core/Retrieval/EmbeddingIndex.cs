@@ -1,9 +1,7 @@
 using System.Numerics.Tensors;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Conversation;
-using FiniteMemory.Text;
 
-namespace FiniteMemory.Retrieval;
+namespace FiniteMemory;
 
 /// <summary>
 /// The embeddings of a conversation's messages, computed once per message and kept for the conversation: a
@@ -14,7 +12,7 @@ namespace FiniteMemory.Retrieval;
 /// One per transcript (<see cref="Transcript.GetState{T}(Func{T})"/>). Vectors are L2-normalized here, whatever
 /// the embedder returns, so similarity is a dot product. Changing the embedder discards what was cached.
 /// </remarks>
-public sealed class EmbeddingIndex : TranscriptState
+internal sealed class EmbeddingIndex : TranscriptState
 {
     /// <summary>Target passage length in words; embedders such as MiniLM read at most 256 word pieces.</summary>
     public const int PassageWords = 120;

@@ -1,13 +1,11 @@
-using FiniteMemory.Conversation;
-using FiniteMemory.Text;
 
-namespace FiniteMemory.Retrieval;
+namespace FiniteMemory;
 
 /// <summary>
 /// Bag-of-words vectors for clustering when there is no embedder: each message's terms hashed into
 /// <see cref="Dimensions"/> signed buckets (the hashing trick), log-scaled and L2-normalized; computed once per message.
 /// </summary>
-public sealed class HashedTermVectors : TranscriptState
+internal sealed class HashedTermVectors : TranscriptState
 {
     /// <summary>Vector length.</summary>
     public const int Dimensions = 256;

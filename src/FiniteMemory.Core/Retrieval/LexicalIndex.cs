@@ -1,7 +1,5 @@
-using FiniteMemory.Conversation;
-using FiniteMemory.Text;
 
-namespace FiniteMemory.Retrieval;
+namespace FiniteMemory;
 
 /// <summary>
 /// BM25 over a conversation's messages: each message's terms are counted once, when it is first indexed, into
@@ -12,7 +10,7 @@ namespace FiniteMemory.Retrieval;
 /// b = 0.75; the inverse document frequency is the non-negative BM25+ form, so a term in every message
 /// scores a little rather than negatively.
 /// </remarks>
-public sealed class LexicalIndex : TranscriptState
+internal sealed class LexicalIndex : TranscriptState
 {
     private const float K1 = 1.2f;
     private const float B = 0.75f;

@@ -1,4 +1,4 @@
-namespace FiniteMemory.Retrieval;
+namespace FiniteMemory;
 
 /// <summary>
 /// A small seeded generator (SplitMix64) whose sequence is the same on every runtime: clustering and the synthetic

@@ -1,7 +1,6 @@
 using System.Numerics.Tensors;
-using FiniteMemory.Conversation;
 
-namespace FiniteMemory.Retrieval;
+namespace FiniteMemory;
 
 /// <summary>
 /// Spherical mini-batch k-means over a conversation's message vectors, warm-started across turns: the centroids
@@ -14,7 +13,7 @@ namespace FiniteMemory.Retrieval;
 /// The learning rate of a centroid is 1 / (points it has absorbed), capped so that old centroids keep adapting
 /// as topics drift. A new cluster is seeded k-means++-style when the conversation grows enough to need one.
 /// </remarks>
-public sealed class TopicClusters : TranscriptState
+internal sealed class TopicClusters : TranscriptState
 {
     private const int MaxAbsorbed = 500;
     private const ulong Seed = 0x5EED_F1_1173_0000UL;

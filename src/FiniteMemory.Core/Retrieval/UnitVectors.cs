@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace FiniteMemory.Retrieval;
+namespace FiniteMemory;
 
 /// <summary>L2 normalization, so that cosine similarity is a dot product everywhere vectors are compared.</summary>
 internal static class UnitVectors

@@ -1,14 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Checkpoints;
-using FiniteMemory.Conversation;
-using FiniteMemory.Engine;
-using FiniteMemory.Memory;
-using FiniteMemory.Stats;
-using FiniteMemory.Telemetry;
-using FiniteMemory.Tokens;
 
-namespace FiniteMemory.Sessions;
+namespace FiniteMemory;
 
 /// <summary>
 /// One conversation with bounded memory: the full transcript, and for every turn a window that fits the

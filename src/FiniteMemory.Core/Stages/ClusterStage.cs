@@ -1,7 +1,5 @@
 using System.Numerics.Tensors;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Memory;
-using FiniteMemory.Retrieval;
 
 namespace FiniteMemory.Stages;
 

@@ -1,4 +1,3 @@
-using FiniteMemory.Memory;
 
 namespace FiniteMemory.Stages;
 
@@ -97,7 +96,7 @@ public static class OrderStage
     }
 
     // The common case (no truncated copy, no calibration, no summary): each message as the transcript holds it.
-    private static WindowMessage[] AsIs(Conversation.Transcript transcript, ReadOnlySpan<long> keys, out int rawTokens)
+    private static WindowMessage[] AsIs(Transcript transcript, ReadOnlySpan<long> keys, out int rawTokens)
     {
         var messages = new WindowMessage[keys.Length];
         var tokens = 0;

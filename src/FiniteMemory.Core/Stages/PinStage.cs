@@ -1,5 +1,4 @@
 using System.Globalization;
-using FiniteMemory.Memory;
 
 namespace FiniteMemory.Stages;
 

@@ -1,6 +1,3 @@
-using FiniteMemory.Conversation;
-using FiniteMemory.Importance;
-using FiniteMemory.Memory;
 
 namespace FiniteMemory.Stages;
 
@@ -11,7 +8,7 @@ namespace FiniteMemory.Stages;
 /// Adds <c>weight × importance</c> (a group scores as its most important member) to <see cref="MemoryFrame.Scores"/>.
 /// </summary>
 /// <remarks>
-/// The report's <see cref="Stats.TurnStats.ImportanceEvictions"/> counts the groups a sliding window would have
+/// The report's <see cref="TurnStats.ImportanceEvictions"/> counts the groups a sliding window would have
 /// kept that this build left out. Heuristic scores are computed once per message and cached.
 /// </remarks>
 public static class ScoreImportanceStage

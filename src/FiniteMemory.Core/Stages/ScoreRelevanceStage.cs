@@ -1,7 +1,4 @@
 using Microsoft.Extensions.AI;
-using FiniteMemory.Memory;
-using FiniteMemory.Retrieval;
-using FiniteMemory.Text;
 
 namespace FiniteMemory.Stages;
 

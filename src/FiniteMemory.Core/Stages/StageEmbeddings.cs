@@ -1,6 +1,4 @@
 using Microsoft.Extensions.AI;
-using FiniteMemory.Memory;
-using FiniteMemory.Retrieval;
 
 namespace FiniteMemory.Stages;
 

@@ -1,9 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Memory;
-using FiniteMemory.Summaries;
-using FiniteMemory.Text;
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Stages;
 

@@ -1,8 +1,5 @@
 using System.Text;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Json;
-using FiniteMemory.Memory;
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Stages;
 

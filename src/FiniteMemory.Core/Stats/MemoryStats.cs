@@ -1,4 +1,4 @@
-namespace FiniteMemory.Stats;
+namespace FiniteMemory;
 
 /// <summary>
 /// Cumulative numbers of a session (or of a reducer or middleware instance), each with one meaning.

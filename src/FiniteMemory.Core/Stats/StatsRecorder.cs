@@ -1,4 +1,4 @@
-namespace FiniteMemory.Stats;
+namespace FiniteMemory;
 
 /// <summary>
 /// Accumulates <see cref="MemoryStats"/> from builds and model calls; thread-safe. Recording only adds to

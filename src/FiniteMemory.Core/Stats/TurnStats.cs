@@ -1,4 +1,4 @@
-namespace FiniteMemory.Stats;
+namespace FiniteMemory;
 
 /// <summary>The numbers of one window build (and, once known, of the model call that used it).</summary>
 public sealed record TurnStats

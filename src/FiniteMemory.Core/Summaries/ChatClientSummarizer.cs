@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.AI;
 
-namespace FiniteMemory.Summaries;
+namespace FiniteMemory;
 
 /// <summary>
 /// A summarizer backed by any <see cref="IChatClient"/>: the model is asked to extend the running summary with

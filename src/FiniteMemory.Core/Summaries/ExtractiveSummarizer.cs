@@ -1,7 +1,6 @@
 using System.Text;
-using FiniteMemory.Text;
 
-namespace FiniteMemory.Summaries;
+namespace FiniteMemory;
 
 /// <summary>
 /// A summarizer that needs no model: it keeps the sentences that carry the most — numbers, dates and names, and

@@ -1,4 +1,4 @@
-namespace FiniteMemory.Summaries;
+namespace FiniteMemory;
 
 /// <summary>
 /// Writes the text of a rolling summary: the previous summary (if any) extended with messages that left the

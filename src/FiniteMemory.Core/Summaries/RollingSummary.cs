@@ -1,6 +1,5 @@
-using FiniteMemory.Conversation;
 
-namespace FiniteMemory.Summaries;
+namespace FiniteMemory;
 
 /// <summary>
 /// A conversation's running summary: its text and the transcript messages it covers, kept on the transcript
@@ -11,7 +10,7 @@ namespace FiniteMemory.Summaries;
 /// Undoing a failed turn (<see cref="OnTruncated"/>) returns the summary to the last fold that covers none of the
 /// removed messages. Checkpoints save and restore it with the transcript.
 /// </remarks>
-public sealed class RollingSummary : TranscriptState
+internal sealed class RollingSummary : TranscriptState
 {
     // What the summary covers, by transcript index: a message is tested in O(1) (the summarize stage scans every
     // older message each turn) and covered in O(1) (a first fold can cover thousands).

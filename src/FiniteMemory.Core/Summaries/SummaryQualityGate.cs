@@ -1,8 +1,6 @@
 using System.Globalization;
-using FiniteMemory.Text;
-using FiniteMemory.Tokens;
 
-namespace FiniteMemory.Summaries;
+namespace FiniteMemory;
 
 /// <summary>
 /// Checks a summary against the text it summarizes: it must fit its token target, keep the numbers, dates and

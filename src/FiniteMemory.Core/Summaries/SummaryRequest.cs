@@ -1,6 +1,5 @@
-using FiniteMemory.Tokens;
 
-namespace FiniteMemory.Summaries;
+namespace FiniteMemory;
 
 /// <summary>One summarization: fold <see cref="Lines"/> into <see cref="PreviousSummary"/>.</summary>
 /// <param name="PreviousSummary">The running summary so far, or null for the first one.</param>

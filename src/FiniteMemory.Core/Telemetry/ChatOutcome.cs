@@ -1,4 +1,4 @@
-namespace FiniteMemory.Telemetry;
+namespace FiniteMemory;
 
 /// <summary>How a chat turn ended.</summary>
 public enum ChatOutcome

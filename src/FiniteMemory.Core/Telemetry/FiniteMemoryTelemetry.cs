@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace FiniteMemory.Telemetry;
+namespace FiniteMemory;
 
 /// <summary>
 /// The <see cref="Meter"/> and <see cref="ActivitySource"/> named <c>FiniteMemory</c>. OpenTelemetry picks

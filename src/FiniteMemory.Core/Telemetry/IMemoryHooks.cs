@@ -1,4 +1,4 @@
-namespace FiniteMemory.Telemetry;
+namespace FiniteMemory;
 
 /// <summary>
 /// Callbacks for the five events of a conversation's memory. Implement the ones you need; the others do

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.AI;
-using FiniteMemory.Memory;
-using FiniteMemory.Stats;
 
-namespace FiniteMemory.Telemetry;
+namespace FiniteMemory;
 
 /// <summary>A chat turn begins.</summary>
 /// <param name="Turn">The turn number.</param>

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace FiniteMemory.Text;
+namespace FiniteMemory;
 
 /// <summary>
 /// The checkable facts of a text — numbers (with codes such as <c>BA249</c> or <c>10:30</c>), dates (month and
@@ -11,7 +11,7 @@ namespace FiniteMemory.Text;
 /// it capitalized mid-sentence; "I" and stop words never are. Facts are compared case-insensitively, numbers
 /// without thousands separators.
 /// </remarks>
-public sealed class Facts
+internal sealed class Facts
 {
     private static readonly FrozenSet<string> DateWords = FrozenSet.Create(
         StringComparer.Ordinal,

@@ -1,14 +1,13 @@
 using System.Text;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Json;
 
-namespace FiniteMemory.Text;
+namespace FiniteMemory;
 
 /// <summary>
 /// The words of a message as relevance, importance and summaries read them: its author, its text, the names
 /// and arguments of the functions it calls and the results it carries — what the model would read.
 /// </summary>
-public static class MessageText
+internal static class MessageText
 {
     /// <summary>The readable text of <paramref name="message"/> (author name first, when it has one).</summary>
     public static string Of(ChatMessage message)

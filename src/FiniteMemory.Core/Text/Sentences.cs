@@ -1,10 +1,10 @@
-namespace FiniteMemory.Text;
+namespace FiniteMemory;
 
 /// <summary>
 /// Splits text into sentences: after <c>.</c>, <c>!</c>, <c>?</c>, <c>…</c> or CJK full stops followed by a space or the
 /// end (a period after an abbreviation such as <c>e.g.</c> or <c>Dr.</c> excepted), and at line breaks.
 /// </summary>
-public static class Sentences
+internal static class Sentences
 {
     private static readonly string[] Abbreviations = ["mr", "mrs", "ms", "dr", "st", "vs", "etc", "approx", "no", "jr", "sr", "prof", "inc", "ltd", "co", "ca", "cf"];
 

@@ -1,9 +1,9 @@
 using System.Collections.Frozen;
 
-namespace FiniteMemory.Text;
+namespace FiniteMemory;
 
 /// <summary>English function words that carry no topic: left out of lexical relevance, summaries' term counts and answer matching.</summary>
-public static class StopWords
+internal static class StopWords
 {
     private static readonly FrozenSet<string> Words = FrozenSet.Create(
         StringComparer.Ordinal,

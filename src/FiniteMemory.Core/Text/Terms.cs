@@ -1,4 +1,4 @@
-namespace FiniteMemory.Text;
+namespace FiniteMemory;
 
 /// <summary>
 /// Splits text into the terms lexical relevance compares: lower-case runs of letters and digits, stop words
@@ -10,7 +10,7 @@ namespace FiniteMemory.Text;
 /// Deliberately light: no dictionary, no aggressive stemming that merges unrelated words. Semantic matching
 /// (paraphrases, inflections) is the embedder's job.
 /// </remarks>
-public static class Terms
+internal static class Terms
 {
     /// <summary>The longest term kept; longer runs (hashes, base64) are cut to this.</summary>
     public const int MaxTermLength = 40;
@@ -230,4 +230,4 @@ public static class Terms
 /// <summary>Receives one term from <see cref="Terms.Split{TState}"/>.</summary>
 /// <param name="term">The term; valid only during the call.</param>
 /// <param name="state">The caller's state.</param>
-public delegate void TermAction<in TState>(ReadOnlySpan<char> term, TState state);
+internal delegate void TermAction<in TState>(ReadOnlySpan<char> term, TState state);

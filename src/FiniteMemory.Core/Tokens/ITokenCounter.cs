@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace FiniteMemory.Tokens;
+namespace FiniteMemory;
 
 /// <summary>
 /// Counts tokens the way a model provider bills them: text, tool calls, tool results and the

@@ -1,4 +1,4 @@
-namespace FiniteMemory.Tokens;
+namespace FiniteMemory;
 
 /// <summary>
 /// The fixed token costs a chat API adds around message contents. Defaults follow OpenAI's published

@@ -1,13 +1,13 @@
 using System.Globalization;
 
-namespace FiniteMemory.Tokens;
+namespace FiniteMemory;
 
 /// <summary>
 /// Shortens text to a token limit by keeping its head and its tail, cut at sentence boundaries where
 /// possible, with a visible marker between them saying how much was left out — so neither the model nor
 /// a person reading the window mistakes a truncated message for a complete one.
 /// </summary>
-public static class TextTruncator
+internal static class TextTruncator
 {
     /// <summary>The words every truncation marker contains, to recognise one.</summary>
     public const string MarkerTag = "truncated by FiniteMemory";

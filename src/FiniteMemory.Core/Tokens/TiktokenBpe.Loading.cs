@@ -7,7 +7,7 @@ using System.Numerics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 
-namespace FiniteMemory.Tokens;
+namespace FiniteMemory;
 
 /// <summary>
 /// Loading a vocabulary: the data package's deflate-compressed tiktoken file, inflated and parsed in one

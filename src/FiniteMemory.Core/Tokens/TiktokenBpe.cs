@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using System.Text.Unicode;
 
-namespace FiniteMemory.Tokens;
+namespace FiniteMemory;
 
 /// <summary>
 /// A tiktoken byte-pair-encoding tokenizer that reads the vocabularies shipped in the

@@ -1,4 +1,4 @@
-namespace FiniteMemory.Tokens;
+namespace FiniteMemory;
 
 /// <summary>
 /// Learns the ratio between the input tokens a provider reports and the tokens FiniteMemory estimated for

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
 using Microsoft.ML.Tokenizers;
-using FiniteMemory.Json;
 
-namespace FiniteMemory.Tokens;
+namespace FiniteMemory;
 
 /// <summary>
 /// The standard <see cref="ITokenCounter"/>: a vocabulary (one of the offline presets, or any

@@ -1,4 +1,4 @@
-namespace FiniteMemory.Tokens;
+namespace FiniteMemory;
 
 /// <summary>Token vocabularies FiniteMemory can count with offline.</summary>
 /// <remarks>

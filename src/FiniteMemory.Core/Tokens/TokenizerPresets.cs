@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace FiniteMemory.Tokens;
+namespace FiniteMemory;
 
 /// <summary>Names of the <see cref="TokenizerPreset"/> values as users type them (CLI, configuration, checkpoints).</summary>
 public static class TokenizerPresets

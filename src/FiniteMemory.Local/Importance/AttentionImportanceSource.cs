@@ -1,5 +1,3 @@
-using FiniteMemory.Conversation;
-using FiniteMemory.Importance;
 
 namespace FiniteMemory.Local.Importance;
 

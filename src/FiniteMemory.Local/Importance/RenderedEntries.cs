@@ -1,4 +1,3 @@
-using FiniteMemory.Conversation;
 using FiniteMemory.Local.Chat;
 
 namespace FiniteMemory.Local.Importance;

@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Checkpoints;
-using FiniteMemory.Sessions;
 
 namespace FiniteMemory.Tests.Checkpoints;
 

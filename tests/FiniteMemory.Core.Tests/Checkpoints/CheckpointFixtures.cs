@@ -1,8 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Engine;
-using FiniteMemory.Sessions;
 
 namespace FiniteMemory.Tests.Checkpoints;
 

@@ -3,9 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Checkpoints;
-using FiniteMemory.Engine;
-using FiniteMemory.Sessions;
 using FiniteMemory.Tests.Fakes;
 
 namespace FiniteMemory.Tests.Checkpoints;

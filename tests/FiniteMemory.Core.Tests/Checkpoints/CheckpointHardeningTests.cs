@@ -2,10 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Checkpoints;
-using FiniteMemory.Engine;
-using FiniteMemory.Sessions;
-using FiniteMemory.Summaries;
 using FiniteMemory.Tests.Fakes;
 
 namespace FiniteMemory.Tests.Checkpoints;

@@ -1,10 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Checkpoints;
-using FiniteMemory.Conversation;
-using FiniteMemory.Engine;
-using FiniteMemory.Sessions;
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Tests.Checkpoints;
 

@@ -1,10 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Checkpoints;
-using FiniteMemory.Engine;
 using FiniteMemory.Policies;
-using FiniteMemory.Sessions;
-using FiniteMemory.Summaries;
 
 namespace FiniteMemory.Tests.Checkpoints;
 

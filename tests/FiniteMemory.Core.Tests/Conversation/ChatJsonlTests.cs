@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Conversation;
 
 namespace FiniteMemory.Tests.Conversation;
 

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.AI;
-using FiniteMemory.Conversation;
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Tests.Conversation;
 

@@ -1,11 +1,9 @@
 using System.Diagnostics;
-using FiniteMemory.Engine;
-using FiniteMemory.Memory;
 using FiniteMemory.Policies;
-using FiniteMemory.Sessions;
 using FiniteMemory.Tests.Fakes;
 using Microsoft.Extensions.AI;
 using static FiniteMemory.Tests.Sessions.SessionTestText;
+using FiniteMemory.Stages;
 
 namespace FiniteMemory.Tests.Engine;
 

@@ -1,7 +1,3 @@
-using FiniteMemory.Engine;
-using FiniteMemory.Integration;
-using FiniteMemory.Sessions;
-using FiniteMemory.Stats;
 using FiniteMemory.Tests.Fakes;
 using Microsoft.Extensions.AI;
 

@@ -1,5 +1,4 @@
 using FiniteMemory.Evaluation;
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Tests.Evaluation;
 

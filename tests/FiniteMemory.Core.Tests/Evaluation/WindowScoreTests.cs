@@ -1,6 +1,6 @@
 using FiniteMemory.Evaluation;
-using FiniteMemory.Memory;
 using Microsoft.Extensions.AI;
+using FiniteMemory.Stages;
 
 namespace FiniteMemory.Tests.Evaluation;
 

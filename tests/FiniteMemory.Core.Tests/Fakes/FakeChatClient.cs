@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using FiniteMemory.Tokens;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.Tests.Fakes;

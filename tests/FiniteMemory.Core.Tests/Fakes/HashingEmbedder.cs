@@ -1,5 +1,4 @@
 using Microsoft.Extensions.AI;
-using FiniteMemory.Retrieval;
 
 namespace FiniteMemory.Tests.Fakes;
 

@@ -1,4 +1,3 @@
-using FiniteMemory.Tokens;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.Tests.Fakes;

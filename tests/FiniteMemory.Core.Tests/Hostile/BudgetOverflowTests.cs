@@ -1,6 +1,4 @@
-using FiniteMemory.Engine;
 using FiniteMemory.Evaluation;
-using FiniteMemory.Sessions;
 
 namespace FiniteMemory.Tests.Hostile;
 

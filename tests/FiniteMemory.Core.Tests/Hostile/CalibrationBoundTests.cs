@@ -1,9 +1,5 @@
-using FiniteMemory.Engine;
-using FiniteMemory.Integration;
-using FiniteMemory.Sessions;
 using FiniteMemory.Tests.Fakes;
 using FiniteMemory.Tests.Telemetry;
-using FiniteMemory.Tokens;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using static FiniteMemory.Tests.Sessions.SessionTestText;

@@ -1,8 +1,4 @@
-using FiniteMemory.Conversation;
-using FiniteMemory.Engine;
 using FiniteMemory.Evaluation;
-using FiniteMemory.Sessions;
-using FiniteMemory.Tokens;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.Tests.Hostile;

@@ -1,7 +1,3 @@
-using FiniteMemory.Checkpoints;
-using FiniteMemory.Engine;
-using FiniteMemory.Integration;
-using FiniteMemory.Sessions;
 using FiniteMemory.Tests.Fakes;
 using Microsoft.Extensions.AI;
 

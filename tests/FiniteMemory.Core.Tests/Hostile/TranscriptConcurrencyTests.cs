@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using FiniteMemory.Engine;
-using FiniteMemory.Sessions;
 using FiniteMemory.Tests.Fakes;
 using Microsoft.Extensions.AI;
 

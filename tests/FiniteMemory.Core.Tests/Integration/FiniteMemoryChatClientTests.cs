@@ -1,10 +1,6 @@
 using System.ComponentModel;
 using System.Text;
-using FiniteMemory.Conversation;
-using FiniteMemory.Engine;
-using FiniteMemory.Integration;
 using FiniteMemory.Tests.Fakes;
-using FiniteMemory.Tokens;
 using Microsoft.Extensions.AI;
 using static FiniteMemory.Tests.Sessions.SessionTestText;
 
@@ -287,8 +283,8 @@ public class FiniteMemoryChatClientTests
         var middleware = client.GetService<FiniteMemoryChatClient>()!;
         await Assert.That(middleware.Stats.Turns).IsEqualTo(0);
         await Assert.That(middleware.Calibration.Observations).IsEqualTo(0);
-        var complete = hooks.Of<FiniteMemory.Telemetry.ChatCompleteEvent>().Single();
-        await Assert.That(complete.Outcome).IsEqualTo(FiniteMemory.Telemetry.ChatOutcome.Failed);
+        var complete = hooks.Of<FiniteMemory.ChatCompleteEvent>().Single();
+        await Assert.That(complete.Outcome).IsEqualTo(FiniteMemory.ChatOutcome.Failed);
         await Assert.That(complete.Response).IsNull();
     }
 }

@@ -1,8 +1,4 @@
-using FiniteMemory.Engine;
-using FiniteMemory.Integration;
-using FiniteMemory.Memory;
 using FiniteMemory.Tests.Fakes;
-using FiniteMemory.Tokens;
 using Microsoft.Extensions.AI;
 using static FiniteMemory.Tests.Sessions.SessionTestText;
 

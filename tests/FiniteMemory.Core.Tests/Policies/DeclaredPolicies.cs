@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
-using FiniteMemory.Memory;
 using FiniteMemory.Policies;
+using FiniteMemory.Stages;
 
 namespace FiniteMemory.Tests.Policies;
 

@@ -1,10 +1,6 @@
 using Microsoft.Extensions.AI;
-using FiniteMemory.Conversation;
-using FiniteMemory.Engine;
-using FiniteMemory.Memory;
 using FiniteMemory.Policies;
-using FiniteMemory.Sessions;
-using FiniteMemory.Tokens;
+using FiniteMemory.Stages;
 
 namespace FiniteMemory.Tests.Policies;
 

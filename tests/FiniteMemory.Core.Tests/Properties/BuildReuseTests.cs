@@ -1,15 +1,9 @@
 using System.Collections.ObjectModel;
 using CsCheck;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Conversation;
-using FiniteMemory.Engine;
-using FiniteMemory.Integration;
-using FiniteMemory.Memory;
-using FiniteMemory.Sessions;
 using FiniteMemory.Stages;
 using FiniteMemory.Tests.Policies;
 using FiniteMemory.Tests.Support;
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Tests.Properties;
 

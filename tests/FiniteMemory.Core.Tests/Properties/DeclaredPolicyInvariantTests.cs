@@ -1,12 +1,8 @@
 using CsCheck;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Engine;
-using FiniteMemory.Memory;
 using FiniteMemory.Policies;
-using FiniteMemory.Sessions;
 using FiniteMemory.Tests.Fakes;
 using FiniteMemory.Tests.Support;
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Tests.Properties;
 

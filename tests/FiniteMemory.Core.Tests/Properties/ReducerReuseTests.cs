@@ -1,11 +1,6 @@
 using CsCheck;
 using Microsoft.Extensions.AI;
-using FiniteMemory.Conversation;
-using FiniteMemory.Engine;
-using FiniteMemory.Integration;
-using FiniteMemory.Memory;
 using FiniteMemory.Tests.Support;
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Tests.Properties;
 

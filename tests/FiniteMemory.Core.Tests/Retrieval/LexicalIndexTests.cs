@@ -1,7 +1,4 @@
 using Microsoft.Extensions.AI;
-using FiniteMemory.Conversation;
-using FiniteMemory.Retrieval;
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Tests.Retrieval;
 

@@ -1,4 +1,3 @@
-using FiniteMemory.Retrieval;
 
 namespace FiniteMemory.Tests.Retrieval;
 

@@ -1,8 +1,5 @@
 using System.Text;
-using FiniteMemory.Engine;
-using FiniteMemory.Sessions;
 using FiniteMemory.Tests.Fakes;
-using FiniteMemory.Tokens;
 using Microsoft.Extensions.AI;
 using static FiniteMemory.Tests.Sessions.SessionTestText;
 

@@ -1,7 +1,4 @@
-using FiniteMemory.Engine;
-using FiniteMemory.Sessions;
 using FiniteMemory.Tests.Fakes;
-using FiniteMemory.Tokens;
 using Microsoft.Extensions.AI;
 using static FiniteMemory.Tests.Sessions.SessionTestText;
 

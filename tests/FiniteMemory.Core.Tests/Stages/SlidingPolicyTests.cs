@@ -1,8 +1,4 @@
 using Microsoft.Extensions.AI;
-using FiniteMemory.Engine;
-using FiniteMemory.Memory;
-using FiniteMemory.Sessions;
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Tests.Stages;
 

@@ -1,13 +1,6 @@
 using Microsoft.Extensions.AI;
-using FiniteMemory.Conversation;
-using FiniteMemory.Engine;
-using FiniteMemory.Importance;
-using FiniteMemory.Memory;
 using FiniteMemory.Policies;
-using FiniteMemory.Retrieval;
-using FiniteMemory.Sessions;
 using FiniteMemory.Tests.Fakes;
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Tests.Stages;
 

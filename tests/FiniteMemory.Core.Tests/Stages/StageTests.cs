@@ -1,7 +1,4 @@
 using Microsoft.Extensions.AI;
-using FiniteMemory.Engine;
-using FiniteMemory.Memory;
-using FiniteMemory.Sessions;
 using FiniteMemory.Stages;
 using FiniteMemory.Tests.Support;
 

@@ -1,5 +1,3 @@
-using FiniteMemory.Summaries;
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Tests.Summaries;
 

@@ -1,9 +1,5 @@
 using Microsoft.Extensions.AI;
-using FiniteMemory.Engine;
-using FiniteMemory.Memory;
-using FiniteMemory.Sessions;
 using FiniteMemory.Stages;
-using FiniteMemory.Summaries;
 using FiniteMemory.Tests.Fakes;
 using FiniteMemory.Tests.Support;
 

@@ -1,5 +1,5 @@
-using FiniteMemory.Memory;
 using FiniteMemory.Policies;
+using FiniteMemory.Stages;
 
 namespace FiniteMemory.Tests.Support;
 

@@ -1,9 +1,5 @@
 using CsCheck;
-using FiniteMemory.Engine;
-using FiniteMemory.Memory;
 using FiniteMemory.Policies;
-using FiniteMemory.Sessions;
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Tests.Support;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.AI;
-using FiniteMemory.Memory;
-using FiniteMemory.Tokens;
+using FiniteMemory.Stages;
 
 namespace FiniteMemory.Tests.Support;
 

@@ -1,8 +1,3 @@
-using FiniteMemory.Engine;
-using FiniteMemory.Integration;
-using FiniteMemory.Memory;
-using FiniteMemory.Sessions;
-using FiniteMemory.Telemetry;
 using FiniteMemory.Tests.Fakes;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;

@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using FiniteMemory.Memory;
 using FiniteMemory.Policies;
-using FiniteMemory.Telemetry;
 using Microsoft.Extensions.Logging;
+using FiniteMemory.Stages;
 
 namespace FiniteMemory.Tests.Telemetry;
 

@@ -1,13 +1,8 @@
-using FiniteMemory.Engine;
-using FiniteMemory.Integration;
-using FiniteMemory.Memory;
 using FiniteMemory.Policies;
-using FiniteMemory.Sessions;
-using FiniteMemory.Stats;
-using FiniteMemory.Telemetry;
 using FiniteMemory.Tests.Fakes;
 using Microsoft.Extensions.AI;
 using static FiniteMemory.Tests.Sessions.SessionTestText;
+using FiniteMemory.Stages;
 
 namespace FiniteMemory.Tests.Telemetry;
 

@@ -1,4 +1,3 @@
-using FiniteMemory.Text;
 
 namespace FiniteMemory.Tests.Text;
 

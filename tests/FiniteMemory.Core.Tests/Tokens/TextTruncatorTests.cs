@@ -1,6 +1,5 @@
 using CsCheck;
 using FiniteMemory.Tests.Support;
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Tests.Tokens;
 

@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text;
 using CsCheck;
-using FiniteMemory.Tokens;
 using Microsoft.ML.Tokenizers;
 
 namespace FiniteMemory.Tests.Tokens;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.AI;
 using Microsoft.ML.Tokenizers;
-using FiniteMemory.Tokens;
 
 namespace FiniteMemory.Tests.Tokens;
 

@@ -45,7 +45,8 @@ internal static class PolicyInputs
         using System.Linq;
         using System.Threading;
         using System.Threading.Tasks;
-        using FiniteMemory.Memory;
+        using FiniteMemory;
+        using FiniteMemory.Stages;
         using FiniteMemory.Policies;
 
         namespace Sample.Methods;
@@ -124,7 +125,8 @@ internal static class PolicyInputs
     /// </summary>
     public const string CustomStage = """
         using System;
-        using FiniteMemory.Memory;
+        using FiniteMemory;
+        using FiniteMemory.Stages;
         using FiniteMemory.Policies;
 
         namespace Sample.Custom;

@@ -1,7 +1,4 @@
-using FiniteMemory.Engine;
-using FiniteMemory.Memory;
 using FiniteMemory.Policies;
-using FiniteMemory.Sessions;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.Generators.Tests.Support;

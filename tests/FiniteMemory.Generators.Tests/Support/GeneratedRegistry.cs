@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Reflection;
 using FiniteMemory.Backends;
 using FiniteMemory.Policies;
-using FiniteMemory.Registration;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.Generators.Tests.Support;

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
-using FiniteMemory.Memory;
 using Microsoft.CodeAnalysis;
 using Microsoft.Extensions.AI;
+using FiniteMemory.Stages;
 
 namespace FiniteMemory.Generators.Tests.Support;
 

@@ -1,6 +1,4 @@
-using FiniteMemory.Engine;
 using FiniteMemory.Http.Tests.Fakes;
-using FiniteMemory.Sessions;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.Http.Tests.Replicate;

@@ -1,9 +1,7 @@
 using System.Text.Json;
-using FiniteMemory.Engine;
 using FiniteMemory.Http.Tests.Anthropic;
 using FiniteMemory.Http.Tests.Fakes;
 using FiniteMemory.Http.Tests.Gemini;
-using FiniteMemory.Sessions;
 using Microsoft.Extensions.AI;
 using static FiniteMemory.Http.Tests.Support.Conversations;
 

@@ -1,8 +1,6 @@
-using FiniteMemory.Engine;
 using FiniteMemory.Http.Anthropic;
 using FiniteMemory.Http.Tests.Anthropic;
 using FiniteMemory.Http.Tests.Fakes;
-using FiniteMemory.Sessions;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.Http.Tests.Sessions;

@@ -1,12 +1,6 @@
-using FiniteMemory.Conversation;
-using FiniteMemory.Engine;
-using FiniteMemory.Importance;
 using FiniteMemory.Local.Importance;
-using FiniteMemory.Memory;
 using FiniteMemory.Policies;
-using FiniteMemory.Sessions;
 using FiniteMemory.Testing;
-using FiniteMemory.Tokens;
 using Microsoft.Extensions.AI;
 using TUnit.Assertions.Enums;
 

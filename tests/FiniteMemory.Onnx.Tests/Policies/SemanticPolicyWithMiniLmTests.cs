@@ -1,9 +1,6 @@
 using Microsoft.Extensions.AI;
-using FiniteMemory.Engine;
 using FiniteMemory.Onnx.Embeddings;
 using FiniteMemory.Policies;
-using FiniteMemory.Sessions;
-using FiniteMemory.Summaries;
 
 namespace FiniteMemory.Onnx.Tests.Policies;
 
