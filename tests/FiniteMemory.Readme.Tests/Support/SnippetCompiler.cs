@@ -63,15 +63,15 @@ internal static class SnippetCompiler
 
         var problems = new List<string>();
         problems.AddRange(driver.GetRunResult().Results.Where(r => r.Exception is not null).Select(r => "the generator threw: " + r.Exception));
-        problems.AddRange(generatorDiagnostics.Select(Format));
+        problems.AddRange(generatorDiagnostics.Select(d => Format(d, source)));
         using var image = new MemoryStream();
         var emitted = output.Emit(image);
         problems.AddRange(output.GetDiagnostics()
             .Concat(emitted.Diagnostics)
             .Where(d => d.Severity >= DiagnosticSeverity.Warning || IsUnneededUsingInSnippet(d))
-            .OrderBy(d => d.Location.GetMappedLineSpan().Path, StringComparer.Ordinal)
-            .ThenBy(d => d.Location.GetMappedLineSpan().StartLinePosition)
-            .Select(Format)
+            .OrderBy(d => Position(d, source).Path, StringComparer.Ordinal)
+            .ThenBy(d => Position(d, source).StartLinePosition)
+            .Select(d => Format(d, source))
             .Distinct(StringComparer.Ordinal));
         return problems;
     }
@@ -114,6 +114,20 @@ internal static class SnippetCompiler
     private static bool IsUnneededUsingInSnippet(Diagnostic diagnostic) =>
         diagnostic.Id == "CS8019" && diagnostic.Location.SourceTree?.FilePath != ImplicitUsingsPath;
 
-    private static string Format(Diagnostic diagnostic) =>
-        CSharpDiagnosticFormatter.Instance.Format(diagnostic, CultureInfo.InvariantCulture);
+    // The compiler's form, file(line,col): severity id: message. The generator reports its diagnostics at plain
+    // file positions, not through the tree, so those are mapped through the snippet's #line directives here.
+    private static string Format(Diagnostic diagnostic, SyntaxTree source)
+    {
+        var position = Position(diagnostic, source);
+        var severity = diagnostic.Severity.ToString().ToLowerInvariant();
+        var message = diagnostic.GetMessage(CultureInfo.InvariantCulture);
+        return position.IsValid
+            ? string.Create(CultureInfo.InvariantCulture, $"{position.Path}({position.StartLinePosition.Line + 1},{position.StartLinePosition.Character + 1}): {severity} {diagnostic.Id}: {message}")
+            : $"{severity} {diagnostic.Id}: {message}";
+    }
+
+    private static FileLinePositionSpan Position(Diagnostic diagnostic, SyntaxTree source) =>
+        !diagnostic.Location.IsInSource && diagnostic.Location.GetLineSpan().Path == source.FilePath && diagnostic.Location.SourceSpan.End <= source.Length
+            ? source.GetMappedLineSpan(diagnostic.Location.SourceSpan)
+            : diagnostic.Location.GetMappedLineSpan();
 }
