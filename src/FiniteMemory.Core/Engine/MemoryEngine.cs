@@ -167,10 +167,7 @@ internal sealed class MemoryEngine
             SlidingPolicy.Build(frame);
         }
 
-        if (fallback is null)
-        {
-            PolicyOutcome.Count(frame);
-        }
+        var outcome = fallback is null ? PolicyOutcome.Count(frame) : default;
 
         var messages = OrderStage.Order(frame, out var rawTokens);
         frame.ReturnMarks();
@@ -209,8 +206,8 @@ internal sealed class MemoryEngine
             NewlyEvicted = previous.CountNewlyEvicted(kept, frame.Count),
             Truncated = truncated,
             SummariesCreated = frame.SummariesCreated,
-            ClustersMerged = frame.ClustersMerged,
-            ImportanceEvictions = frame.ImportanceEvictions,
+            ClustersMerged = outcome.ClustersMerged,
+            ImportanceEvictions = outcome.ImportanceEvictions,
             PolicyLatency = latency,
             Fallback = fallback,
         };
