@@ -51,7 +51,7 @@ internal sealed class MemoryEngine
         {
             cancellationToken.ThrowIfCancellationRequested();
             var started = Options.TimeProvider.GetTimestamp();
-            activity = FiniteMemoryTelemetry.ActivitySource.StartActivity(FiniteMemoryTelemetry.BuildActivityName);
+            activity = TelemetryRecorder.StartBuild();
             var build = new Build(transcript, toolTokens, Calibration.Ratio, previous, started, activity);
             var frame = StartFrame(build);
             var policy = Options.Policy;
@@ -214,7 +214,7 @@ internal sealed class MemoryEngine
 
         var window = new ContextWindow(messages, tokens, Options.Budget, frame.Budget, rawTokens + framing, report, stats);
         _stats.RecordBuild(stats);
-        Record(stats, activity);
+        TelemetryRecorder.RecordBuild(stats, activity);
         if (Options.Hooks.Count > 0)
         {
             Raise(static (h, e) => h.OnPolicyExecuted(e), new PolicyExecutedEvent(report, stats), nameof(IMemoryHooks.OnPolicyExecuted));
@@ -249,19 +249,16 @@ internal sealed class MemoryEngine
         }
 
         _stats.RecordResponse(usage?.InputTokenCount, usage?.CachedInputTokenCount);
-        var tag = new KeyValuePair<string, object?>("finitememory.policy", Options.Policy.Name);
-        FiniteMemoryTelemetry.Turns.Add(1, tag);
+        TelemetryRecorder.RecordResponse(Options.Policy.Name, usage?.CachedInputTokenCount);
         if (usage?.CachedInputTokenCount is long cached)
         {
             var e = new CacheEvent(turn, cached, usage.InputTokenCount);
             if (cached > 0)
             {
-                FiniteMemoryTelemetry.CacheHits.Add(1, tag);
                 Raise(static (h, ev) => h.OnCacheHit(ev), e, nameof(IMemoryHooks.OnCacheHit));
             }
             else
             {
-                FiniteMemoryTelemetry.CacheMisses.Add(1, tag);
                 Raise(static (h, ev) => h.OnCacheMiss(ev), e, nameof(IMemoryHooks.OnCacheMiss));
             }
         }
@@ -370,63 +367,4 @@ internal sealed class MemoryEngine
     private readonly record struct Build(Transcript Transcript, int ToolTokens, double Ratio, WindowHistory Previous, long Started, Activity? Activity);
 
     private static string Describe(Exception ex) => $"exception: {ex.GetType().Name}: {ex.Message}";
-
-    private static void Record(TurnStats stats, Activity? activity)
-    {
-        if (FiniteMemoryTelemetry.BuildMeasured)
-        {
-            var tag = new KeyValuePair<string, object?>("finitememory.policy", stats.Policy);
-            FiniteMemoryTelemetry.PolicyCalls.Add(1, tag);
-            FiniteMemoryTelemetry.TokensSeen.Add(stats.TokensSeen, tag);
-            FiniteMemoryTelemetry.TokensRetained.Add(stats.TokensRetained, tag);
-            FiniteMemoryTelemetry.Evictions.Add(stats.NewlyEvicted, tag);
-            if (stats.Truncated > 0)
-            {
-                FiniteMemoryTelemetry.Truncations.Add(stats.Truncated, tag);
-            }
-
-            if (stats.Fallback is not null)
-            {
-                FiniteMemoryTelemetry.Fallbacks.Add(1, tag);
-            }
-
-            if (stats.SummariesCreated > 0)
-            {
-                FiniteMemoryTelemetry.Summaries.Add(stats.SummariesCreated, tag);
-            }
-
-            if (stats.ClustersMerged > 0)
-            {
-                FiniteMemoryTelemetry.ClustersMerged.Add(stats.ClustersMerged, tag);
-            }
-
-            if (stats.ImportanceEvictions > 0)
-            {
-                FiniteMemoryTelemetry.ImportanceEvictions.Add(stats.ImportanceEvictions, tag);
-            }
-
-            FiniteMemoryTelemetry.PolicyDuration.Record(stats.PolicyLatency.TotalSeconds, tag);
-            FiniteMemoryTelemetry.WindowTokens.Record(stats.TokensRetained, tag);
-        }
-
-        if (activity is { IsAllDataRequested: true })
-        {
-            activity.SetTag("finitememory.policy", stats.Policy);
-            activity.SetTag("finitememory.budget", stats.Budget);
-            activity.SetTag("finitememory.turn", stats.Turn);
-            activity.SetTag("finitememory.messages.seen", stats.MessagesSeen);
-            activity.SetTag("finitememory.messages.retained", stats.MessagesRetained);
-            activity.SetTag("finitememory.tokens.seen", stats.TokensSeen);
-            activity.SetTag("finitememory.tokens.retained", stats.TokensRetained);
-            activity.SetTag("finitememory.evicted", stats.Evicted);
-            activity.SetTag("finitememory.truncated", stats.Truncated);
-            activity.SetTag("finitememory.summaries", stats.SummariesCreated);
-            activity.SetTag("finitememory.clusters.merged", stats.ClustersMerged);
-            activity.SetTag("finitememory.importance.evictions", stats.ImportanceEvictions);
-            if (stats.Fallback is not null)
-            {
-                activity.SetTag("finitememory.fallback", stats.Fallback);
-            }
-        }
-    }
 }
