@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
 using FiniteMemory.Policies;
 using FiniteMemory.Stages;
 
@@ -162,7 +161,7 @@ internal sealed class MemoryEngine
         var activity = build.Activity;
         if (fallback is not null)
         {
-            Options.Logger?.LogWarning("FiniteMemory policy '{Policy}' fell back to sliding: {Reason}", policy.Name, fallback);
+            Options.Logger?.PolicyFellBack(policy.Name, fallback);
             frame = StartFrame(build);
             SlidingPolicy.Build(frame);
         }
@@ -237,10 +236,7 @@ internal sealed class MemoryEngine
             {
                 // A proxy that reports a constant, or usage summed over calls we did not see: learning from it would
                 // skew every later window, so it is left out and said so.
-                Options.Logger?.LogWarning(
-                    "FiniteMemory ignored implausible usage: the provider reported {Reported} input tokens for a request counted at {Estimated}; calibration unchanged.",
-                    input,
-                    window.EstimatedRequestTokens);
+                Options.Logger?.ImplausibleUsage(input, window.EstimatedRequestTokens);
             }
             else
             {
@@ -275,7 +271,7 @@ internal sealed class MemoryEngine
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                Options.Logger?.LogWarning(ex, "FiniteMemory hook {Hook}.{Event} threw; ignored.", hook.GetType().Name, name);
+                Options.Logger?.HookThrew(ex, hook.GetType().Name, name);
             }
         }
     }
