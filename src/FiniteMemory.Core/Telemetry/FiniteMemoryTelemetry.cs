@@ -15,7 +15,7 @@ public static class FiniteMemoryTelemetry
     /// <summary>The activity for one window build.</summary>
     public const string BuildActivityName = "FiniteMemory.BuildWindow";
 
-    /// <summary>The activity for one chat turn (build plus model call).</summary>
+    /// <summary>The activity for one chat turn (build plus model call), in a session or through the middleware.</summary>
     public const string ChatActivityName = "FiniteMemory.Chat";
 
     /// <summary>The meter.</summary>
