@@ -314,11 +314,12 @@ public class AnthropicChatClientTests
     public async Task AStreamThatStallsLongerThanTheTimeoutIsAnErrorNotAHang()
     {
         // Four events, then the fifth never. The timeout runs on a fake clock that moves only once the client waits
-        // for that fifth event, so neither connecting nor the first four events can use it up on a busy machine.
+        // for that fifth event, so neither connecting nor the first four events can use it up on a busy machine; it
+        // is longer than the hang guard, so only that clock can end the wait.
         var clock = new ObservedTimeProvider();
         var stalled = FakeResponse.Sse(StreamedAnswer().Take(4)).Chunk(StreamedAnswer().ElementAt(4).ToWire(), FakeResponse.Never);
         await using var server = await FakeServer.StartAsync(stalled);
-        using var client = Client(server, timeout: TimeSpan.FromSeconds(5), maxRetries: 0, time: clock);
+        using var client = Client(server, timeout: TimeSpan.FromMinutes(5), maxRetries: 0, time: clock);
         BackendStreamException? error;
         var stream = client.GetStreamingResponseAsync("hi").GetAsyncEnumerator();
         await using (stream)
@@ -327,11 +328,11 @@ public class AnthropicChatClientTests
             await Assert.That(stream.Current.Text).IsEqualTo("Checking ");
 
             var next = stream.MoveNextAsync().AsTask();
-            clock.Advance(TimeSpan.FromSeconds(5));
+            clock.Advance(TimeSpan.FromMinutes(5));
             error = await Assert.ThrowsAsync<BackendStreamException>(() => next.WaitAsync(HangGuard));
         }
 
-        await Assert.That(error!.Message).IsEqualTo("Anthropic's stream stalled: no event arrived for 5 s and the response is incomplete. Retry the request, or raise the timeout (BackendSettings.Timeout) setting.");
+        await Assert.That(error!.Message).IsEqualTo("Anthropic's stream stalled: no event arrived for 300 s and the response is incomplete. Retry the request, or raise the timeout (BackendSettings.Timeout) setting.");
         await Assert.That(await server.FateOf(0).WaitAsync(HangGuard)).IsEqualTo(new ResponseFate(Delivered: false, ChunksWritten: 4));
     }
 

@@ -395,12 +395,13 @@ public class ReplicateChatClientTests
     public async Task AStreamSilentForLongerThanTheTimeoutIsStalledAndThePredictionIsCanceled()
     {
         // The done event never comes. The timeout (which also bounds creating the prediction) runs on a fake clock
-        // that moves only once the client waits for the event after the first, so the stall cannot become a timeout.
+        // that moves only once the client waits for the event after the first, so the stall cannot become a timeout;
+        // it is longer than the hang guard, so only that clock can end the wait.
         var clock = new ObservedTimeProvider();
         await using var fake = await ReplicateFixture.StartAsync();
         fake.OnCreate(() => FakeResponse.Json(fake.Prediction("starting", stream: true), 201))
             .OnStream(() => FakeResponse.Sse([SseEvent.Named("output", "Then")]).Chunk("event: done\ndata: {}\n\n", FakeResponse.Never));
-        using var client = fake.Client(time: clock, configure: s => s.Timeout = TimeSpan.FromSeconds(5));
+        using var client = fake.Client(time: clock, configure: s => s.Timeout = TimeSpan.FromMinutes(5));
         BackendStreamException? error;
         var stream = client.GetStreamingResponseAsync("Hi").GetAsyncEnumerator();
         await using (stream)
@@ -409,7 +410,7 @@ public class ReplicateChatClientTests
             await Assert.That(stream.Current.Text).IsEqualTo("Then");
 
             var next = stream.MoveNextAsync().AsTask();
-            clock.Advance(TimeSpan.FromSeconds(5));
+            clock.Advance(TimeSpan.FromMinutes(5));
             error = await Assert.ThrowsAsync<BackendStreamException>(() => next.WaitAsync(HangGuard));
         }
 

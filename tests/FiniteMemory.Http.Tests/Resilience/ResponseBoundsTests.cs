@@ -194,9 +194,9 @@ public class ResponseBoundsTests
     [Arguments("x")]
     public async Task AfterTheHeadersKeepAliveCommentsOrADripOfBytesDoNotKeepAStreamAlive(string trickle)
     {
-        // After one text event the server sends only the trickle, one piece each time the test asks. The 3 s timeout
-        // runs on a fake clock that the test moves a second at a time while the client waits for the next event,
-        // with a piece sent after each second: the pieces must not restart the wait, so the third second ends it.
+        // After one text event the server sends only the trickle, one piece each time the test asks. The 300 s timeout
+        // runs on a fake clock that the test moves 100 s at a time while the client waits for the next event, with a
+        // piece sent before each step: the pieces must not restart the wait, so the third step ends it.
         var clock = new ObservedTimeProvider();
         var start = SseEvent.Named("message_start", """{"type":"message_start","message":{"id":"msg_s","model":"claude-test-1","usage":{"input_tokens":1}}}""").ToWire()
             + SseEvent.Named("content_block_start", """{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}""").ToWire()
@@ -216,7 +216,7 @@ public class ResponseBoundsTests
                 sent.Release();
             }
         }));
-        using var client = new AnthropicChatClient(new AnthropicSettings { Model = "claude-test-1", Endpoint = server.BaseAddress, ApiKey = Key, Timeout = TimeSpan.FromSeconds(3), MaxRetries = 0 }, handler: null, clock);
+        using var client = new AnthropicChatClient(new AnthropicSettings { Model = "claude-test-1", Endpoint = server.BaseAddress, ApiKey = Key, Timeout = TimeSpan.FromMinutes(5), MaxRetries = 0 }, handler: null, clock);
         BackendStreamException? error;
         var stream = client.GetStreamingResponseAsync(Question).GetAsyncEnumerator();
         await using (stream)
@@ -225,18 +225,18 @@ public class ResponseBoundsTests
             await Assert.That(stream.Current.Text).IsEqualTo("Hi");
 
             var next = stream.MoveNextAsync().AsTask();
-            for (var second = 1; second <= 3; second++)
+            for (var step = 1; step <= 3; step++)
             {
                 await Assert.That(next.IsCompleted).IsFalse();
                 ask.Release();
                 await Assert.That(await sent.WaitAsync(HangGuard)).IsTrue();
-                clock.Advance(TimeSpan.FromSeconds(1));
+                clock.Advance(TimeSpan.FromSeconds(100));
             }
 
             error = await Assert.ThrowsAsync<BackendStreamException>(() => next.WaitAsync(HangGuard));
         }
 
-        await Assert.That(error!.Message).Contains("no event arrived for 3 s");
+        await Assert.That(error!.Message).Contains("no event arrived for 300 s");
     }
 
     [Test]
