@@ -1,7 +1,6 @@
 using System.Text;
 using FiniteMemory.Fakes;
 using FiniteMemory.Http;
-using FiniteMemory.Http.Tests.Fakes;
 using FiniteMemory.OpenAI.Tests.Support;
 using FiniteMemory.Testing;
 using Microsoft.AspNetCore.Http;
@@ -245,7 +244,7 @@ public class BoundsTests
         // step. The pieces must not restart the wait, so the third step ends it. With retries and long waits between
         // them, the time a request may take before its headers is 50 minutes; once they are in, only the timeout counts.
         var timeout = TimeSpan.FromMinutes(5);
-        var clock = new ObservedTimeProvider();
+        var clock = Clients.Clock();
         var unit = trickle switch
         {
             "keep-alive comments" => ": keep-alive\n\n",

@@ -1,9 +1,7 @@
 using System.Net;
-using System.Text;
 using FiniteMemory.Engine;
 using FiniteMemory.Fakes;
 using FiniteMemory.Http;
-using FiniteMemory.Http.Tests.Fakes;
 using FiniteMemory.Integration;
 using FiniteMemory.OpenAI.Tests.Support;
 using FiniteMemory.Sessions;
@@ -169,7 +167,7 @@ public class FaultTests
         // timeout can end the call, and only the client going away can end the server's wait. The timeout is longer
         // than the hang guard, so a timeout on the real clock could not end the call either.
         await using var server = await FakeOpenAIServer.StartAsync();
-        var clock = new ObservedTimeProvider();
+        var clock = Clients.Clock();
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var clientLeft = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         server.Enqueue(FakeOpenAIServer.Hang(arrived, clientLeft));
@@ -192,19 +190,19 @@ public class FaultTests
         // Two events, then silence until the client leaves. The timeout runs on a fake clock moved only once the
         // client has both events and waits for the next, so neither connecting nor the first events can use it up.
         await using var server = await FakeOpenAIServer.StartAsync();
-        var clock = new ObservedTimeProvider();
+        var clock = Clients.Clock();
         var clientLeft = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         server.Enqueue(FakeOpenAIServer.StallingStream(clientLeft: clientLeft));
         using var client = Clients.Impatient(server, TimeSpan.FromMinutes(5), clock);
-        var text = new StringBuilder();
+        var text = string.Empty;
         BackendStreamException? error;
         var stream = client.GetStreamingResponseAsync(Question).GetAsyncEnumerator();
         await using (stream)
         {
-            while (text.ToString() != "Partial answer ")
+            while (text != "Partial answer ")
             {
                 await Assert.That(await stream.MoveNextAsync().AsTask().WaitAsync(HangGuard)).IsTrue();
-                text.Append(stream.Current.Text);
+                text += stream.Current.Text;
             }
 
             var next = stream.MoveNextAsync().AsTask();
@@ -227,7 +225,7 @@ public class FaultTests
         var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var clientLeft = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         server.Enqueue(FakeOpenAIServer.StallingStream(stalled, clientLeft));
-        using var client = Clients.Chat(server, resilience: Clients.Fast with { TimeProvider = new ObservedTimeProvider() });
+        using var client = Clients.Chat(server, resilience: Clients.Fast with { TimeProvider = Clients.Clock() });
         using var cts = new CancellationTokenSource();
 
         var read = new List<string>();

@@ -1,5 +1,6 @@
 using FiniteMemory.Fakes;
 using FiniteMemory.Http;
+using FiniteMemory.Http.Tests.Fakes;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.OpenAI.Tests.Support;
@@ -20,6 +21,9 @@ internal static class Clients
         BaseDelay = TimeSpan.FromMilliseconds(20),
         MaxDelay = TimeSpan.FromSeconds(2),
     };
+
+    /// <summary>A fake clock for the client's timeouts: it moves only when the test moves it, and reports the timers set on it.</summary>
+    public static ObservedTimeProvider Clock() => new();
 
     public static OpenAIBackendSettings Settings(FakeOpenAIServer server, string model = "gpt-test") => new()
     {
