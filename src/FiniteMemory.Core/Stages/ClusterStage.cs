@@ -11,7 +11,7 @@ namespace FiniteMemory.Stages;
 /// relevant message, the window then covers more topics instead of many near-duplicates of one.
 /// </summary>
 /// <remarks>
-/// Runs after the scoring stages and before <see cref="SelectStage"/>. Sets <see cref="MemoryFrame.Clusters"/>, so
+/// Runs after the scoring stages and before <see cref="SelectStage"/>. Reports each group's cluster (<see cref="MemoryFrame.ReportClusters"/>), so
 /// the report counts the clusters the window represents by some but not all of their members.
 /// </remarks>
 public static class ClusterStage
@@ -93,7 +93,7 @@ public static class ClusterStage
             clusters[groups[p]] = assigned[p];
         }
 
-        frame.Clusters = clusters;
+        frame.ReportClusters(clusters);
         if (!frame.HasScores || diversity == 1)
         {
             return;

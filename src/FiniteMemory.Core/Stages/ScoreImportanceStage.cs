@@ -31,7 +31,7 @@ public static class ScoreImportanceStage
             throw new ArgumentOutOfRangeException(nameof(sourceShare), sourceShare, "The source share must be between 0 and 1.");
         }
 
-        frame.ImportanceScored = true;
+        frame.ReportImportanceScored();
         var candidates = frame.UnkeptGroups();
         if (candidates.Count == 0 || weight == 0)
         {

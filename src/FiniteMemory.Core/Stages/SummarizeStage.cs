@@ -158,7 +158,7 @@ public static class SummarizeStage
             var request = new SummaryRequest(state.Text, lines, target, counter);
             var (text, by) = await SummarizeCheckedAsync(frame, summarizer, request, gate, cancellationToken).ConfigureAwait(false);
             state.Apply(text, indices, by);
-            frame.SummariesCreated++;
+            frame.ReportSummaryCreated();
         }
     }
 
