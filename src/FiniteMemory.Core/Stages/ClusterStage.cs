@@ -16,12 +16,16 @@ namespace FiniteMemory.Stages;
 /// </remarks>
 public static class ClusterStage
 {
+    // The parameters' defaults, shared with ClusterAttribute's properties (StageAttributeDefaultsTests checks the pair).
+    internal const double DefaultDiversity = 0.5;
+    internal const int DefaultMaxClusters = 32;
+
     /// <summary>Clusters the candidate groups and discounts redundant ones.</summary>
     /// <param name="frame">The frame.</param>
     /// <param name="cancellationToken">Cancels embedding.</param>
     /// <param name="diversity">Factor applied per rank within a cluster (1: no discount; 0: one per cluster).</param>
     /// <param name="maxClusters">Upper bound on the number of clusters.</param>
-    public static async ValueTask RunAsync(MemoryFrame frame, CancellationToken cancellationToken, double diversity = 0.5, int maxClusters = 32)
+    public static async ValueTask RunAsync(MemoryFrame frame, CancellationToken cancellationToken, double diversity = DefaultDiversity, int maxClusters = DefaultMaxClusters)
     {
         ArgumentNullException.ThrowIfNull(frame);
         if (!(diversity >= 0 && diversity <= 1))
