@@ -32,7 +32,7 @@ public abstract class HostedChatClient : IChatClient
     {
     }
 
-    /// <summary>Creates the client with the clock its retries and attempt timeouts wait on (tests pass a fake one).</summary>
+    /// <summary>Creates the client with the clock its retries, attempt timeouts and stream idle timeout wait on (tests pass a fake one).</summary>
     private protected HostedChatClient(HostedProvider provider, HostedChatClientOptions settings, HttpMessageHandler? handler, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(provider);
@@ -47,6 +47,7 @@ public abstract class HostedChatClient : IChatClient
         {
             StreamIdleTimeout = resilience.AttemptTimeout,
             TimeoutSettingName = resilience.TimeoutSettingName,
+            TimeProvider = time,
         };
         Metadata = new ChatClientMetadata(provider.Backend, settings.Endpoint ?? provider.DefaultEndpoint, model);
     }

@@ -55,6 +55,9 @@ internal sealed class ProviderConnection : IDisposable
     /// <summary>The setting named when a stream stalls.</summary>
     public string TimeoutSettingName { get; init; } = ResilienceOptions.Default.TimeoutSettingName;
 
+    /// <summary>The clock <see cref="StreamIdleTimeout"/> is measured on: the one the retries and attempt timeouts wait on (tests pass a fake one).</summary>
+    internal TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>A POST of <paramref name="body"/> as JSON (source-generated metadata, no reflection).</summary>
     public static HttpRequestMessage PostJson<T>(Uri uri, T body, JsonTypeInfo<T> typeInfo) =>
         new(HttpMethod.Post, uri) { Content = JsonContent.Create(body, typeInfo, new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" }) };
@@ -110,7 +113,9 @@ internal sealed class ProviderConnection : IDisposable
     public async IAsyncEnumerable<SseItem<string>> ReadEventsAsync(HttpResponseMessage response, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(response);
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Cancelled by the caller's token or by the idle timer, which runs on the connection's clock.
+        using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, TimeProvider);
+        using var caller = cancellationToken.Register(static source => ((CancellationTokenSource)source!).Cancel(), idle);
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {

@@ -63,7 +63,9 @@ public sealed class OpenAIChatClient : DelegatingChatClient
         // The resilient transport times attempts (and retries them) until the headers arrive; from then on, as with
         // every other backend, each event must arrive within the attempt timeout: silence, a drip of bytes or
         // keep-alive comments (which make no event) end the stream with an error instead of a hang.
-        using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Cancelled by the caller's token or by the silence timer, which runs on the resilience options' clock.
+        using var silence = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _connection.Resilience.TimeProvider);
+        using var caller = cancellationToken.Register(static source => ((CancellationTokenSource)source!).Cancel(), silence);
         var idle = _connection.Resilience.AttemptTimeout;
         var finished = false;
         var started = false;

@@ -113,7 +113,7 @@ public class ChatCheckpointTests
 
         // The signal handler cancels this token (System.CommandLine on SIGINT/SIGTERM); here it fires mid-answer.
         var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        server.Enqueue(FakeOpenAIServer.StallingStream(TimeSpan.FromSeconds(60), stalled));
+        server.Enqueue(FakeOpenAIServer.StallingStream(stalled));
         using var interrupt = new CancellationTokenSource();
         _ = stalled.Task.ContinueWith(_ => interrupt.Cancel(), TaskScheduler.Default);
         using var stdin = new StringReader("interrupted message\nnever sent\n");
@@ -129,5 +129,5 @@ public class ChatCheckpointTests
     }
 
     private static string[] Args(FakeOpenAIServer server) =>
-        ["chat", "--backend", "openai", "--endpoint", server.BaseUrl.ToString(), "--model", "gpt-test", "--budget", "800", "--api-key-env", KeyVariable, "--timeout", "10"];
+        ["chat", "--backend", "openai", "--endpoint", server.BaseUrl.ToString(), "--model", "gpt-test", "--budget", "800", "--api-key-env", KeyVariable, "--timeout", "60"];
 }

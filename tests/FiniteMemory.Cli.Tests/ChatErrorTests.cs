@@ -138,5 +138,5 @@ public class ChatErrorTests
     }
 
     private static string[] Args(FakeOpenAIServer server) =>
-        ["chat", "--backend", "openai", "--endpoint", server.BaseUrl.ToString(), "--model", "gpt-test", "--budget", "800", "--api-key-env", KeyVariable, "--timeout", "10"];
+        ["chat", "--backend", "openai", "--endpoint", server.BaseUrl.ToString(), "--model", "gpt-test", "--budget", "800", "--api-key-env", KeyVariable, "--timeout", "60"];
 }

@@ -109,7 +109,7 @@ public partial class ChatSecretTests
     }
 
     private static string[] Args(string endpoint, string variable) =>
-        ["chat", "--backend", "openai", "--endpoint", endpoint, "--model", "gpt-test", "--budget", "800", "--api-key-env", variable, "--timeout", "10"];
+        ["chat", "--backend", "openai", "--endpoint", endpoint, "--model", "gpt-test", "--budget", "800", "--api-key-env", variable, "--timeout", "60"];
 
     private static async Task AssertRevealsNothingAsync(string text)
     {

@@ -23,7 +23,7 @@ public class ChatSignalTests
         await using var server = await FakeOpenAIServer.StartAsync();
         var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         server.Enqueue(server.DefaultAsync);
-        server.Enqueue(FakeOpenAIServer.StallingStream(TimeSpan.FromSeconds(60), stalled));
+        server.Enqueue(FakeOpenAIServer.StallingStream(stalled));
         var directory = Path.Combine(Path.GetTempPath(), "fm-signal-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         try

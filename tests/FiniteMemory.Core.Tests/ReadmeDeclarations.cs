@@ -5,7 +5,7 @@ using FiniteMemory.Stages;
 
 namespace FiniteMemory.Tests.Readme;
 
-// --- README: Declaring policies and backends (the declarations, as written) ---
+// --- README: Declaring policies and backends (the policy, as written) ---
 [MemoryPolicy("support", Budget = 8000, Description = "The ticket's opening, recent turns, and older turns naming an order.")]
 [Pin(FirstTurns = 1)]                          // the conversation's first turn
 [KeepRecent(MaxTurns = 6, BudgetShare = 0.6)]  // the last six turns, at most 60% of the budget
@@ -18,7 +18,8 @@ public sealed partial class SupportPolicy
     {
         for (var g = 0; g < frame.GroupCount; g++)
         {
-            var members = frame.Transcript.GroupAt(g).Members;
+            // Only the members below frame.Count: the frame covers the transcript as of this turn.
+            var members = frame.Transcript.Groups[g].Members.Where(i => i < frame.Count);
             if (!frame.IsKept(g) && members.Any(i => frame.Transcript[i].Message.Text.Contains("order #", StringComparison.OrdinalIgnoreCase)))
             {
                 frame.Scores[g] = 1;
@@ -27,6 +28,9 @@ public sealed partial class SupportPolicy
     }
 }
 
+// --- end ---
+
+// A backend declared as the README declares one, answering offline instead of through OpenAI.
 public sealed class EchoSettings { public string? Model { get; set; } public double Temperature { get; set; } = 0.7; }
 
 public static class MyBackends
@@ -35,9 +39,7 @@ public static class MyBackends
     public static IChatClient Create(EchoSettings settings) => new EchoClient(settings);
 }
 
-// --- end ---
-
-/// <summary>The README's echo client: answers with how many messages it received and the settings it has.</summary>
+/// <summary>The echo client: answers with how many messages it received and the settings it has.</summary>
 public sealed class EchoClient(EchoSettings settings) : IChatClient
 {
     public EchoSettings Settings { get; } = settings;

@@ -95,7 +95,7 @@ public class ReadmeExamplesTests
     [Test]
     public async Task TheDeclaredPolicyAndBackendWorkAsShown()
     {
-        // --- README: Declaring policies and backends (the uses, as written) ---
+        // --- README: Declaring policies and backends (the policy's use as written; the backend offline, as in ReadmeDeclarations) ---
         var session = new MemorySession(new MemoryOptions { Budget = 8000, Policy = MemoryPolicies.Create("support") });
         var client = ChatBackends.Create("echo", new BackendSettings { Model = "m", Options = new Dictionary<string, string> { ["temperature"] = "0.2" } });
         // --- end ---

@@ -17,7 +17,8 @@ public class BoundsTests
 {
     private static readonly List<ChatMessage> Question = [new(ChatRole.User, "Status?")];
 
-    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(30);
+    /// <summary>Turns a hang into a failure; nothing here waits on it.</summary>
+    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60);
 
     private static string Delta(string text) =>
         $$"""data: {"id":"chatcmpl-x","object":"chat.completion.chunk","created":1,"model":"gpt-test","choices":[{"index":0,"delta":{"content":"{{text}}"},"finish_reason":null}]}""" + "\n\n";
@@ -237,6 +238,21 @@ public class BoundsTests
     [Arguments("a drip of bytes")]
     public async Task After_the_headers_a_stream_without_an_event_for_the_timeout_fails_whatever_trickles_in(string trickle)
     {
+        // After the headers the server sends only the trickle, one piece each time the test asks. The timeouts run on
+        // a fake clock: once the client has the headers (its wait for events armed, a second timer of the 300 s
+        // timeout after the attempt's own), the test moves the clock 100 s at a time with a piece sent before each
+        // step. The pieces must not restart the wait, so the third step ends it. With retries and long waits between
+        // them, the time a request may take before its headers is 50 minutes; once they are in, only the timeout counts.
+        var timeout = TimeSpan.FromMinutes(5);
+        var clock = Clients.Clock();
+        var unit = trickle switch
+        {
+            "keep-alive comments" => ": keep-alive\n\n",
+            "a drip of bytes" => "x",
+            _ => null,
+        };
+        using var ask = new SemaphoreSlim(0);
+        using var sent = new SemaphoreSlim(0);
         await using var server = await FakeOpenAIServer.StartAsync();
         server.Enqueue(async (_, context) =>
         {
@@ -244,28 +260,24 @@ public class BoundsTests
             context.Response.ContentType = "text/event-stream";
             await context.Response.StartAsync(context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
-            var unit = trickle switch
-            {
-                "keep-alive comments" => ": keep-alive\n\n",
-                "a drip of bytes" => "x",
-                _ => null,
-            };
             try
             {
                 if (trickle == "a drip of bytes")
                 {
                     await context.Response.WriteAsync("data: {\"id\":\"chatcmpl-x\",\"choices\":[{\"delta\":{\"content\":\"", context.RequestAborted);
+                    await context.Response.Body.FlushAsync(context.RequestAborted);
                 }
 
-                while (!context.RequestAborted.IsCancellationRequested)
+                while (true)
                 {
+                    await ask.WaitAsync(context.RequestAborted);
                     if (unit is not null)
                     {
                         await context.Response.WriteAsync(unit, context.RequestAborted);
                         await context.Response.Body.FlushAsync(context.RequestAborted);
                     }
 
-                    await Task.Delay(100, context.RequestAborted);
+                    sent.Release();
                 }
             }
             catch (Exception ex) when (ex is OperationCanceledException or IOException)
@@ -273,15 +285,21 @@ public class BoundsTests
                 // The client gave up: what the test waits for.
             }
         });
+        using var client = Clients.Chat(server, s => s.Timeout = timeout, resilience: Clients.Fast with { MaxDelay = TimeSpan.FromMinutes(10), TimeProvider = clock });
 
-        // With retries and long waits between them, the time a request may take before its headers is minutes;
-        // once they are in, only the per-attempt timeout counts.
-        using var client = Clients.Chat(server, s => s.Timeout = TimeSpan.FromSeconds(1), resilience: Clients.Fast with { MaxDelay = TimeSpan.FromMinutes(1) });
-        using var guard = new CancellationTokenSource(HangGuard);
+        var call = ReadAllAsync(client, null, CancellationToken.None);
+        await clock.WaitForTimersAsync(timeout, 2, HangGuard);
+        for (var step = 1; step <= 3; step++)
+        {
+            await Assert.That(call.IsCompleted).IsFalse();
+            ask.Release();
+            await Assert.That(await sent.WaitAsync(HangGuard)).IsTrue();
+            clock.Advance(TimeSpan.FromSeconds(100));
+        }
 
-        var error = await Assert.ThrowsAsync<BackendStreamException>(() => ReadAllAsync(client, null, guard.Token));
+        var error = await Assert.ThrowsAsync<BackendStreamException>(() => call.WaitAsync(HangGuard));
 
-        await Assert.That(error!.Message).Contains("sent no event for 1 s");
+        await Assert.That(error!.Message).Contains("sent no event for 300 s");
         await Assert.That(server.ChatRequests.Count).IsEqualTo(1);
     }
 }

@@ -11,6 +11,9 @@ public class FaultTests
 {
     private static readonly List<ChatMessage> Question = [new(ChatRole.System, "Be brief."), new(ChatRole.User, "Status?")];
 
+    /// <summary>Turns a hang into a failure; nothing here waits on it.</summary>
+    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60);
+
     [Test]
     public async Task A_429_with_retry_after_is_retried_after_the_wait_the_server_asked_for()
     {
@@ -19,7 +22,7 @@ public class FaultTests
         var retries = new List<RetryAttempt>();
         using var client = Clients.Chat(server, resilience: Clients.Fast with { OnRetry = retries.Add });
 
-        var response = await client.GetResponseAsync(Question).WaitAsync(TimeSpan.FromSeconds(60));
+        var response = await client.GetResponseAsync(Question).WaitAsync(HangGuard);
 
         await Assert.That(response.Text).IsEqualTo("Answer 1: noted.");
         await Assert.That(server.Requests.Count).IsEqualTo(2);
@@ -155,48 +158,71 @@ public class FaultTests
     }
 
     [Test]
-    public async Task A_response_slower_than_the_timeout_fails_within_the_timeout()
+    public async Task A_response_slower_than_the_timeout_fails_with_a_timeout_error_and_the_request_is_dropped()
     {
+        // The server never answers and the timeout runs on a fake clock moved once the request is in: only the
+        // timeout can end the call, and only the client going away can end the server's wait. The timeout is longer
+        // than the hang guard, so a timeout on the real clock could not end the call either.
         await using var server = await FakeOpenAIServer.StartAsync();
-        var clientLeft = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        // The attempt timeout also covers connecting and Kestrel's handoff, so it is seconds (not milliseconds) to be
-        // sure the request reaches the handler on a busy machine, yet far shorter than the server's wait.
-        server.Enqueue(server.Slow(TimeSpan.FromSeconds(60), clientLeft));
-        using var client = Clients.Impatient(server, TimeSpan.FromSeconds(5));
+        var clock = Clients.Clock();
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var clientLeft = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.Enqueue(FakeOpenAIServer.Hang(arrived, clientLeft));
+        using var client = Clients.Impatient(server, TimeSpan.FromMinutes(5), clock);
 
-        var error = await Assert.ThrowsAsync<BackendTimeoutException>(() => client.GetResponseAsync(Question).WaitAsync(TimeSpan.FromSeconds(90)));
+        var call = client.GetResponseAsync(Question);
+        await arrived.Task.WaitAsync(HangGuard);
+        clock.Advance(TimeSpan.FromMinutes(5));
+        var error = await Assert.ThrowsAsync<BackendTimeoutException>(() => call.WaitAsync(HangGuard));
 
-        // The client gave up while the server's 60 s wait was still running.
-        await Assert.That(await clientLeft.Task.WaitAsync(TimeSpan.FromSeconds(90))).IsTrue();
+        await clientLeft.Task.WaitAsync(HangGuard);
         await Assert.That(error!.Attempts).IsEqualTo(1);
         await Assert.That(error.Message).Contains("timeout", StringComparison.OrdinalIgnoreCase);
+        await Assert.That(server.Requests.Count).IsEqualTo(1);
     }
 
     [Test]
     public async Task A_stream_that_goes_silent_for_longer_than_the_timeout_fails()
     {
+        // Two events, then silence until the client leaves. The timeout runs on a fake clock moved only once the
+        // client has both events and waits for the next, so neither connecting nor the first events can use it up.
         await using var server = await FakeOpenAIServer.StartAsync();
-        var clientLeft = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        // Seconds, not milliseconds: the timeout also covers connecting and the gaps between the first events, which a
-        // busy machine can stretch; the server's stall is still far longer.
-        server.Enqueue(FakeOpenAIServer.StallingStream(TimeSpan.FromSeconds(60), clientLeft: clientLeft));
-        using var client = Clients.Impatient(server, TimeSpan.FromSeconds(5));
+        var clock = Clients.Clock();
+        var clientLeft = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.Enqueue(FakeOpenAIServer.StallingStream(clientLeft: clientLeft));
+        using var client = Clients.Impatient(server, TimeSpan.FromMinutes(5), clock);
+        var text = string.Empty;
+        BackendStreamException? error;
+        var stream = client.GetStreamingResponseAsync(Question).GetAsyncEnumerator();
+        await using (stream)
+        {
+            while (text != "Partial answer ")
+            {
+                await Assert.That(await stream.MoveNextAsync().AsTask().WaitAsync(HangGuard)).IsTrue();
+                text += stream.Current.Text;
+            }
 
-        var error = await Assert.ThrowsAsync<BackendStreamException>(async () => await client.GetStreamingResponseAsync(Question).ToListAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(90)));
+            var next = stream.MoveNextAsync().AsTask();
+            clock.Advance(TimeSpan.FromMinutes(5));
+            error = await Assert.ThrowsAsync<BackendStreamException>(() => next.WaitAsync(HangGuard));
+        }
 
-        // The client gave up while the server's 60 s stall was still running.
-        await Assert.That(await clientLeft.Task.WaitAsync(TimeSpan.FromSeconds(90))).IsTrue();
-        await Assert.That(error!.Message).Contains("sent no event");
+        // The server's stall ends only when the client leaves.
+        await clientLeft.Task.WaitAsync(HangGuard);
+        await Assert.That(error!.Message).Contains("sent no event for 300 s");
     }
 
     [Test]
     public async Task Cancelling_mid_stream_stops_the_request_and_surfaces_as_cancellation()
     {
+        // The server sends two events and then writes nothing more until the client leaves: its stall ends only when
+        // the cancellation has closed the request, never by a timer of its own. The client's timers run on a fake
+        // clock nobody moves, so nothing but the cancellation can end the stream either.
         await using var server = await FakeOpenAIServer.StartAsync();
-        var stalled = new TaskCompletionSource();
-        var clientLeft = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        server.Enqueue(FakeOpenAIServer.StallingStream(TimeSpan.FromSeconds(20), stalled, clientLeft));
-        using var client = Clients.Chat(server);
+        var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var clientLeft = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.Enqueue(FakeOpenAIServer.StallingStream(stalled, clientLeft));
+        using var client = Clients.Chat(server, resilience: Clients.Fast with { TimeProvider = Clients.Clock() });
         using var cts = new CancellationTokenSource();
 
         var read = new List<string>();
@@ -210,8 +236,10 @@ public class FaultTests
             }
         });
 
-        // The request stopped while the server's 20 s stall was still running.
-        await Assert.That(await clientLeft.Task.WaitAsync(TimeSpan.FromSeconds(60))).IsTrue();
+        // The server saw the client leave while it still held the rest of the answer (the hang guard only turns a
+        // request that cancellation failed to stop into a failure).
+        await clientLeft.Task.WaitAsync(HangGuard);
         await Assert.That(string.Concat(read)).StartsWith("Partial");
+        await Assert.That(server.Requests.Count).IsEqualTo(1);
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
 using FiniteMemory.Policies;
 using FiniteMemory.Stages;
 
@@ -51,7 +50,7 @@ internal sealed class MemoryEngine
         {
             cancellationToken.ThrowIfCancellationRequested();
             var started = Options.TimeProvider.GetTimestamp();
-            activity = FiniteMemoryTelemetry.ActivitySource.StartActivity(FiniteMemoryTelemetry.BuildActivityName);
+            activity = TelemetryRecorder.StartBuild();
             var build = new Build(transcript, toolTokens, Calibration.Ratio, previous, started, activity);
             var frame = StartFrame(build);
             var policy = Options.Policy;
@@ -162,15 +161,12 @@ internal sealed class MemoryEngine
         var activity = build.Activity;
         if (fallback is not null)
         {
-            Options.Logger?.LogWarning("FiniteMemory policy '{Policy}' fell back to sliding: {Reason}", policy.Name, fallback);
+            Options.Logger?.PolicyFellBack(policy.Name, fallback);
             frame = StartFrame(build);
             SlidingPolicy.Build(frame);
         }
 
-        if (fallback is null)
-        {
-            PolicyOutcome.Count(frame);
-        }
+        var outcome = fallback is null ? PolicyOutcome.Count(frame) : default;
 
         var messages = OrderStage.Order(frame, out var rawTokens);
         frame.ReturnMarks();
@@ -209,15 +205,15 @@ internal sealed class MemoryEngine
             NewlyEvicted = previous.CountNewlyEvicted(kept, frame.Count),
             Truncated = truncated,
             SummariesCreated = frame.SummariesCreated,
-            ClustersMerged = frame.ClustersMerged,
-            ImportanceEvictions = frame.ImportanceEvictions,
+            ClustersMerged = outcome.ClustersMerged,
+            ImportanceEvictions = outcome.ImportanceEvictions,
             PolicyLatency = latency,
             Fallback = fallback,
         };
 
         var window = new ContextWindow(messages, tokens, Options.Budget, frame.Budget, rawTokens + framing, report, stats);
         _stats.RecordBuild(stats);
-        Record(stats, activity);
+        TelemetryRecorder.RecordBuild(stats, activity);
         if (Options.Hooks.Count > 0)
         {
             Raise(static (h, e) => h.OnPolicyExecuted(e), new PolicyExecutedEvent(report, stats), nameof(IMemoryHooks.OnPolicyExecuted));
@@ -240,10 +236,7 @@ internal sealed class MemoryEngine
             {
                 // A proxy that reports a constant, or usage summed over calls we did not see: learning from it would
                 // skew every later window, so it is left out and said so.
-                Options.Logger?.LogWarning(
-                    "FiniteMemory ignored implausible usage: the provider reported {Reported} input tokens for a request counted at {Estimated}; calibration unchanged.",
-                    input,
-                    window.EstimatedRequestTokens);
+                Options.Logger?.ImplausibleUsage(input, window.EstimatedRequestTokens);
             }
             else
             {
@@ -252,19 +245,16 @@ internal sealed class MemoryEngine
         }
 
         _stats.RecordResponse(usage?.InputTokenCount, usage?.CachedInputTokenCount);
-        var tag = new KeyValuePair<string, object?>("finitememory.policy", Options.Policy.Name);
-        FiniteMemoryTelemetry.Turns.Add(1, tag);
+        TelemetryRecorder.RecordResponse(Options.Policy.Name, usage?.CachedInputTokenCount);
         if (usage?.CachedInputTokenCount is long cached)
         {
             var e = new CacheEvent(turn, cached, usage.InputTokenCount);
             if (cached > 0)
             {
-                FiniteMemoryTelemetry.CacheHits.Add(1, tag);
                 Raise(static (h, ev) => h.OnCacheHit(ev), e, nameof(IMemoryHooks.OnCacheHit));
             }
             else
             {
-                FiniteMemoryTelemetry.CacheMisses.Add(1, tag);
                 Raise(static (h, ev) => h.OnCacheMiss(ev), e, nameof(IMemoryHooks.OnCacheMiss));
             }
         }
@@ -281,7 +271,7 @@ internal sealed class MemoryEngine
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                Options.Logger?.LogWarning(ex, "FiniteMemory hook {Hook}.{Event} threw; ignored.", hook.GetType().Name, name);
+                Options.Logger?.HookThrew(ex, hook.GetType().Name, name);
             }
         }
     }
@@ -373,63 +363,4 @@ internal sealed class MemoryEngine
     private readonly record struct Build(Transcript Transcript, int ToolTokens, double Ratio, WindowHistory Previous, long Started, Activity? Activity);
 
     private static string Describe(Exception ex) => $"exception: {ex.GetType().Name}: {ex.Message}";
-
-    private static void Record(TurnStats stats, Activity? activity)
-    {
-        if (FiniteMemoryTelemetry.BuildMeasured)
-        {
-            var tag = new KeyValuePair<string, object?>("finitememory.policy", stats.Policy);
-            FiniteMemoryTelemetry.PolicyCalls.Add(1, tag);
-            FiniteMemoryTelemetry.TokensSeen.Add(stats.TokensSeen, tag);
-            FiniteMemoryTelemetry.TokensRetained.Add(stats.TokensRetained, tag);
-            FiniteMemoryTelemetry.Evictions.Add(stats.NewlyEvicted, tag);
-            if (stats.Truncated > 0)
-            {
-                FiniteMemoryTelemetry.Truncations.Add(stats.Truncated, tag);
-            }
-
-            if (stats.Fallback is not null)
-            {
-                FiniteMemoryTelemetry.Fallbacks.Add(1, tag);
-            }
-
-            if (stats.SummariesCreated > 0)
-            {
-                FiniteMemoryTelemetry.Summaries.Add(stats.SummariesCreated, tag);
-            }
-
-            if (stats.ClustersMerged > 0)
-            {
-                FiniteMemoryTelemetry.ClustersMerged.Add(stats.ClustersMerged, tag);
-            }
-
-            if (stats.ImportanceEvictions > 0)
-            {
-                FiniteMemoryTelemetry.ImportanceEvictions.Add(stats.ImportanceEvictions, tag);
-            }
-
-            FiniteMemoryTelemetry.PolicyDuration.Record(stats.PolicyLatency.TotalSeconds, tag);
-            FiniteMemoryTelemetry.WindowTokens.Record(stats.TokensRetained, tag);
-        }
-
-        if (activity is { IsAllDataRequested: true })
-        {
-            activity.SetTag("finitememory.policy", stats.Policy);
-            activity.SetTag("finitememory.budget", stats.Budget);
-            activity.SetTag("finitememory.turn", stats.Turn);
-            activity.SetTag("finitememory.messages.seen", stats.MessagesSeen);
-            activity.SetTag("finitememory.messages.retained", stats.MessagesRetained);
-            activity.SetTag("finitememory.tokens.seen", stats.TokensSeen);
-            activity.SetTag("finitememory.tokens.retained", stats.TokensRetained);
-            activity.SetTag("finitememory.evicted", stats.Evicted);
-            activity.SetTag("finitememory.truncated", stats.Truncated);
-            activity.SetTag("finitememory.summaries", stats.SummariesCreated);
-            activity.SetTag("finitememory.clusters.merged", stats.ClustersMerged);
-            activity.SetTag("finitememory.importance.evictions", stats.ImportanceEvictions);
-            if (stats.Fallback is not null)
-            {
-                activity.SetTag("finitememory.fallback", stats.Fallback);
-            }
-        }
-    }
 }

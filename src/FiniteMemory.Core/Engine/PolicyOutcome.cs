@@ -2,21 +2,14 @@ using FiniteMemory.Stages;
 
 namespace FiniteMemory;
 
-/// <summary>Counts, after a policy ran, what its stages asked to be counted against the window it built.</summary>
-internal static class PolicyOutcome
+/// <summary>What the engine counts, after a policy ran, of what its stages reported against the window it built.</summary>
+/// <param name="ImportanceEvictions">Groups a sliding window would have kept that the window left out (when a stage scored importance).</param>
+/// <param name="ClustersMerged">Clusters the window represents by some but not all of their members (when a stage reported clusters).</param>
+internal readonly record struct PolicyOutcome(int ImportanceEvictions, int ClustersMerged)
 {
-    public static void Count(MemoryFrame frame)
-    {
-        if (frame.ImportanceScored)
-        {
-            frame.ImportanceEvictions = SlidingKeptButEvicted(frame);
-        }
-
-        if (frame.Clusters is { } clusters)
-        {
-            frame.ClustersMerged = PartlyKeptClusters(frame, clusters);
-        }
-    }
+    public static PolicyOutcome Count(MemoryFrame frame) => new(
+        frame.ImportanceScored ? SlidingKeptButEvicted(frame) : 0,
+        frame.Clusters is { } clusters ? PartlyKeptClusters(frame, clusters) : 0);
 
     // The groups a sliding window would have kept — the newest that fit after the mandatory messages and the
     // query, with no gaps — that this window left out. O(sliding window).

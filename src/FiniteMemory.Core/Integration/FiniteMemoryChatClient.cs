@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory;
@@ -33,90 +32,23 @@ public sealed class FiniteMemoryChatClient : DelegatingChatClient
     /// <summary>The usage-learned token calibration.</summary>
     public TokenCalibration Calibration => _reducer.Calibration;
 
-    private MemoryEngine Engine => _reducer.Engine;
+    /// <inheritdoc />
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        new Turn(_reducer, messages).RunAsync(InnerClient, options, cancellationToken);
 
     /// <inheritdoc />
-    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        new Turn(_reducer, messages).StreamAsync(InnerClient, options, cancellationToken);
+
+    /// <summary>
+    /// A request through the middleware: the shared lifecycle (<see cref="ChatTurn"/>) over the conversation the
+    /// caller passed, read into the reducer's cached transcript. Nothing to remember or undo: the caller owns the
+    /// messages. Unlike a session, no tool call is checked against <see cref="ChatOptions.Tools"/>: a
+    /// function-invoking client above may run tools the request does not list (<c>FunctionInvokingChatClient.AdditionalTools</c>).
+    /// </summary>
+    private sealed class Turn(FiniteMemoryChatReducer reducer, IEnumerable<ChatMessage> messages) : ChatTurn(reducer.Engine)
     {
-        var started = Engine.Options.TimeProvider.GetTimestamp();
-        var turn = 0;
-        try
-        {
-            var window = await _reducer.ReduceToWindowAsync(messages, options, t => turn = Start(t), cancellationToken).ConfigureAwait(false);
-            // Unlike a session, the middleware checks no tool call against ChatOptions.Tools: it remembers nothing
-            // (the caller owns the history), and a function-invoking client above it may run tools the request does
-            // not list (FunctionInvokingChatClient.AdditionalTools).
-            var response = await base.GetResponseAsync(window.ChatMessages, options, cancellationToken).ConfigureAwait(false);
-
-            Engine.ObserveResponse(window, response, turn);
-            Complete(turn, ChatOutcome.Completed, response, started);
-            return response;
-        }
-        catch (Exception ex)
-        {
-            Complete(turn, ModelStream.OutcomeOf(ex, cancellationToken), null, started);
-            throw;
-        }
+        protected override ValueTask<ContextWindow> BuildAsync(ChatOptions? options, CancellationToken cancellationToken) =>
+            reducer.ReduceToWindowAsync(messages, options, Started, cancellationToken);
     }
-
-    /// <inheritdoc />
-    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages,
-        ChatOptions? options = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var started = Engine.Options.TimeProvider.GetTimestamp();
-        var turn = 0;
-        ContextWindow? window = null;
-        var stream = new ModelStream();
-        try
-        {
-            try
-            {
-                window = await _reducer.ReduceToWindowAsync(messages, options, t => turn = Start(t), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                stream.Fail(ex, cancellationToken);
-                throw;
-            }
-
-            await foreach (var update in stream.ReadAsync(base.GetStreamingResponseAsync(window.ChatMessages, options, cancellationToken), cancellationToken).ConfigureAwait(false))
-            {
-                yield return update;
-            }
-        }
-        finally
-        {
-            FinishStream(stream, window, options, turn, started);
-        }
-    }
-
-    // Learns from a completed stream and ends the turn.
-    private void FinishStream(ModelStream stream, ContextWindow? window, ChatOptions? options, int turn, long started)
-    {
-        if (stream.Outcome != ChatOutcome.Completed)
-        {
-            // A reader that stopped early cancelled the turn.
-            Complete(turn, stream.Outcome ?? ChatOutcome.Cancelled, null, started);
-            return;
-        }
-
-        var response = stream.Updates.ToChatResponse();
-        Engine.ObserveResponse(window!, response, turn);
-        Complete(turn, ChatOutcome.Completed, response, started);
-    }
-
-    // The turn starts once the conversation is read, before its window is built (as in a session).
-    private int Start(Transcript transcript)
-    {
-        Engine.Raise(static (h, e) => h.OnChatStart(e), new ChatStartEvent(transcript.Turn, transcript.Count), nameof(IMemoryHooks.OnChatStart));
-        return transcript.Turn;
-    }
-
-    private void Complete(int turn, ChatOutcome outcome, ChatResponse? response, long started) =>
-        Engine.Raise(
-            static (h, e) => h.OnChatComplete(e),
-            new ChatCompleteEvent(turn, outcome, response, Engine.Options.TimeProvider.GetElapsedTime(started)),
-            nameof(IMemoryHooks.OnChatComplete));
 }

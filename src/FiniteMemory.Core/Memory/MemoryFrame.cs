@@ -100,31 +100,39 @@ public sealed class MemoryFrame
     /// <summary>Whether a stage allocated <see cref="Scores"/>.</summary>
     public bool HasScores => _scores is not null;
 
-    /// <summary>Summaries a summarizing stage created in this build.</summary>
-    public int SummariesCreated { get; set; }
+    /// <summary>Summaries the stages reported creating in this build (<see cref="ReportSummaryCreated"/>).</summary>
+    internal int SummariesCreated { get; private set; }
 
-    /// <summary>Clusters a clustering stage merged in this build.</summary>
-    public int ClustersMerged { get; set; }
+    /// <summary>Whether a stage reported scoring importance (<see cref="ReportImportanceScored"/>).</summary>
+    internal bool ImportanceScored { get; private set; }
 
-    /// <summary>Groups an importance stage evicted in this build that recency alone would have kept.</summary>
-    public int ImportanceEvictions { get; set; }
-
-    /// <summary>
-    /// Set by a stage that scores importance: after the policy, the engine sets <see cref="ImportanceEvictions"/>
-    /// to the number of groups a sliding window would have kept that this build left out.
-    /// </summary>
-    public bool ImportanceScored { get; set; }
+    /// <summary>The topic cluster of each group a clustering stage reported (<see cref="ReportClusters"/>), or null.</summary>
+    internal int[]? Clusters => _clusters;
 
     /// <summary>
-    /// The topic cluster of each group (one slot per group, -1 for none), when a clustering stage assigned them;
-    /// the engine then counts the clusters the window represents by some but not all of their members.
+    /// Reports a summary a summarizing stage created (one summarizer call whose text the window uses); counted in
+    /// <see cref="TurnStats.SummariesCreated"/>.
     /// </summary>
-    public int[]? Clusters
+    public void ReportSummaryCreated() => SummariesCreated++;
+
+    /// <summary>
+    /// Reports that a stage scored groups by importance: after the policy, the engine counts in
+    /// <see cref="TurnStats.ImportanceEvictions"/> the groups a sliding window would have kept that this build left out.
+    /// </summary>
+    public void ReportImportanceScored() => ImportanceScored = true;
+
+    /// <summary>
+    /// Reports the topic cluster of each group (one slot per group, -1 for none): after the policy, the engine counts
+    /// in <see cref="TurnStats.ClustersMerged"/> the clusters the window represents by some but not all of their
+    /// members. Replaces clusters reported earlier in this build.
+    /// </summary>
+    /// <exception cref="ArgumentException">The array does not have one slot per group.</exception>
+    public void ReportClusters(int[] clusters)
     {
-        get => _clusters;
-        set => _clusters = value is null || value.Length == GroupCount
-            ? value
-            : throw new ArgumentException($"Cluster assignments need one slot per group ({GroupCount}), not {value.Length}.", nameof(value));
+        ArgumentNullException.ThrowIfNull(clusters);
+        _clusters = clusters.Length == GroupCount
+            ? clusters
+            : throw new ArgumentException($"Cluster assignments need one slot per group ({GroupCount}), not {clusters.Length}.", nameof(clusters));
     }
 
     /// <summary>What stages noted about this build (a failed embedder, a degraded summary …); the report carries them.</summary>

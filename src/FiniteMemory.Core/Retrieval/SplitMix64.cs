@@ -2,7 +2,7 @@ namespace FiniteMemory;
 
 /// <summary>
 /// A small seeded generator (SplitMix64) whose sequence is the same on every runtime: clustering and the synthetic
-/// dataset must be reproducible.
+/// dataset (FiniteMemory.Evaluation, through InternalsVisibleTo) must be reproducible.
 /// </summary>
 internal struct SplitMix64(ulong seed)
 {

@@ -23,7 +23,7 @@ namespace FiniteMemory;
 /// message and the partial answer, marked with <see cref="IncompleteProperty"/>; a stream that fails keeps
 /// nothing.</para>
 /// </remarks>
-public sealed class MemorySession
+public sealed partial class MemorySession
 {
     /// <summary>The <see cref="ChatMessage.AdditionalProperties"/> key set to true on an answer cut short by cancellation.</summary>
     public const string IncompleteProperty = "finitememory.incomplete";
@@ -35,7 +35,7 @@ public sealed class MemorySession
     // 0: free; CallHolder: an operation holds the session; above 0: the streamed turn with that lease id holds it.
     private long _busy;
     private long _lastLease;
-    private AbandonedTurn? _abandoned;
+    private SessionTurn? _abandoned;
 
     /// <summary>Creates a session that can only prepare windows (no model calls); see <see cref="PrepareAsync"/>.</summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
@@ -179,7 +179,9 @@ public sealed class MemorySession
             var mark = _transcript.Count;
             try
             {
-                Commit(window, response);
+                Append(response);
+                _engine.ObserveResponse(window, response, window.Stats.Turn);
+                Remember(window);
             }
             catch
             {
@@ -205,30 +207,9 @@ public sealed class MemorySession
         ArgumentNullException.ThrowIfNull(userMessage);
         var client = RequireClient();
         Enter();
-        var started = Options.TimeProvider.GetTimestamp();
-        var mark = _transcript.Count;
-        var turn = 0;
-        ContextWindow? window = null;
         try
         {
-            using var activity = FiniteMemoryTelemetry.ActivitySource.StartActivity(FiniteMemoryTelemetry.ChatActivityName);
-            turn = StartTurn(userMessage);
-            window = await BuildAsync(chatOptions, cancellationToken).ConfigureAwait(false);
-            var response = await client.GetResponseAsync(window.ChatMessages, chatOptions, cancellationToken).ConfigureAwait(false);
-            if (ToolCallGuard.Unrequested(response, chatOptions) is { } refused)
-            {
-                throw refused;
-            }
-
-            Commit(window, response);
-            Complete(turn, ChatOutcome.Completed, response, started);
-            return response;
-        }
-        catch (Exception ex)
-        {
-            RollBack(mark, window);
-            Complete(turn, ModelStream.OutcomeOf(ex, cancellationToken), null, started);
-            throw;
+            return await new SessionTurn(this, userMessage).RunAsync(client, chatOptions, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -255,43 +236,11 @@ public sealed class MemorySession
         var client = RequireClient();
         var leaseId = Interlocked.Increment(ref _lastLease);
         Enter(leaseId);
-        var started = Options.TimeProvider.GetTimestamp();
-        var mark = _transcript.Count;
-        var lease = new StreamLease(this, leaseId, mark, started);
-        var turn = 0;
-        ContextWindow? window = null;
-        var stream = new ModelStream();
-        using var activity = FiniteMemoryTelemetry.ActivitySource.StartActivity(FiniteMemoryTelemetry.ChatActivityName);
-        try
+        var turn = new SessionTurn(this, userMessage);
+        using var lease = new StreamLease(this, leaseId, turn);
+        await foreach (var update in turn.StreamAsync(client, chatOptions, cancellationToken).ConfigureAwait(false))
         {
-            try
-            {
-                turn = StartTurn(userMessage);
-                lease.Turn = turn;
-                window = await BuildAsync(chatOptions, cancellationToken).ConfigureAwait(false);
-                lease.Window = window;
-            }
-            catch (Exception ex)
-            {
-                stream.Fail(ex, cancellationToken);
-                throw;
-            }
-
-            await foreach (var update in stream.ReadAsync(client.GetStreamingResponseAsync(window.ChatMessages, chatOptions, cancellationToken), cancellationToken).ConfigureAwait(false))
-            {
-                yield return update;
-            }
-        }
-        finally
-        {
-            try
-            {
-                FinishStream(stream, chatOptions, window, mark, turn, started);
-            }
-            finally
-            {
-                lease.Dispose();
-            }
+            yield return update;
         }
     }
 
@@ -379,21 +328,6 @@ public sealed class MemorySession
         }
     }
 
-    // Appends the user message and announces the turn; returns its number.
-    private int StartTurn(ChatMessage userMessage)
-    {
-        if (ToolCallGuard.Pending(_transcript) is { } pending)
-        {
-            // Rolled back with the turn if it fails, like the user message.
-            _transcript.Add(ToolCallGuard.ResultsForRestoredCalls(_transcript) ?? throw pending);
-        }
-
-        _transcript.Add(userMessage);
-        var turn = _transcript.Turn;
-        _engine.Raise(static (h, e) => h.OnChatStart(e), new ChatStartEvent(turn, _transcript.Count), nameof(IMemoryHooks.OnChatStart));
-        return turn;
-    }
-
     private IChatClient RequireClient() =>
         _client ?? throw new InvalidOperationException("This session has no chat client: create it with MemorySession(chatClient, options) to chat, or use PrepareAsync to build windows only.");
 
@@ -420,84 +354,13 @@ public sealed class MemorySession
         }
     }
 
-    private void Commit(ContextWindow window, ChatResponse response)
+    private void Append(ChatResponse response)
     {
         foreach (var message in response.Messages)
         {
             _transcript.Add(message);
         }
-
-        _engine.ObserveResponse(window, response, window.Stats.Turn);
-        Remember(window);
     }
-
-    private void FinishStream(ModelStream stream, ChatOptions? chatOptions, ContextWindow? window, int mark, int turn, long started)
-    {
-        if (stream.Outcome == ChatOutcome.Completed)
-        {
-            var response = stream.Updates.ToChatResponse();
-            try
-            {
-                if (ToolCallGuard.Unrequested(response, chatOptions) is { } refused)
-                {
-                    throw refused;
-                }
-
-                Commit(window!, response);
-            }
-            catch
-            {
-                RollBack(mark, window);
-                Complete(turn, ChatOutcome.Failed, null, started);
-                throw;
-            }
-
-            Complete(turn, ChatOutcome.Completed, response, started);
-            return;
-        }
-
-        // Cancelled by the caller, or the reader stopped early: keep what the user saw, marked incomplete.
-        if ((stream.Outcome is null or ChatOutcome.Cancelled) && window is not null)
-        {
-            // Only the text survives: a function call cut off before its result would make every later request
-            // carry a call without a result, which providers reject.
-            var kept = stream.Updates.ToChatResponse().Messages
-                .Select(static m => new ChatMessage(m.Role, [.. m.Contents.OfType<TextContent>()])
-                {
-                    AuthorName = m.AuthorName,
-                    MessageId = m.MessageId,
-                    CreatedAt = m.CreatedAt,
-                    AdditionalProperties = new AdditionalPropertiesDictionary { [IncompleteProperty] = true },
-                })
-                .Where(static m => !string.IsNullOrEmpty(m.Text))
-                .ToList();
-            if (kept.Count == 0)
-            {
-                RollBack(mark, window);
-            }
-            else
-            {
-                foreach (var message in kept)
-                {
-                    _transcript.Add(message);
-                }
-
-                Remember(window);
-            }
-
-            Complete(turn, ChatOutcome.Cancelled, null, started);
-            return;
-        }
-
-        RollBack(mark, window);
-        Complete(turn, stream.Outcome ?? ChatOutcome.Cancelled, null, started);
-    }
-
-    private void Complete(int turn, ChatOutcome outcome, ChatResponse? response, long started) =>
-        _engine.Raise(
-            static (h, e) => h.OnChatComplete(e),
-            new ChatCompleteEvent(turn, outcome, response, Options.TimeProvider.GetElapsedTime(started)),
-            nameof(IMemoryHooks.OnChatComplete));
 
     private void Enter(long holder = CallHolder)
     {
@@ -517,8 +380,7 @@ public sealed class MemorySession
 
         if (Interlocked.Exchange(ref _abandoned, null) is { } abandoned && ReferenceEquals(abandoned.Transcript, _transcript))
         {
-            RollBack(abandoned.Mark, abandoned.Window);
-            Complete(abandoned.Turn, ChatOutcome.Cancelled, null, abandoned.Started);
+            abandoned.Abandon();
         }
 
         return true;
@@ -547,23 +409,16 @@ public sealed class MemorySession
 
     private const long CallHolder = -1;
 
-    // A streamed turn its reader dropped without disposing: what the next holder of the session undoes.
-    private sealed record AbandonedTurn(Transcript Transcript, int Mark, ContextWindow? Window, int Turn, long Started);
-
     // The session as held by one streamed turn. Only that turn's enumerator references it, so when a reader drops
     // the enumerator without disposing it, the lease is finalized: it hands its turn over to be undone and frees the
     // session (never from the finalizer thread itself: the transcript is only touched by whoever takes the session).
-    private sealed class StreamLease(MemorySession session, long id, int mark, long started) : IDisposable
+    private sealed class StreamLease(MemorySession session, long id, SessionTurn turn) : IDisposable
     {
         ~StreamLease()
         {
-            Volatile.Write(ref session._abandoned, new AbandonedTurn(session._transcript, mark, Window, Turn, started));
+            Volatile.Write(ref session._abandoned, turn);
             Interlocked.CompareExchange(ref session._busy, 0, id);
         }
-
-        public int Turn { get; set; }
-
-        public ContextWindow? Window { get; set; }
 
         /// <summary>Frees the session: the turn ended (however it ended) and its enumerator ran its cleanup.</summary>
         public void Dispose()

@@ -11,17 +11,21 @@ namespace FiniteMemory.Stages;
 /// relevant message, the window then covers more topics instead of many near-duplicates of one.
 /// </summary>
 /// <remarks>
-/// Runs after the scoring stages and before <see cref="SelectStage"/>. Sets <see cref="MemoryFrame.Clusters"/>, so
+/// Runs after the scoring stages and before <see cref="SelectStage"/>. Reports each group's cluster (<see cref="MemoryFrame.ReportClusters"/>), so
 /// the report counts the clusters the window represents by some but not all of their members.
 /// </remarks>
 public static class ClusterStage
 {
+    // The parameters' defaults, shared with ClusterAttribute's properties (StageAttributeDefaultsTests checks the pair).
+    internal const double DefaultDiversity = 0.5;
+    internal const int DefaultMaxClusters = 32;
+
     /// <summary>Clusters the candidate groups and discounts redundant ones.</summary>
     /// <param name="frame">The frame.</param>
     /// <param name="cancellationToken">Cancels embedding.</param>
     /// <param name="diversity">Factor applied per rank within a cluster (1: no discount; 0: one per cluster).</param>
     /// <param name="maxClusters">Upper bound on the number of clusters.</param>
-    public static async ValueTask RunAsync(MemoryFrame frame, CancellationToken cancellationToken, double diversity = 0.5, int maxClusters = 32)
+    public static async ValueTask RunAsync(MemoryFrame frame, CancellationToken cancellationToken, double diversity = DefaultDiversity, int maxClusters = DefaultMaxClusters)
     {
         ArgumentNullException.ThrowIfNull(frame);
         if (!(diversity >= 0 && diversity <= 1))
@@ -93,7 +97,7 @@ public static class ClusterStage
             clusters[groups[p]] = assigned[p];
         }
 
-        frame.Clusters = clusters;
+        frame.ReportClusters(clusters);
         if (!frame.HasScores || diversity == 1)
         {
             return;

@@ -7,6 +7,12 @@ namespace FiniteMemory.Stages;
 /// </summary>
 public static class KeepRecentStage
 {
+    // The parameters' defaults, shared with KeepRecentAttribute's properties (StageAttributeDefaultsTests checks the pair).
+    internal const int DefaultMaxTurns = int.MaxValue;
+    internal const int DefaultMaxTokens = int.MaxValue;
+    internal const bool DefaultContiguous = true;
+    internal const double DefaultBudgetShare = 1.0;
+
     /// <summary>Keeps recent groups.</summary>
     /// <param name="frame">The frame.</param>
     /// <param name="maxTurns">Only groups from the last this-many user turns (the current turn counts as one).</param>
@@ -15,8 +21,8 @@ public static class KeepRecentStage
     /// Stop at the first group that does not fit (a sliding window: no holes). When false, skip it and keep
     /// looking at older, smaller groups.
     /// </param>
-    /// <param name="budgetShare">Spend at most this share (0–1] of the frame's budget.</param>
-    public static void Run(MemoryFrame frame, int maxTurns = int.MaxValue, int maxTokens = int.MaxValue, bool contiguous = true, double budgetShare = 1.0)
+    /// <param name="budgetShare">Spend at most this share (0–1] of the frame's budget, leaving the rest to later stages.</param>
+    public static void Run(MemoryFrame frame, int maxTurns = DefaultMaxTurns, int maxTokens = DefaultMaxTokens, bool contiguous = DefaultContiguous, double budgetShare = DefaultBudgetShare)
     {
         ArgumentNullException.ThrowIfNull(frame);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTurns);

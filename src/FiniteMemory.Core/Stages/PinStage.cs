@@ -9,6 +9,9 @@ namespace FiniteMemory.Stages;
 /// </summary>
 public static class PinStage
 {
+    // KeepOpening's default, shared with PinAttribute (StageAttributeDefaultsTests checks the pair).
+    internal const int DefaultFirstTurns = 0;
+
     /// <summary>Keeps the mandatory groups.</summary>
     /// <exception cref="MemoryBudgetException">The mandatory messages cannot fit, even with the newest user message truncated.</exception>
     public static void Run(MemoryFrame frame)
@@ -65,7 +68,7 @@ public static class PinStage
     /// </summary>
     /// <param name="frame">The frame.</param>
     /// <param name="firstTurns">How many user turns, counted from the first; 0 keeps nothing.</param>
-    public static void KeepOpening(MemoryFrame frame, int firstTurns = 0)
+    public static void KeepOpening(MemoryFrame frame, int firstTurns = DefaultFirstTurns)
     {
         ArgumentNullException.ThrowIfNull(frame);
         ArgumentOutOfRangeException.ThrowIfNegative(firstTurns);

@@ -13,12 +13,16 @@ namespace FiniteMemory.Stages;
 /// </remarks>
 public static class ScoreImportanceStage
 {
+    // The parameters' defaults, shared with ScoreImportanceAttribute's properties (StageAttributeDefaultsTests checks the pair).
+    internal const double DefaultWeight = 1.0;
+    internal const double DefaultSourceShare = 0.7;
+
     /// <summary>Scores groups by importance.</summary>
     /// <param name="frame">The frame.</param>
     /// <param name="cancellationToken">Cancels the importance source.</param>
     /// <param name="weight">Weight of importance in the group's score.</param>
     /// <param name="sourceShare">Share of the model's signal where it has one (the rest is the heuristic's).</param>
-    public static async ValueTask RunAsync(MemoryFrame frame, CancellationToken cancellationToken, double weight = 1.0, double sourceShare = 0.7)
+    public static async ValueTask RunAsync(MemoryFrame frame, CancellationToken cancellationToken, double weight = DefaultWeight, double sourceShare = DefaultSourceShare)
     {
         ArgumentNullException.ThrowIfNull(frame);
         if (!(weight >= 0))
@@ -31,7 +35,7 @@ public static class ScoreImportanceStage
             throw new ArgumentOutOfRangeException(nameof(sourceShare), sourceShare, "The source share must be between 0 and 1.");
         }
 
-        frame.ImportanceScored = true;
+        frame.ReportImportanceScored();
         var candidates = frame.UnkeptGroups();
         if (candidates.Count == 0 || weight == 0)
         {

@@ -7,11 +7,15 @@ namespace FiniteMemory.Stages;
 /// </summary>
 public static class ScoreRecencyStage
 {
+    // The parameters' defaults, shared with ScoreRecencyAttribute's properties (StageAttributeDefaultsTests checks the pair).
+    internal const double DefaultWeight = 1.0;
+    internal const double DefaultHalfLifeTurns = 8;
+
     /// <summary>Scores groups by recency.</summary>
     /// <param name="frame">The frame.</param>
     /// <param name="weight">Weight of recency in the group's score.</param>
     /// <param name="halfLifeTurns">Turns after which a group's recency score halves.</param>
-    public static void Run(MemoryFrame frame, double weight = 1.0, double halfLifeTurns = 8)
+    public static void Run(MemoryFrame frame, double weight = DefaultWeight, double halfLifeTurns = DefaultHalfLifeTurns)
     {
         ArgumentNullException.ThrowIfNull(frame);
         if (!(weight >= 0))

@@ -18,26 +18,35 @@ namespace FiniteMemory.Stages;
 /// </remarks>
 public static class ScoreRelevanceStage
 {
+    // The parameters' defaults, shared with ScoreRelevanceAttribute's properties (StageAttributeDefaultsTests checks the pair).
+    internal const double DefaultWeight = 1.0;
+    internal const double DefaultLexicalWeight = 0.5;
+    internal const double DefaultSemanticWeight = 0.5;
+    internal const double DefaultSharpness = 2.0;
+    internal const int DefaultContextTurns = 0;
+    internal const double DefaultNeighbors = 0;
+    internal const double DefaultFeedback = 0;
+
     /// <summary>Scores groups by relevance to the newest user message.</summary>
     /// <param name="frame">The frame.</param>
     /// <param name="cancellationToken">Cancels embedding.</param>
     /// <param name="weight">Weight of relevance in the group's score.</param>
     /// <param name="lexicalWeight">Share of BM25 in relevance when embeddings are available.</param>
     /// <param name="semanticWeight">Share of embedding similarity in relevance.</param>
-    /// <param name="sharpness">Exponent applied to the mixed relevance (1: linear).</param>
+    /// <param name="sharpness">Exponent applied to the mixed relevance (1: linear): higher favours a few clearly relevant messages over many faint ones.</param>
     /// <param name="contextTurns">Also read this many messages before the newest user message as part of the query (at half weight), for follow-ups such as "and the second one?".</param>
     /// <param name="neighbors">A message scores at least this share of its adjacent messages' relevance (0: off): the other half of a question and its answer.</param>
     /// <param name="feedback">Weight of a second lexical query made of the best few candidates (pseudo-relevance feedback, 0: off), which finds what they refer to.</param>
     public static async ValueTask RunAsync(
         MemoryFrame frame,
         CancellationToken cancellationToken,
-        double weight = 1.0,
-        double lexicalWeight = 0.5,
-        double semanticWeight = 0.5,
-        double sharpness = 2.0,
-        int contextTurns = 0,
-        double neighbors = 0,
-        double feedback = 0)
+        double weight = DefaultWeight,
+        double lexicalWeight = DefaultLexicalWeight,
+        double semanticWeight = DefaultSemanticWeight,
+        double sharpness = DefaultSharpness,
+        int contextTurns = DefaultContextTurns,
+        double neighbors = DefaultNeighbors,
+        double feedback = DefaultFeedback)
     {
         ArgumentNullException.ThrowIfNull(frame);
         Validate(weight, lexicalWeight, semanticWeight, sharpness, contextTurns);

@@ -18,7 +18,7 @@ public static class SelectStage
 
     /// <summary>Selects the groups that maximize the total score within the remaining budget.</summary>
     /// <param name="frame">The frame.</param>
-    /// <param name="exactLimit">Solve exactly when at most this many candidates fit (0: always greedy).</param>
+    /// <param name="exactLimit">Solve exactly (dynamic programming) when at most this many groups that fit compete; greedy above (0: always greedy).</param>
     public static void Run(MemoryFrame frame, int exactLimit = DefaultExactLimit)
     {
         ArgumentNullException.ThrowIfNull(frame);

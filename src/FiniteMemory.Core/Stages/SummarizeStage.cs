@@ -22,20 +22,26 @@ namespace FiniteMemory.Stages;
 /// </remarks>
 public static class SummarizeStage
 {
+    // The parameters' defaults, shared with SummarizeAttribute's properties (StageAttributeDefaultsTests checks the pair).
+    internal const double DefaultBudgetShare = 0.25;
+    internal const int DefaultTargetTokens = 0;
+    internal const double DefaultFoldAt = 0.1;
+    internal const double DefaultMinFactRecall = 0.9;
+
     /// <summary>Extends and places the rolling summary.</summary>
     /// <param name="frame">The frame.</param>
     /// <param name="cancellationToken">Cancels summarizer calls.</param>
     /// <param name="budgetShare">Most of the budget the summary may take.</param>
     /// <param name="targetTokens">Most tokens the summary text may have (0: only the share bounds it).</param>
     /// <param name="foldAt">Fold when the unsummarized evicted messages reach this share of the budget.</param>
-    /// <param name="minFactRecall">The quality gate's required share of numbers, dates and names.</param>
+    /// <param name="minFactRecall">Share of numbers, dates and names a model-written summary must keep (the quality gate's threshold).</param>
     public static async ValueTask RunAsync(
         MemoryFrame frame,
         CancellationToken cancellationToken,
-        double budgetShare = 0.25,
-        int targetTokens = 0,
-        double foldAt = 0.1,
-        double minFactRecall = 0.9)
+        double budgetShare = DefaultBudgetShare,
+        int targetTokens = DefaultTargetTokens,
+        double foldAt = DefaultFoldAt,
+        double minFactRecall = DefaultMinFactRecall)
     {
         ArgumentNullException.ThrowIfNull(frame);
         if (!(budgetShare > 0 && budgetShare <= 1))
@@ -158,7 +164,7 @@ public static class SummarizeStage
             var request = new SummaryRequest(state.Text, lines, target, counter);
             var (text, by) = await SummarizeCheckedAsync(frame, summarizer, request, gate, cancellationToken).ConfigureAwait(false);
             state.Apply(text, indices, by);
-            frame.SummariesCreated++;
+            frame.ReportSummaryCreated();
         }
     }
 

@@ -13,13 +13,18 @@ public static class TruncateStage
     /// <summary>The <see cref="ChatMessage.AdditionalProperties"/> key set to true on truncated copies.</summary>
     public const string TruncatedProperty = "finitememory.truncated";
 
+    // FillRemaining's default, shared with TruncateAttribute (StageAttributeDefaultsTests checks the pair).
+    internal const int DefaultMinTokens = 64;
+
     /// <summary>
     /// Spends the tokens left after earlier stages on a shortened copy of the newest group not yet in the window
     /// (older than the newest user message), so the window ends where the model's memory fades instead of at a
-    /// hard edge. Does nothing when fewer than <paramref name="minTokens"/> tokens remain.
+    /// hard edge.
     /// </summary>
+    /// <param name="frame">The frame.</param>
+    /// <param name="minTokens">Do nothing when fewer tokens than this remain: a scrap of a message is noise.</param>
     /// <returns>Whether a group was added.</returns>
-    public static bool FillRemaining(MemoryFrame frame, int minTokens = 64)
+    public static bool FillRemaining(MemoryFrame frame, int minTokens = DefaultMinTokens)
     {
         ArgumentNullException.ThrowIfNull(frame);
         ArgumentOutOfRangeException.ThrowIfNegative(minTokens);

@@ -79,7 +79,13 @@ public sealed class AnthropicChatClient : HostedChatClient
     /// <param name="handler">The handler under the resilience layer (a proxy, a test double); a new <see cref="SocketsHttpHandler"/> when null.</param>
     /// <exception cref="BackendConfigurationException">No model, no API key, or a setting out of range; the message names the fix.</exception>
     public AnthropicChatClient(AnthropicChatClientOptions settings, HttpMessageHandler? handler = null)
-        : base(Provider, settings, handler)
+        : this(settings, handler, TimeProvider.System)
+    {
+    }
+
+    /// <summary>Creates the client with the clock its retries, attempt timeouts and stream idle timeout wait on (tests pass a fake one).</summary>
+    internal AnthropicChatClient(AnthropicChatClientOptions settings, HttpMessageHandler? handler, TimeProvider time)
+        : base(Provider, settings, handler, time)
     {
         _settings = settings;
         _messagesUri = BackendHttp.Combine(Endpoint, "v1/messages");

@@ -60,7 +60,7 @@ internal static class SentencePieceModelFile
 
         if (modelType == UnigramModel)
         {
-            throw new InvalidDataException($"{path}: a SentencePiece Unigram model; only SentencePiece BPE models (Llama 1/2, Mistral, TinyLlama) are supported, because Microsoft.ML.Tokenizers 2.0.1 maps a Unigram model's byte-fallback pieces to wrong ids. Use the model's tokenizer.json if it is byte-level BPE.");
+            throw new InvalidDataException($"{path}: a SentencePiece Unigram model; only SentencePiece BPE models (Llama 1/2, Mistral, TinyLlama) are supported, because Microsoft.ML.Tokenizers (2.0.1 and 3.0.0 alike) maps a Unigram model's byte-fallback pieces to wrong ids. Use the model's tokenizer.json if it is byte-level BPE.");
         }
 
         return special;

@@ -8,18 +8,21 @@ using FiniteMemory.Stages;
 namespace FiniteMemory.Tests.Engine;
 
 /// <summary>
-/// A policy that burns CPU, never looking at its cancellation token, until the test releases it (or 30 s
-/// pass), then keeps nothing.
+/// A policy that burns CPU, never looking at its cancellation token, until the test releases it (disposing it
+/// releases it too), then keeps nothing. No clock ends the spin: a build that waited for it would hang.
 /// </summary>
 internal sealed class SpinningPolicy : IMemoryPolicy, IDisposable
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
     private readonly ManualResetEventSlim _release = new();
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _finished;
 
     public string Name => "spinning";
 
     public string Description => "spins ignoring cancellation";
+
+    /// <summary>Completes when a run has begun to spin.</summary>
+    public Task Started => _started.Task;
 
     /// <summary>Whether a run got to the end of its spin.</summary>
     public bool Finished => Volatile.Read(ref _finished) != 0;
@@ -29,8 +32,8 @@ internal sealed class SpinningPolicy : IMemoryPolicy, IDisposable
 
     public ValueTask BuildAsync(MemoryFrame frame, CancellationToken cancellationToken)
     {
-        var watch = Stopwatch.StartNew();
-        while (!_release.IsSet && watch.Elapsed < Limit)
+        _started.TrySetResult();
+        while (!_release.IsSet)
         {
             Thread.SpinWait(200);
         }
@@ -46,8 +49,8 @@ internal sealed class SpinningPolicy : IMemoryPolicy, IDisposable
     }
 }
 
-/// <summary>A policy that awaits a long delay honouring its token; records that it started and was cancelled.</summary>
-internal sealed class WaitingPolicy(TimeSpan delay) : IMemoryPolicy
+/// <summary>A policy that waits, honouring its token, until it is cancelled; records that it started and was cancelled.</summary>
+internal sealed class WaitingPolicy : IMemoryPolicy
 {
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _cancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -65,15 +68,13 @@ internal sealed class WaitingPolicy(TimeSpan delay) : IMemoryPolicy
         _started.TrySetResult();
         try
         {
-            await Task.Delay(delay, cancellationToken);
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
         }
         catch (OperationCanceledException)
         {
             _cancelled.TrySetResult();
             throw;
         }
-
-        await SlidingPolicy.Instance.BuildAsync(frame, CancellationToken.None);
     }
 }
 
@@ -88,12 +89,19 @@ internal sealed class ThrowingPolicy : IMemoryPolicy
         throw new InvalidOperationException("policy exploded");
 }
 
+/// <summary>
+/// The latency budget, proved by order: a policy that overruns it spins or waits until released or cancelled (no
+/// clock ends it), and a build that must not overrun it runs on a clock only the test moves.
+/// </summary>
 public class LatencyBudgetTests
 {
     private static readonly TimeSpan FiftyMilliseconds = TimeSpan.FromMilliseconds(50);
 
-    private static MemorySession NewSession(IMemoryPolicy policy, TimeSpan? latencyBudget, IChatClient? client = null) =>
-        new(client, new MemoryOptions { Budget = 220, Policy = policy, LatencyBudget = latencyBudget });
+    /// <summary>Turns a hang into a failure; nothing here waits on it.</summary>
+    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60);
+
+    private static MemorySession NewSession(IMemoryPolicy policy, TimeSpan? latencyBudget, IChatClient? client = null, TimeProvider? time = null) =>
+        new(client, new MemoryOptions { Budget = 220, Policy = policy, LatencyBudget = latencyBudget, TimeProvider = time ?? TimeProvider.System });
 
     private static void Fill(MemorySession session, bool withQuery = true)
     {
@@ -119,18 +127,24 @@ public class LatencyBudgetTests
 
     private static string Ids(ContextWindow window) => string.Join(",", window.Report.Kept);
 
+    // Whether the policy learned it was cancelled: its token is its only way out, so the guard only turns "never" into false.
+    private static Task<bool> Told(WaitingPolicy policy) =>
+        policy.Cancelled.WaitAsync(HangGuard).ContinueWith(static t => t.IsCompletedSuccessfully, TaskScheduler.Default);
+
     [Test]
     [NotInParallel("spinning-policy")]
     public async Task APolicyThatSpinsPastItsLatencyBudgetIsReplacedBySliding()
     {
+        // The policy spins until released, so only the deadline can end the wait for it, however late it fires.
         using var policy = new SpinningPolicy();
         var session = NewSession(policy, FiftyMilliseconds);
         Fill(session);
         var count = session.Transcript.Count;
 
-        var window = await session.PrepareAsync();
+        var window = await session.PrepareAsync().WaitAsync(HangGuard);
 
         // We stopped waiting: the policy is still spinning when the window is ready.
+        await Assert.That(policy.Started.IsCompleted).IsTrue();
         await Assert.That(policy.Finished).IsFalse();
         await Assert.That(window.Report.Fallback).IsNotNull();
         await Assert.That(window.Report.Fallback!).StartsWith("timeout:");
@@ -149,24 +163,39 @@ public class LatencyBudgetTests
     public async Task WhileAnAbandonedPolicyIsStillRunningTheConversationIsBuiltWithSlidingAndThenThePolicyRunsAgain()
     {
         // An abandoned policy may still be using the conversation's caches: the next build must not run a policy
-        // over them at the same time.
+        // over them at the same time. The budget runs on a clock whose timers fire only when the test fires them:
+        // the first build's two (its deadline and its wait) and the second build's wait for the abandoned run, never
+        // the third build's, which must finish the policy however slowly a busy machine runs it.
         using var policy = new SpinningPolicy();
-        var session = NewSession(policy, FiftyMilliseconds);
+        var time = new ManualTimeProvider();
+        var session = NewSession(policy, FiftyMilliseconds, time: time);
         Fill(session);
 
-        var first = await session.PrepareAsync();
-        var second = await session.PrepareAsync();
+        var prepare = session.PrepareAsync();
+        await policy.Started.WaitAsync(HangGuard);
+        var timers = await time.WaitForTimersAsync(2);
+        time.Advance(FiftyMilliseconds);
+        timers[0].Fire();
+        timers[1].Fire();
+        var first = await prepare.WaitAsync(HangGuard);
+
+        prepare = session.PrepareAsync();
+        timers = await time.WaitForTimersAsync(3);
+        time.Advance(FiftyMilliseconds);
+        timers[2].Fire();
+        var second = await prepare.WaitAsync(HangGuard);
 
         await Assert.That(first.Report.Fallback!).StartsWith("timeout:");
         await Assert.That(second.Report.Fallback!).StartsWith("busy:");
         await Assert.That(Ids(second)).IsEqualTo(Ids(await SlidingWindowAsync()));
+        await Assert.That(policy.Finished).IsFalse();
 
         // Once the abandoned run has ended (not merely its policy's loop: the engine's task around it), the next
         // build has nothing to wait for; the 60 s is only a hang guard.
         policy.Release();
         var abandoned = session.Transcript.RunningPolicy ?? Task.CompletedTask;
-        await Task.WhenAny(abandoned).WaitAsync(TimeSpan.FromSeconds(60));
-        var third = await session.PrepareAsync();
+        await Task.WhenAny(abandoned).WaitAsync(HangGuard);
+        var third = await session.PrepareAsync().WaitAsync(HangGuard);
         await Assert.That(third.Report.Fallback).IsNull();
         await Assert.That(session.Stats.Fallbacks).IsEqualTo(2);
     }
@@ -174,18 +203,20 @@ public class LatencyBudgetTests
     [Test]
     public async Task APolicyThatAwaitsPastItsLatencyBudgetIsReplacedBySlidingAndSeesItsTokenCancelled()
     {
-        var policy = new WaitingPolicy(TimeSpan.FromSeconds(30));
+        // The policy waits until cancelled, so only the deadline can end the build's wait, however late it fires.
+        var policy = new WaitingPolicy();
         var session = NewSession(policy, FiftyMilliseconds);
         Fill(session);
         var count = session.Transcript.Count;
 
-        var window = await session.PrepareAsync();
+        var window = await session.PrepareAsync().WaitAsync(HangGuard);
 
         await Assert.That(window.Report.Fallback!).StartsWith("timeout:");
         await Assert.That(window.Report.Fallback!).Contains("50 ms");
         await Assert.That(Ids(window)).IsEqualTo(Ids(await SlidingWindowAsync()));
         await Assert.That(session.Stats.Fallbacks).IsEqualTo(1);
         await Assert.That(session.Transcript.Count).IsEqualTo(count);
+        await Assert.That(await Told(policy)).IsTrue();
     }
 
     [Test]
@@ -193,7 +224,8 @@ public class LatencyBudgetTests
     [Arguments(true)]
     public async Task APolicyThatThrowsIsReplacedBySliding(bool withLatencyBudget)
     {
-        var session = NewSession(new ThrowingPolicy(), withLatencyBudget ? TimeSpan.FromSeconds(10) : null);
+        // The budget's clock never moves: the policy's own failure, not a deadline on a busy machine, ends it.
+        var session = NewSession(new ThrowingPolicy(), withLatencyBudget ? FiftyMilliseconds : null, time: new ManualTimeProvider());
         Fill(session);
         var count = session.Transcript.Count;
 
@@ -212,6 +244,7 @@ public class LatencyBudgetTests
     [NotInParallel("spinning-policy")]
     public async Task AChatTurnWhosePolicyFallsBackSendsTheSlidingWindowAndAppendsTheTurnOnce()
     {
+        // The policy spins until released, so only the deadline can end the wait for it, however late it fires.
         var fake = new FakeChatClient(FakeReply.Say("Kyoto in spring."));
         using var policy = new SpinningPolicy();
         var session = NewSession(policy, FiftyMilliseconds, fake);
@@ -219,7 +252,7 @@ public class LatencyBudgetTests
         var count = session.Transcript.Count;
         var expected = await SlidingWindowAsync();
 
-        await session.ChatAsync(Question(9));
+        await session.ChatAsync(Question(9)).WaitAsync(HangGuard);
 
         await Assert.That(session.Transcript.Count).IsEqualTo(count + 2);
         await Assert.That(session.Transcript[count].Message.Text).IsEqualTo(Question(9));
@@ -260,16 +293,17 @@ public class LatencyBudgetTests
     [Arguments(true)]
     public async Task CancellingDuringASlowPolicyThrowsOperationCanceledExceptionInsteadOfFallingBack(bool withLatencyBudget)
     {
-        var policy = new WaitingPolicy(TimeSpan.FromSeconds(30));
-        var session = NewSession(policy, withLatencyBudget ? TimeSpan.FromSeconds(20) : null);
+        // The policy waits until cancelled and the budget's clock never moves: only the caller's cancellation can end it.
+        var policy = new WaitingPolicy();
+        var session = NewSession(policy, withLatencyBudget ? FiftyMilliseconds : null, time: new ManualTimeProvider());
         Fill(session);
         using var cts = new CancellationTokenSource();
 
         var prepare = session.PrepareAsync(cancellationToken: cts.Token);
-        await policy.Started.WaitAsync(TimeSpan.FromSeconds(30));
+        await policy.Started.WaitAsync(HangGuard);
         await cts.CancelAsync();
 
-        await Assert.ThrowsAsync<OperationCanceledException>(() => prepare);
+        await Assert.ThrowsAsync<OperationCanceledException>(() => prepare.WaitAsync(HangGuard));
         await Assert.That(session.Stats.Fallbacks).IsEqualTo(0);
         await Assert.That(session.Stats.PolicyCalls).IsEqualTo(0);
     }
@@ -279,19 +313,19 @@ public class LatencyBudgetTests
     [Arguments(true)]
     public async Task ACallerCancellationReachesTheRunningPolicy(bool withLatencyBudget)
     {
-        // The policy is abandoned when the caller cancels; it must be told so, or it runs on unobserved.
-        var policy = new WaitingPolicy(TimeSpan.FromSeconds(60));
-        var session = NewSession(policy, withLatencyBudget ? TimeSpan.FromSeconds(20) : null);
+        // The policy is abandoned when the caller cancels; it must be told so, or it runs on unobserved. It waits
+        // until cancelled and the budget's clock never moves, so nothing but that cancellation can reach it.
+        var policy = new WaitingPolicy();
+        var session = NewSession(policy, withLatencyBudget ? FiftyMilliseconds : null, time: new ManualTimeProvider());
         Fill(session);
         using var cts = new CancellationTokenSource();
 
         var prepare = session.PrepareAsync(cancellationToken: cts.Token);
-        await policy.Started.WaitAsync(TimeSpan.FromSeconds(30));
+        await policy.Started.WaitAsync(HangGuard);
         await cts.CancelAsync();
-        await Assert.ThrowsAsync<OperationCanceledException>(() => prepare);
+        await Assert.ThrowsAsync<OperationCanceledException>(() => prepare.WaitAsync(HangGuard));
 
-        var told = await Task.WhenAny(policy.Cancelled, Task.Delay(TimeSpan.FromSeconds(5))) == policy.Cancelled;
-        await Assert.That(told).IsTrue();
+        await Assert.That(await Told(policy)).IsTrue();
     }
 
     [Test]
@@ -300,39 +334,38 @@ public class LatencyBudgetTests
         // The engine arms two timers with the same due time: the policy's deadline token and the wait for the
         // policy. Timers due together fire in no guaranteed order; here the wait's fires first.
         var time = new ManualTimeProvider();
-        var policy = new WaitingPolicy(TimeSpan.FromSeconds(60));
-        var session = new MemorySession(new MemoryOptions { Budget = 220, Policy = policy, LatencyBudget = FiftyMilliseconds, TimeProvider = time });
+        var policy = new WaitingPolicy();
+        var session = NewSession(policy, FiftyMilliseconds, time: time);
         Fill(session);
 
         var prepare = session.PrepareAsync();
-        await policy.Started.WaitAsync(TimeSpan.FromSeconds(30));
+        await policy.Started.WaitAsync(HangGuard);
         var timers = await time.WaitForTimersAsync(2);
         time.Advance(FiftyMilliseconds);
         timers[1].Fire();
         timers[0].Fire();
 
-        var window = await prepare.WaitAsync(TimeSpan.FromSeconds(30));
+        var window = await prepare.WaitAsync(HangGuard);
         await Assert.That(window.Report.Fallback!).StartsWith("timeout:");
         await Assert.That(Ids(window)).IsEqualTo(Ids(await SlidingWindowAsync()));
-
-        var told = await Task.WhenAny(policy.Cancelled, Task.Delay(TimeSpan.FromSeconds(5))) == policy.Cancelled;
-        await Assert.That(told).IsTrue();
+        await Assert.That(await Told(policy)).IsTrue();
     }
 
     [Test]
     public async Task CancellingAChatTurnDuringASlowPolicyRollsItBack()
     {
-        var policy = new WaitingPolicy(TimeSpan.FromSeconds(30));
+        // The policy waits until cancelled and the budget's clock never moves: only the caller's cancellation can end it.
+        var policy = new WaitingPolicy();
         var fake = new FakeChatClient();
-        var session = NewSession(policy, TimeSpan.FromSeconds(20), fake);
+        var session = NewSession(policy, FiftyMilliseconds, fake, new ManualTimeProvider());
         session.AddSystem("Be brief.");
         using var cts = new CancellationTokenSource();
 
         var chat = session.ChatAsync(Question(1), cancellationToken: cts.Token);
-        await policy.Started.WaitAsync(TimeSpan.FromSeconds(30));
+        await policy.Started.WaitAsync(HangGuard);
         await cts.CancelAsync();
 
-        await Assert.ThrowsAsync<OperationCanceledException>(() => chat);
+        await Assert.ThrowsAsync<OperationCanceledException>(() => chat.WaitAsync(HangGuard));
         await Assert.That(session.Transcript.Count).IsEqualTo(1);
         await Assert.That(session.Transcript.Turn).IsEqualTo(0);
         await Assert.That(fake.CallCount).IsEqualTo(0);

@@ -28,13 +28,18 @@ internal sealed class ManualTimeProvider : TimeProvider
         }
     }
 
-    /// <summary>Waits until at least <paramref name="count"/> timers exist.</summary>
+    /// <summary>Waits (in real time, 120 s only as a hang guard) until at least <paramref name="count"/> timers exist.</summary>
     public async Task<IReadOnlyList<ManualTimer>> WaitForTimersAsync(int count)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         while (Timers.Count < count)
         {
-            await Task.Delay(5, cts.Token);
+            if (guard.IsCancellationRequested)
+            {
+                throw new TimeoutException($"Hung: {Timers.Count} of the {count} timers the test waits for were created within 120 s.");
+            }
+
+            await Task.Delay(5, CancellationToken.None);
         }
 
         return Timers;

@@ -52,11 +52,14 @@ public sealed record FakeReply
     /// <summary>When streaming: yield this many text chunks, then throw <see cref="Throw"/> (or an <see cref="InvalidOperationException"/>).</summary>
     public int? ThrowAfterChunks { get; init; }
 
-    /// <summary>Wait this long before answering (honouring the cancellation token).</summary>
+    /// <summary>Wait this long before answering (honouring the cancellation token); <see cref="Timeout.InfiniteTimeSpan"/> waits until cancelled.</summary>
     public TimeSpan Delay { get; init; }
 
     /// <summary>A plain text answer.</summary>
     public static FakeReply Say(string text) => new() { Text = text };
+
+    /// <summary>An answer that never comes: the call waits until it is cancelled, whatever the clock says.</summary>
+    public static FakeReply UntilCancelled(string text = "never") => new() { Text = text, Delay = Timeout.InfiniteTimeSpan };
 
     /// <summary>A failure before any answer.</summary>
     public static FakeReply Fail(Exception exception) => new() { Throw = exception };
@@ -140,12 +143,12 @@ public sealed class FakeChatClient : IChatClient
         return this;
     }
 
-    /// <summary>Completes when a request has arrived (one per call; each arrival is consumed once).</summary>
+    /// <summary>Completes when a request has arrived (one per call; each arrival is consumed once); the 120 s wait is only a hang guard.</summary>
     public async Task WaitForRequestAsync(CancellationToken cancellationToken = default)
     {
-        if (!await _arrived.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken))
+        if (!await _arrived.WaitAsync(TimeSpan.FromSeconds(120), cancellationToken))
         {
-            throw new TimeoutException("No request reached the fake chat client.");
+            throw new TimeoutException("Hung: no request reached the fake chat client within 120 s.");
         }
     }
 
@@ -171,7 +174,7 @@ public sealed class FakeChatClient : IChatClient
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var (request, reply) = Receive(messages, options, streaming: false);
-        if (reply.Delay > TimeSpan.Zero)
+        if (reply.Delay > TimeSpan.Zero || reply.Delay == Timeout.InfiniteTimeSpan)
         {
             await Task.Delay(reply.Delay, cancellationToken);
         }
@@ -198,7 +201,7 @@ public sealed class FakeChatClient : IChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var (request, reply) = Receive(messages, options, streaming: true);
-        if (reply.Delay > TimeSpan.Zero)
+        if (reply.Delay > TimeSpan.Zero || reply.Delay == Timeout.InfiniteTimeSpan)
         {
             await Task.Delay(reply.Delay, cancellationToken);
         }

@@ -1,4 +1,3 @@
-using FiniteMemory.Evaluation;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.Tests.Hostile;
@@ -48,21 +47,6 @@ public class LoneSurrogateTests
         var window = await session.PrepareAsync();
 
         await Assert.That(window.Messages.Count).IsEqualTo(1);
-    }
-
-    [Test]
-    public async Task AnEvaluationDatasetWithALoneSurrogateIsReadWithAReplacementCharacter()
-    {
-        var json = """
-            {"conversations":[{"id":"c1","turns":[
-              {"id":"t1","role":"user","text":"my dog \ud83d is Rex"},
-              {"id":"t2","role":"assistant","text":"nice"}],
-              "questions":[{"id":"q1","question":"dog name \ud83d?","answer":"Rex","evidence":["t1"]}]}]}
-            """;
-
-        var dataset = EvaluationDatasetFile.Parse(json);
-
-        await Assert.That(dataset.Conversations[0].Turns[0].Text).IsEqualTo("my dog \uFFFD is Rex");
     }
 
     [Test]

@@ -205,11 +205,12 @@ public class FiniteMemoryChatClientTests
     {
         var builder = new ChatClientBuilder(new FakeChatClient());
 
+        // The options a callback sets can only be checked once the registered ones (if any) are known: at Build.
         var ex = Assert.Throws<ArgumentException>(() => builder.UseFiniteMemory(o =>
         {
             o.Budget = budget;
             o.ReserveTokens = reserve;
-        }));
+        }).Build());
 
         await Assert.That(ex.ParamName).IsEqualTo("ReserveTokens");
         await Assert.That(ex.Message).Contains("MemoryOptions.ReserveTokens");

@@ -6,6 +6,9 @@ namespace FiniteMemory.Tests.Sessions;
 
 public class MemorySessionTests
 {
+    /// <summary>Turns a hang into a failure; nothing here waits on it.</summary>
+    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60);
+
     private static MemorySession NewSession(FakeChatClient fake, int budget, int reserve = 0, ITokenCounter? counter = null, bool calibrate = true) =>
         new(fake, new MemoryOptions { Budget = budget, ReserveTokens = reserve, TokenCounter = counter, CalibrateFromUsage = calibrate });
 
@@ -107,7 +110,7 @@ public class MemorySessionTests
     [Test]
     public async Task ChatAsyncRollsBackWhenTheCallerCancelsDuringTheModelCall()
     {
-        var fake = new FakeChatClient(FakeReply.Say(Answer(1)), new FakeReply { Text = "never", Delay = TimeSpan.FromSeconds(30) });
+        var fake = new FakeChatClient(FakeReply.Say(Answer(1)), FakeReply.UntilCancelled());
         var session = NewSession(fake, budget: 400);
         await session.ChatAsync(Question(1));
         var count = session.Transcript.Count;
@@ -121,7 +124,8 @@ public class MemorySessionTests
         await fake.WaitForRequestAsync();
         await cts.CancelAsync();
 
-        await Assert.ThrowsAsync<OperationCanceledException>(() => chat);
+        // The answer never comes, so only the cancellation can end the turn (the guard only turns a hang into a failure).
+        await Assert.ThrowsAsync<OperationCanceledException>(() => chat.WaitAsync(HangGuard));
         await Assert.That(session.Transcript.Count).IsEqualTo(count);
         await Assert.That(session.Transcript.Turn).IsEqualTo(turn);
         await Assert.That(session.Transcript.LastUserIndex).IsEqualTo(lastUser);
@@ -146,7 +150,7 @@ public class MemorySessionTests
     [Test]
     public async Task StartingASecondTurnWhileOneIsInProgressThrowsInvalidOperationException()
     {
-        var fake = new FakeChatClient(new FakeReply { Text = "slow", Delay = TimeSpan.FromSeconds(30) });
+        var fake = new FakeChatClient(FakeReply.UntilCancelled("slow"));
         var session = NewSession(fake, budget: 400);
         using var cts = new CancellationTokenSource();
         var first = session.ChatAsync(Question(1), cancellationToken: cts.Token);
@@ -166,7 +170,7 @@ public class MemorySessionTests
         // The rejected calls did not release the first turn's claim, nor change its transcript.
         await Assert.That(session.Transcript.Count).IsEqualTo(1);
         await cts.CancelAsync();
-        await Assert.ThrowsAsync<OperationCanceledException>(() => first);
+        await Assert.ThrowsAsync<OperationCanceledException>(() => first.WaitAsync(HangGuard));
 
         fake.Enqueue(FakeReply.Say("fine"));
         var response = await session.ChatAsync(Question(3));

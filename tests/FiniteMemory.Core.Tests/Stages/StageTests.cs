@@ -229,4 +229,54 @@ public class StageTests
         await Assert.That(added).IsFalse();
         await Assert.That(window.Report.Truncated).IsEmpty();
     }
+
+    [Test]
+    public async Task WhatStagesReportThroughTheFrameIsCountedInTheBuildsStats()
+    {
+        var window = await Conversation(10_000, f =>
+        {
+            KeepRecentStage.Run(f, maxTurns: 2);
+            f.ReportSummaryCreated();
+            f.ReportSummaryCreated();
+            f.ReportImportanceScored();
+
+            // Every older message in one topic (partly kept), the newest question alone in another (wholly kept).
+            var clusters = new int[f.GroupCount];
+            Array.Fill(clusters, 0);
+            clusters[0] = -1;
+            clusters[f.QueryGroup] = 1;
+            f.ReportClusters(clusters);
+        }).PrepareAsync();
+
+        await Assert.That(window.Report.Kept).IsEquivalentTo(new[] { "s", "u5", "a5", "u6" });
+        await Assert.That(window.Stats.SummariesCreated).IsEqualTo(2);
+        await Assert.That(window.Stats.ClustersMerged).IsEqualTo(1);
+
+        // A sliding window over this budget keeps everything: the eight older messages are importance evictions.
+        await Assert.That(window.Stats.ImportanceEvictions).IsEqualTo(8);
+    }
+
+    [Test]
+    public async Task NothingReportedCountsNothing()
+    {
+        var window = await Conversation(10_000, f => KeepRecentStage.Run(f, maxTurns: 2)).PrepareAsync();
+
+        await Assert.That(window.Stats.SummariesCreated).IsEqualTo(0);
+        await Assert.That(window.Stats.ClustersMerged).IsEqualTo(0);
+        await Assert.That(window.Stats.ImportanceEvictions).IsEqualTo(0);
+    }
+
+    [Test]
+    public async Task ClustersWithoutOneSlotPerGroupAreRefusedAndTheBuildFallsBack()
+    {
+        var window = await Conversation(10_000, f =>
+        {
+            f.ReportSummaryCreated();
+            f.ReportClusters(new int[f.GroupCount + 1]);
+        }).PrepareAsync();
+
+        await Assert.That(window.Report.Fallback).Contains("one slot per group (12), not 13");
+        await Assert.That(window.Stats.SummariesCreated).IsEqualTo(0);
+        await Assert.That(window.Stats.ClustersMerged).IsEqualTo(0);
+    }
 }

@@ -104,14 +104,16 @@ public class HooksTests
     [Test]
     public async Task ACallerCancellationRaisesChatCompleteWithCancelled()
     {
-        var fake = new FakeChatClient(new FakeReply { Delay = TimeSpan.FromSeconds(30) });
+        var fake = new FakeChatClient(FakeReply.UntilCancelled());
         var (session, hooks) = NewSession(fake);
         using var cts = new CancellationTokenSource();
 
         var chat = session.ChatAsync("Hi", cancellationToken: cts.Token);
         await fake.WaitForRequestAsync();
         await cts.CancelAsync();
-        await Assert.ThrowsAsync<OperationCanceledException>(() => chat);
+
+        // The answer never comes, so only the cancellation can end the turn (60 s is only a hang guard).
+        await Assert.ThrowsAsync<OperationCanceledException>(() => chat.WaitAsync(TimeSpan.FromSeconds(60)));
 
         var complete = hooks.Of<ChatCompleteEvent>().Single();
         await Assert.That(complete.Outcome).IsEqualTo(ChatOutcome.Cancelled);
@@ -291,7 +293,7 @@ public class HooksTests
     public async Task TheMiddlewareRaisesFailedAndCancelledOutcomes()
     {
         var hooks = new RecordingHooks();
-        var fake = new FakeChatClient(FakeReply.Fail(new InvalidOperationException("down")), new FakeReply { Delay = TimeSpan.FromSeconds(30) });
+        var fake = new FakeChatClient(FakeReply.Fail(new InvalidOperationException("down")), FakeReply.UntilCancelled());
         using var client = new ChatClientBuilder(fake).UseFiniteMemory(o =>
         {
             o.Budget = 1000;
@@ -304,7 +306,7 @@ public class HooksTests
         var pending = client.GetResponseAsync([new ChatMessage(ChatRole.User, "Hi")], cancellationToken: cts.Token);
         await fake.WaitForRequestAsync();
         await cts.CancelAsync();
-        await Assert.ThrowsAsync<OperationCanceledException>(() => pending);
+        await Assert.ThrowsAsync<OperationCanceledException>(() => pending.WaitAsync(TimeSpan.FromSeconds(60)));
 
         var outcomes = hooks.Of<ChatCompleteEvent>().Select(e => e.Outcome).ToArray();
         await Assert.That(outcomes).IsEquivalentTo(new[] { ChatOutcome.Failed, ChatOutcome.Cancelled });

@@ -195,7 +195,8 @@ public class AI21ChatClientTests
     [Test]
     public async Task AResponseSlowerThanTheTimeoutIsATimeoutErrorNamingTheSetting()
     {
-        await using var server = await FakeServer.StartAsync(FakeResponse.Json(AI21Fixture.Completion("too late")).DelayedBy(TimeSpan.FromSeconds(5)));
+        // The server never answers: only the timeout can end the call, however late a busy machine fires it.
+        await using var server = await FakeServer.StartAsync(FakeResponse.Hang());
         using var client = new AI21ChatClient(new AI21ChatClientOptions { Model = "jamba-mini", Endpoint = server.BaseAddress, ApiKey = AI21Fixture.Key, Timeout = TimeSpan.FromMilliseconds(200), MaxRetries = 0 });
 
         var error = await Assert.ThrowsAsync<BackendTimeoutException>(() => client.GetResponseAsync("Hi"));
@@ -294,7 +295,7 @@ public class AI21ChatClientTests
     public async Task CancellingMidStreamEndsTheStreamPromptly()
     {
         var events = AI21Fixture.Stream(done: false, "First words").ToArray();
-        var response = FakeResponse.Sse(events).Chunk("data: [DONE]\n\n", TimeSpan.FromSeconds(30));
+        var response = FakeResponse.Sse(events).Chunk("data: [DONE]\n\n", FakeResponse.Never);
         await using var server = await FakeServer.StartAsync(response);
         using var client = AI21Fixture.Client(server);
         using var cts = new CancellationTokenSource();
@@ -314,7 +315,8 @@ public class AI21ChatClientTests
 
         await Assert.That(string.Concat(received)).IsEqualTo("First words");
 
-        // The client hung up during the server's 30 s wait for [DONE], not after it.
+        // [DONE] is never sent: the server's wait ends only when the client hangs up, so this fate shows that the
+        // cancellation itself ended the request (60 s is only a hang guard).
         await Assert.That(await server.FateOf(0).WaitAsync(TimeSpan.FromSeconds(60))).IsEqualTo(new ResponseFate(Delivered: false, ChunksWritten: events.Length));
     }
 

@@ -14,7 +14,7 @@ internal static class AI21Fixture
         Model = model,
         Endpoint = endpoint ?? server.BaseAddress,
         ApiKey = Key,
-        Timeout = TimeSpan.FromSeconds(10),
+        Timeout = TimeSpan.FromSeconds(60), // only a hang guard: no test waits for it
         MaxRetries = maxRetries,
         RetryDelay = Conversations.QuickRetry,
     });

@@ -20,15 +20,22 @@ public class AnthropicChatClientTests
          "stop_reason":"tool_use","usage":{"input_tokens":80,"output_tokens":20}}
         """;
 
-    internal static AnthropicChatClient Client(FakeServer server, TimeSpan? timeout = null, int maxRetries = 2) => new(new AnthropicChatClientOptions
-    {
-        Model = "claude-test-1",
-        Endpoint = server.BaseAddress,
-        ApiKey = Key,
-        Timeout = timeout ?? TimeSpan.FromSeconds(10),
-        MaxRetries = maxRetries,
-        RetryDelay = QuickRetry,
-    });
+    /// <summary>Turns a hang into a failure; nothing here waits on it.</summary>
+    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60);
+
+    /// <summary>A client of the fake; the default timeout (60 s) is only a hang guard, and <paramref name="time"/> is the clock its timeouts run on.</summary>
+    internal static AnthropicChatClient Client(FakeServer server, TimeSpan? timeout = null, int maxRetries = 2, TimeProvider? time = null) => new(
+        new AnthropicChatClientOptions
+        {
+            Model = "claude-test-1",
+            Endpoint = server.BaseAddress,
+            ApiKey = Key,
+            Timeout = timeout ?? TimeSpan.FromSeconds(60),
+            MaxRetries = maxRetries,
+            RetryDelay = QuickRetry,
+        },
+        handler: null,
+        time ?? TimeProvider.System);
 
     internal static IEnumerable<SseEvent> StreamedAnswer(bool stop = true)
     {
@@ -246,7 +253,8 @@ public class AnthropicChatClientTests
     [Test]
     public async Task TheTimeoutSettingBoundsEachAttemptAndNamesItselfWhenItRunsOut()
     {
-        await using var server = await FakeServer.StartAsync(FakeResponse.Json(TextAnswer).DelayedBy(TimeSpan.FromSeconds(5)));
+        // The server never answers: only the timeout can end the call, however late a busy machine fires it.
+        await using var server = await FakeServer.StartAsync(FakeResponse.Hang());
         using var client = Client(server, timeout: TimeSpan.FromSeconds(0.5), maxRetries: 0);
 
         var error = await Assert.ThrowsAsync<BackendTimeoutException>(() => client.GetResponseAsync("hi"));
@@ -257,44 +265,75 @@ public class AnthropicChatClientTests
     [Test]
     public async Task AStreamLongerThanTheAttemptTimeoutIsNotCutOnceItHasStarted()
     {
-        // The server waits 500 ms before each of its events, so (a delay never ends early) the whole stream takes
-        // longer than the 3 s attempt timeout by construction; the server then reports whether it got to send it all.
-        // The timeout is seconds and six gaps long so a busy machine stretching a gap or the connect cannot trip it.
-        var events = StreamedAnswer().ToArray();
-        var gap = TimeSpan.FromMilliseconds(500);
+        // The timeouts (3 s) run on a fake clock. The server sends up to the first text at once, then the next event
+        // and the rest each only when the test opens a gate; before opening one, with the client waiting for an
+        // event, the test moves the clock 2 s. No silence reaches 3 s, but the stream outlasts an attempt timeout
+        // started with the request, which would have cut it at the second step.
+        var clock = new ObservedTimeProvider();
         var timeout = TimeSpan.FromSeconds(3);
-        await Assert.That(gap * events.Length).IsGreaterThan(timeout);
-        await using var server = await FakeServer.StartAsync(FakeResponse.Sse(events, gap));
-        using var client = Client(server, timeout: timeout, maxRetries: 0);
+        var step = TimeSpan.FromSeconds(2);
+        var events = StreamedAnswer().ToArray();
+        TaskCompletionSource[] gates = [new(TaskCreationOptions.RunContinuationsAsynchronously), new(TaskCreationOptions.RunContinuationsAsynchronously)];
+        var script = FakeResponse.Sse(events.Take(4)).Chunk(events[4].ToWire(), gates[0].Task);
+        foreach (var e in events.Skip(5))
+        {
+            script.Chunk(e.ToWire(), gates[1].Task);
+        }
 
-        var response = (await CollectAsync(client.GetStreamingResponseAsync("hi")).WaitAsync(TimeSpan.FromSeconds(60))).ToChatResponse();
+        await using var server = await FakeServer.StartAsync(script);
+        using var client = Client(server, timeout: timeout, maxRetries: 0, time: clock);
+        var updates = new List<ChatResponseUpdate>();
+        var stream = client.GetStreamingResponseAsync("hi").GetAsyncEnumerator();
+        await using (stream)
+        {
+            await Assert.That(await stream.MoveNextAsync().AsTask().WaitAsync(HangGuard)).IsTrue();
+            updates.Add(stream.Current);
+            foreach (var gate in gates)
+            {
+                var next = stream.MoveNextAsync().AsTask();
+                clock.Advance(step);
+                gate.SetResult();
+                await Assert.That(await next.WaitAsync(HangGuard)).IsTrue();
+                updates.Add(stream.Current);
+            }
 
+            while (await stream.MoveNextAsync().AsTask().WaitAsync(HangGuard))
+            {
+                updates.Add(stream.Current);
+            }
+        }
+
+        var response = updates.ToChatResponse();
+        await Assert.That(step * gates.Length).IsGreaterThan(timeout);
         await Assert.That(response.Text).IsEqualTo("Checking Bergen.");
         await Assert.That(response.FinishReason).IsEqualTo(ChatFinishReason.ToolCalls);
-        await Assert.That(await server.FateOf(0).WaitAsync(TimeSpan.FromSeconds(60))).IsEqualTo(new ResponseFate(Delivered: true, ChunksWritten: events.Length));
+        await Assert.That(await server.FateOf(0).WaitAsync(HangGuard)).IsEqualTo(new ResponseFate(Delivered: true, ChunksWritten: events.Length));
     }
 
     [Test]
     public async Task AStreamThatStallsLongerThanTheTimeoutIsAnErrorNotAHang()
     {
-        // Four events, then the fifth only after 60 s: the client must give up while the server is still waiting. The
-        // timeout also covers connecting and the first four events, so it is seconds, not milliseconds, for a busy machine.
-        var stalled = FakeResponse.Sse(StreamedAnswer().Take(4)).Chunk(StreamedAnswer().ElementAt(4).ToWire(), TimeSpan.FromSeconds(60));
+        // Four events, then the fifth never. The timeout runs on a fake clock that moves only once the client waits
+        // for that fifth event, so neither connecting nor the first four events can use it up on a busy machine; it
+        // is longer than the hang guard, so only that clock can end the wait.
+        var clock = new ObservedTimeProvider();
+        var stalled = FakeResponse.Sse(StreamedAnswer().Take(4)).Chunk(StreamedAnswer().ElementAt(4).ToWire(), FakeResponse.Never);
         await using var server = await FakeServer.StartAsync(stalled);
-        using var client = Client(server, timeout: TimeSpan.FromSeconds(5), maxRetries: 0);
-        var seen = "";
-
-        var error = await Assert.ThrowsAsync<BackendStreamException>(async () =>
+        using var client = Client(server, timeout: TimeSpan.FromMinutes(5), maxRetries: 0, time: clock);
+        BackendStreamException? error;
+        var stream = client.GetStreamingResponseAsync("hi").GetAsyncEnumerator();
+        await using (stream)
         {
-            await foreach (var update in client.GetStreamingResponseAsync("hi"))
-            {
-                seen += update.Text;
-            }
-        });
+            await Assert.That(await stream.MoveNextAsync().AsTask().WaitAsync(HangGuard)).IsTrue();
+            await Assert.That(stream.Current.Text).IsEqualTo("Checking ");
 
-        await Assert.That(seen).IsEqualTo("Checking ");
-        await Assert.That(error!.Message).IsEqualTo("Anthropic's stream stalled: no event arrived for 5 s and the response is incomplete. Retry the request, or raise the timeout (BackendSettings.Timeout) setting.");
-        await Assert.That(await server.FateOf(0).WaitAsync(TimeSpan.FromSeconds(60))).IsEqualTo(new ResponseFate(Delivered: false, ChunksWritten: 4));
+            var next = stream.MoveNextAsync().AsTask();
+            clock.Advance(TimeSpan.FromMinutes(5));
+            error = await Assert.ThrowsAsync<BackendStreamException>(() => next.WaitAsync(HangGuard));
+        }
+
+        await Assert.That(error!.Message).IsEqualTo("Anthropic's stream stalled: no event arrived for 300 s and the response is incomplete. Retry the request, or raise the timeout (BackendSettings.Timeout) setting.");
+        await Assert.That(await server.FateOf(0).WaitAsync(HangGuard)).IsEqualTo(new ResponseFate(Delivered: false, ChunksWritten: 4));
     }
 
     [Test]
@@ -312,11 +351,12 @@ public class AnthropicChatClientTests
     [Test]
     public async Task CancellingMidStreamStopsPromptlyWithoutARetry()
     {
-        // The first text arrives at once, each later event only after 10 s: a prompt stop hangs up during the first wait.
+        // The first text arrives at once and the later events never: the server waits until the client hangs up, so
+        // its four chunks written show that the cancellation itself ended the request.
         var slow = FakeResponse.Sse(StreamedAnswer().Take(4));
         foreach (var rest in StreamedAnswer().Skip(4))
         {
-            slow.Chunk(rest.ToWire(), TimeSpan.FromSeconds(10));
+            slow.Chunk(rest.ToWire(), FakeResponse.Never);
         }
 
         await using var server = await FakeServer.StartAsync(slow);
@@ -334,7 +374,7 @@ public class AnthropicChatClientTests
             }
         });
 
-        await Assert.That(await server.FateOf(0).WaitAsync(TimeSpan.FromSeconds(60))).IsEqualTo(new ResponseFate(Delivered: false, ChunksWritten: 4));
+        await Assert.That(await server.FateOf(0).WaitAsync(HangGuard)).IsEqualTo(new ResponseFate(Delivered: false, ChunksWritten: 4));
         await Assert.That(server.Requests.Count).IsEqualTo(1);
     }
 

@@ -3,13 +3,14 @@ using System.Text;
 namespace FiniteMemory.Http.Tests.Fakes;
 
 /// <summary>
-/// One scripted answer of <see cref="FakeServer"/>: a status with headers and a body written in chunks (each after
-/// an optional delay), optionally a wait before the headers, and optionally a cut connection after the chunks.
+/// One scripted answer of <see cref="FakeServer"/>: a status with headers and a body written in chunks (each, if
+/// the test says so, only once a gate it holds opens), and optionally a cut connection after the chunks. Nothing
+/// waits on the clock: a test decides when the server goes on, or that it never does (<see cref="Never"/>).
 /// </summary>
 public sealed class FakeResponse
 {
     private readonly List<(string Name, string Value)> _headers = [];
-    private readonly List<(string Text, TimeSpan DelayBefore)> _chunks = [];
+    private readonly List<(string Text, Task? After)> _chunks = [];
 
     private FakeResponse(int status, string contentType)
     {
@@ -23,10 +24,13 @@ public sealed class FakeResponse
 
     public IReadOnlyList<(string Name, string Value)> Headers => _headers;
 
-    public IReadOnlyList<(string Text, TimeSpan DelayBefore)> Chunks => _chunks;
+    public IReadOnlyList<(string Text, Task? After)> Chunks => _chunks;
 
-    /// <summary>How long the server waits before sending the headers.</summary>
-    public TimeSpan DelayBeforeHeaders { get; private set; }
+    /// <summary>
+    /// A gate that never opens: the server never writes a chunk behind it and waits until the client goes away, so
+    /// the response's fate shows whether the client left (and after how many chunks) without a clock.
+    /// </summary>
+    public static Task Never { get; } = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously).Task;
 
     /// <summary>Whether the connection is aborted after the last chunk (no clean end of the body).</summary>
     public bool CutAfterChunks { get; private set; }
@@ -46,13 +50,13 @@ public sealed class FakeResponse
     /// <summary>A status with an empty body.</summary>
     public static FakeResponse StatusOnly(int status) => new(status, "text/plain");
 
-    /// <summary>A <c>text/event-stream</c> body, one chunk per event, each after <paramref name="gap"/>.</summary>
-    public static FakeResponse Sse(IEnumerable<SseEvent> events, TimeSpan gap = default)
+    /// <summary>A <c>text/event-stream</c> body, one chunk per event.</summary>
+    public static FakeResponse Sse(IEnumerable<SseEvent> events)
     {
         var response = new FakeResponse(200, "text/event-stream");
         foreach (var e in events)
         {
-            response.Chunk(e.ToWire(), gap);
+            response.Chunk(e.ToWire());
         }
 
         return response;
@@ -80,17 +84,10 @@ public sealed class FakeResponse
         return this;
     }
 
-    /// <summary>Adds a raw body chunk, written and flushed after <paramref name="delayBefore"/>.</summary>
-    public FakeResponse Chunk(string text, TimeSpan delayBefore = default)
+    /// <summary>Adds a raw body chunk, written and flushed once <paramref name="after"/> (if any) has completed.</summary>
+    public FakeResponse Chunk(string text, Task? after = null)
     {
-        _chunks.Add((text, delayBefore));
-        return this;
-    }
-
-    /// <summary>Waits <paramref name="delay"/> before sending the headers (a slow provider).</summary>
-    public FakeResponse DelayedBy(TimeSpan delay)
-    {
-        DelayBeforeHeaders = delay;
+        _chunks.Add((text, after));
         return this;
     }
 

@@ -1,10 +1,15 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -92,10 +97,10 @@ public sealed class FakeServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until at least <paramref name="count"/> requests have arrived.</summary>
-    public async Task WaitForRequestsAsync(int count, TimeSpan timeout)
+    /// <summary>Waits until at least <paramref name="count"/> requests have arrived (<paramref name="hangGuard"/> only turns a hang into a failure).</summary>
+    public async Task WaitForRequestsAsync(int count, TimeSpan hangGuard)
     {
-        using var cts = new CancellationTokenSource(timeout);
+        using var cts = new CancellationTokenSource(hangGuard);
         while (true)
         {
             Task arrived;
@@ -109,7 +114,14 @@ public sealed class FakeServer : IAsyncDisposable
                 arrived = _arrived.Task;
             }
 
-            await arrived.WaitAsync(cts.Token);
+            try
+            {
+                await arrived.WaitAsync(cts.Token);
+            }
+            catch (OperationCanceledException) when (cts.IsCancellationRequested)
+            {
+                throw new TimeoutException($"Hung: {Requests.Count} of the {count} requests the test waits for arrived within {hangGuard.TotalSeconds:0} s.");
+            }
         }
     }
 
@@ -180,7 +192,7 @@ public sealed class FakeServer : IAsyncDisposable
         return fate;
     }
 
-    /// <summary>Writes the scripted answer; true when every scripted delay and write ran its course and nothing was cut on purpose.</summary>
+    /// <summary>Writes the scripted answer; true when every gate opened, every write ran its course and nothing was cut on purpose.</summary>
     private static async Task<bool> WriteAsync(HttpContext context, FakeResponse scripted, StrongBox<int> chunksWritten)
     {
         var aborted = context.RequestAborted;
@@ -195,9 +207,10 @@ public sealed class FakeServer : IAsyncDisposable
             return false;
         }
 
-        if (scripted.DelayBeforeHeaders > TimeSpan.Zero)
+        if (scripted.CutAfterChunks)
         {
-            await Task.Delay(scripted.DelayBeforeHeaders, aborted);
+            await WriteAndCutAsync(context, scripted, chunksWritten);
+            return false;
         }
 
         var response = context.Response;
@@ -209,11 +222,11 @@ public sealed class FakeServer : IAsyncDisposable
         }
 
         await response.StartAsync(aborted);
-        foreach (var (text, delay) in scripted.Chunks)
+        foreach (var (text, after) in scripted.Chunks)
         {
-            if (delay > TimeSpan.Zero)
+            if (after is not null)
             {
-                await Task.Delay(delay, aborted);
+                await after.WaitAsync(aborted);
             }
 
             await response.Body.WriteAsync(FakeResponse.Encode(text), aborted);
@@ -226,20 +239,60 @@ public sealed class FakeServer : IAsyncDisposable
             await body(response.Body, aborted);
         }
 
-        if (scripted.CutAfterChunks)
+        return true;
+    }
+
+    /// <summary>
+    /// Writes the status, headers and chunks straight to the socket as a chunked HTTP/1.1 response, then closes the
+    /// socket's sending side before the body's last chunk: the client reads all that was sent, then the end of the
+    /// connection mid-body. (Kestrel's abort drops whatever is still queued in its transport, so a cut made through
+    /// it could overtake the chunks, or even the headers, on a busy machine.)
+    /// </summary>
+    private static async Task WriteAndCutAsync(HttpContext context, FakeResponse scripted, StrongBox<int> chunksWritten)
+    {
+        if (scripted.Body is not null)
         {
-            // Kestrel's abort drops data still queued in the transport: give what was flushed time to leave.
-            await Task.Delay(100, aborted);
-            context.Abort();
-            return false;
+            throw new NotSupportedException("A cut response is written chunk by chunk; a streamed body cannot be cut.");
         }
 
-        return true;
+        var aborted = context.RequestAborted;
+        var socket = context.Features.Get<IConnectionSocketFeature>()?.Socket
+            ?? throw new InvalidOperationException("A cut connection needs Kestrel's socket transport.");
+        var head = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"HTTP/1.1 {scripted.Status} {ReasonPhrases.GetReasonPhrase(scripted.Status)}\r\n")
+            .Append(CultureInfo.InvariantCulture, $"Content-Type: {scripted.ContentType}\r\nTransfer-Encoding: chunked\r\n");
+        foreach (var (name, value) in scripted.Headers)
+        {
+            head.Append(CultureInfo.InvariantCulture, $"{name}: {value}\r\n");
+        }
+
+        await using (var wire = new NetworkStream(socket, ownsSocket: false))
+        {
+            await wire.WriteAsync(FakeResponse.Encode(head.Append("\r\n").ToString()), aborted);
+            foreach (var (text, after) in scripted.Chunks)
+            {
+                if (after is not null)
+                {
+                    await after.WaitAsync(aborted);
+                }
+
+                var data = FakeResponse.Encode(text);
+                await wire.WriteAsync(FakeResponse.Encode(string.Create(CultureInfo.InvariantCulture, $"{data.Length:x}\r\n")), aborted);
+                await wire.WriteAsync(data, aborted);
+                await wire.WriteAsync(FakeResponse.Encode("\r\n"), aborted);
+                chunksWritten.Value++;
+            }
+        }
+
+        // In order after everything written: the client sees it all, then an end of stream before the body's end.
+        socket.Shutdown(SocketShutdown.Send);
+        context.Abort();
     }
 }
 
 /// <summary>
-/// How one scripted answer ended: <see cref="Delivered"/> when the server wrote all of it (every scripted delay ran
-/// its course), otherwise the client went away after <see cref="ChunksWritten"/> of its chunks had been sent.
+/// How one scripted answer ended: <see cref="Delivered"/> when the server wrote all of it (every gate opened),
+/// otherwise the client went away (or the connection was cut on purpose) after <see cref="ChunksWritten"/> of its
+/// chunks had been sent.
 /// </summary>
 public sealed record ResponseFate(bool Delivered, int ChunksWritten);

@@ -44,7 +44,7 @@ public sealed class ObservedTimeProvider : FakeTimeProvider
         {
             if (guard.IsCancellationRequested)
             {
-                throw new TimeoutException($"Fewer than {count} timers of {dueTime} were created; timers: {string.Join(", ", Timers)}.");
+                throw new TimeoutException($"Hung: fewer than {count} timers of {dueTime} were created within {timeout.TotalSeconds:0} s; timers: {string.Join(", ", Timers)}.");
             }
 
             await Task.Delay(5);

@@ -25,7 +25,7 @@ public class GeminiChatClientTests
         Model = "gemini-test",
         Endpoint = server.BaseAddress,
         ApiKey = Key,
-        Timeout = TimeSpan.FromSeconds(10),
+        Timeout = TimeSpan.FromSeconds(60), // only a hang guard: no test here waits for it
         MaxRetries = 2,
         RetryDelay = QuickRetry,
     });

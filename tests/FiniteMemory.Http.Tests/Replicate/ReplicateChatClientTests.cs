@@ -8,6 +8,9 @@ namespace FiniteMemory.Http.Tests.Replicate;
 /// <summary>The replicate backend against a loopback server speaking Replicate's predictions API: create, then poll or stream.</summary>
 public class ReplicateChatClientTests
 {
+    /// <summary>Turns a hang into a failure; nothing here waits on it.</summary>
+    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60);
+
     private const string Llama3Conversation =
         "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>" +
         "<|start_header_id|>assistant<|end_header_id|>\n\nHello!<|eot_id|>" +
@@ -97,11 +100,11 @@ public class ReplicateChatClientTests
         var call = client.GetResponseAsync(Conversation());
         foreach (var wait in new[] { 0.5, 0.75, 1.0 })
         {
-            await clock.WaitForTimerAsync(TimeSpan.FromSeconds(wait), TimeSpan.FromSeconds(10));
+            await clock.WaitForTimerAsync(TimeSpan.FromSeconds(wait), HangGuard);
             clock.Advance(TimeSpan.FromSeconds(wait));
         }
 
-        var response = await call.WaitAsync(TimeSpan.FromSeconds(10));
+        var response = await call.WaitAsync(HangGuard);
 
         await Assert.That(response.Text).IsEqualTo("Green.");
         await Assert.That(response.Usage!.OutputTokenCount).IsEqualTo(5);
@@ -143,32 +146,53 @@ public class ReplicateChatClientTests
     [Test]
     public async Task APredictionThatOutlivesItsTimeoutIsCanceledOnReplicate()
     {
+        // The prediction never leaves "starting". Polls, the prediction timeout and the cancel call's own timeout run
+        // on a fake clock the test moves one poll wait at a time: after two polls the next wait would pass 2.5 s.
+        var clock = new ObservedTimeProvider();
         await using var fake = await ReplicateFixture.StartAsync();
         fake.OnCreate(() => FakeResponse.Json(fake.Prediction("starting"), 201));
         fake.LastPoll = () => FakeResponse.Json(fake.Prediction("starting"));
-        using var client = fake.Client(configure: s => s.PredictionTimeout = TimeSpan.FromMilliseconds(300));
+        using var client = fake.Client(time: clock, configure: s =>
+        {
+            s.PollInterval = TimeSpan.FromSeconds(1);
+            s.MaxPollInterval = TimeSpan.FromSeconds(1);
+            s.PredictionTimeout = TimeSpan.FromSeconds(2.5);
+        });
 
-        var error = await Assert.ThrowsAsync<BackendTimeoutException>(() => client.GetResponseAsync("Hi"));
+        var call = client.GetResponseAsync("Hi");
+        for (var poll = 1; poll <= 2; poll++)
+        {
+            await clock.WaitForTimersAsync(TimeSpan.FromSeconds(1), poll, HangGuard);
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var error = await Assert.ThrowsAsync<BackendTimeoutException>(() => call.WaitAsync(HangGuard));
 
         await Assert.That(error!.Message).Contains("prediction-timeout");
-        await Assert.That(fake.Server.Requests[^1].Method).IsEqualTo("POST");
+        await Assert.That(fake.Server.Requests.Select(r => r.Method)).IsEquivalentTo(["POST", "GET", "GET", "POST"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(fake.Server.Requests[^1].Path).IsEqualTo($"/v1/predictions/{ReplicateFixture.Id}/cancel");
     }
 
     [Test]
     public async Task CancellingWhilePollingCancelsThePredictionOnReplicate()
     {
+        // Polls (and the cancel call's own timeout) run on a fake clock: one poll, then the cancellation while the
+        // client waits for the next.
+        var clock = new ObservedTimeProvider();
         await using var fake = await ReplicateFixture.StartAsync();
         fake.OnCreate(() => FakeResponse.Json(fake.Prediction("starting"), 201));
         fake.LastPoll = () => FakeResponse.Json(fake.Prediction("processing"));
-        using var client = fake.Client();
+        using var client = fake.Client(time: clock);
         using var cts = new CancellationTokenSource();
 
         var call = client.GetResponseAsync("Hi", cancellationToken: cts.Token);
-        await fake.Server.WaitForRequestsAsync(3, TimeSpan.FromSeconds(10));
+        await clock.WaitForTimerAsync(TimeSpan.FromMilliseconds(10), HangGuard);
+        clock.Advance(TimeSpan.FromMilliseconds(10));
+        await clock.WaitForTimerAsync(TimeSpan.FromMilliseconds(15), HangGuard);
         await cts.CancelAsync();
 
-        await Assert.ThrowsAsync<OperationCanceledException>(() => call);
+        await Assert.ThrowsAsync<OperationCanceledException>(() => call.WaitAsync(HangGuard));
+        await Assert.That(fake.Server.Requests.Select(r => r.Method)).IsEquivalentTo(["POST", "GET", "POST"], TUnit.Assertions.Enums.CollectionOrdering.Matching);
         await Assert.That(fake.Server.Requests[^1].Path).IsEqualTo($"/v1/predictions/{ReplicateFixture.Id}/cancel");
         await Assert.That(fake.Server.Requests[^1].Header("Authorization")).IsEqualTo($"Bearer {ReplicateFixture.Key}");
     }
@@ -233,7 +257,9 @@ public class ReplicateChatClientTests
         await using var fake = await ReplicateFixture.StartAsync();
         fake.OnCreate(() => FakeResponse.Json(fake.Prediction("starting", stream: true), 201))
             .OnStream(() => FakeResponse.Sse([SseEvent.Named("output", "Cu")]).Chunk("event: outp").ThenCut());
-        using var client = fake.Client();
+
+        // A fake clock: the cancel call's own timeout cannot run out on a busy machine.
+        using var client = fake.Client(time: new ObservedTimeProvider());
 
         await Assert.ThrowsAsync<BackendStreamException>(async () =>
         {
@@ -252,7 +278,9 @@ public class ReplicateChatClientTests
         await using var fake = await ReplicateFixture.StartAsync();
         fake.OnCreate(() => FakeResponse.Json(fake.Prediction("starting", stream: true), 201))
             .OnStream(() => FakeResponse.Sse([SseEvent.Named("output", "Half")]));
-        using var client = fake.Client();
+
+        // A fake clock: the cancel call's own timeout cannot run out on a busy machine.
+        using var client = fake.Client(time: new ObservedTimeProvider());
         var received = new List<string>();
 
         var error = await Assert.ThrowsAsync<BackendStreamException>(async () =>
@@ -310,10 +338,12 @@ public class ReplicateChatClientTests
     [Test]
     public async Task CancellingMidStreamCancelsThePredictionOnReplicate()
     {
+        // The done event never comes; the clock (the cancel call's own timeout among its timers) is a fake one.
+        var clock = new ObservedTimeProvider();
         await using var fake = await ReplicateFixture.StartAsync();
         fake.OnCreate(() => FakeResponse.Json(fake.Prediction("starting", stream: true), 201))
-            .OnStream(() => FakeResponse.Sse([SseEvent.Named("output", "Slow")]).Chunk("event: done\ndata: {}\n\n", TimeSpan.FromSeconds(30)));
-        using var client = fake.Client();
+            .OnStream(() => FakeResponse.Sse([SseEvent.Named("output", "Slow")]).Chunk("event: done\ndata: {}\n\n", FakeResponse.Never));
+        using var client = fake.Client(time: clock);
         using var cts = new CancellationTokenSource();
         var received = new List<string>();
 
@@ -328,9 +358,9 @@ public class ReplicateChatClientTests
 
         await Assert.That(string.Concat(received)).IsEqualTo("Slow");
 
-        // The client hung up during the server's 30 s wait for the done event, not after it.
+        // The server waits for the client to hang up before the done event: the cancellation itself ended the stream.
         var stream = fake.Server.Requests.ToList().FindIndex(r => r.Method == "GET");
-        await Assert.That(await fake.Server.FateOf(stream).WaitAsync(TimeSpan.FromSeconds(60))).IsEqualTo(new ResponseFate(Delivered: false, ChunksWritten: 1));
+        await Assert.That(await fake.Server.FateOf(stream).WaitAsync(HangGuard)).IsEqualTo(new ResponseFate(Delivered: false, ChunksWritten: 1));
         await Assert.That(fake.Server.Requests[^1].Method).IsEqualTo("POST");
         await Assert.That(fake.Server.Requests[^1].Path).IsEqualTo($"/v1/predictions/{ReplicateFixture.Id}/cancel");
     }
@@ -338,22 +368,25 @@ public class ReplicateChatClientTests
     [Test]
     public async Task AStreamStillOpenWhenThePredictionTimeoutRunsOutIsATimeoutAndThePredictionIsCanceled()
     {
+        // The done event never comes. The prediction timeout runs on a fake clock that moves only once the first
+        // event is in and the client waits for the next, so a busy machine cannot use it up before.
+        var clock = new ObservedTimeProvider();
         await using var fake = await ReplicateFixture.StartAsync();
         fake.OnCreate(() => FakeResponse.Json(fake.Prediction("starting", stream: true), 201))
-            .OnStream(() => FakeResponse.Sse([SseEvent.Named("output", "Still")]).Chunk("event: done\ndata: {}\n\n", TimeSpan.FromSeconds(30)));
-        // The prediction timeout also covers the stream's first event, so it is seconds for a busy machine (the done event is 30 s away).
-        using var client = fake.Client(configure: s => s.PredictionTimeout = TimeSpan.FromSeconds(5));
-        var received = new List<string>();
-
-        var error = await Assert.ThrowsAsync<BackendTimeoutException>(async () =>
+            .OnStream(() => FakeResponse.Sse([SseEvent.Named("output", "Still")]).Chunk("event: done\ndata: {}\n\n", FakeResponse.Never));
+        using var client = fake.Client(time: clock, configure: s => s.PredictionTimeout = TimeSpan.FromSeconds(5));
+        BackendTimeoutException? error;
+        var stream = client.GetStreamingResponseAsync("Hi").GetAsyncEnumerator();
+        await using (stream)
         {
-            await foreach (var update in client.GetStreamingResponseAsync("Hi"))
-            {
-                received.Add(update.Text);
-            }
-        });
+            await Assert.That(await stream.MoveNextAsync().AsTask().WaitAsync(HangGuard)).IsTrue();
+            await Assert.That(stream.Current.Text).IsEqualTo("Still");
 
-        await Assert.That(string.Concat(received)).IsEqualTo("Still");
+            var next = stream.MoveNextAsync().AsTask();
+            clock.Advance(TimeSpan.FromSeconds(5));
+            error = await Assert.ThrowsAsync<BackendTimeoutException>(() => next.WaitAsync(HangGuard));
+        }
+
         await Assert.That(error!.Message).Contains("prediction-timeout");
         await Assert.That(fake.Server.Requests[^1].Path).IsEqualTo($"/v1/predictions/{ReplicateFixture.Id}/cancel");
     }
@@ -361,13 +394,25 @@ public class ReplicateChatClientTests
     [Test]
     public async Task AStreamSilentForLongerThanTheTimeoutIsStalledAndThePredictionIsCanceled()
     {
+        // The done event never comes. The timeout (which also bounds creating the prediction) runs on a fake clock
+        // that moves only once the client waits for the event after the first, so the stall cannot become a timeout;
+        // it is longer than the hang guard, so only that clock can end the wait.
+        var clock = new ObservedTimeProvider();
         await using var fake = await ReplicateFixture.StartAsync();
         fake.OnCreate(() => FakeResponse.Json(fake.Prediction("starting", stream: true), 201))
-            .OnStream(() => FakeResponse.Sse([SseEvent.Named("output", "Then")]).Chunk("event: done\ndata: {}\n\n", TimeSpan.FromSeconds(30)));
-        // The attempt timeout also bounds creating the prediction, so it is seconds: a busy machine must not turn the stall into a timeout.
-        using var client = fake.Client(configure: s => s.Timeout = TimeSpan.FromSeconds(5));
+            .OnStream(() => FakeResponse.Sse([SseEvent.Named("output", "Then")]).Chunk("event: done\ndata: {}\n\n", FakeResponse.Never));
+        using var client = fake.Client(time: clock, configure: s => s.Timeout = TimeSpan.FromMinutes(5));
+        BackendStreamException? error;
+        var stream = client.GetStreamingResponseAsync("Hi").GetAsyncEnumerator();
+        await using (stream)
+        {
+            await Assert.That(await stream.MoveNextAsync().AsTask().WaitAsync(HangGuard)).IsTrue();
+            await Assert.That(stream.Current.Text).IsEqualTo("Then");
 
-        var error = await Assert.ThrowsAsync<BackendStreamException>(async () => await Conversations.CollectAsync(client.GetStreamingResponseAsync("Hi")));
+            var next = stream.MoveNextAsync().AsTask();
+            clock.Advance(TimeSpan.FromMinutes(5));
+            error = await Assert.ThrowsAsync<BackendStreamException>(() => next.WaitAsync(HangGuard));
+        }
 
         await Assert.That(error!.Message).Contains("stalled");
         await Assert.That(fake.Server.Requests[^1].Path).IsEqualTo($"/v1/predictions/{ReplicateFixture.Id}/cancel");
@@ -378,8 +423,10 @@ public class ReplicateChatClientTests
     {
         await using var fake = await ReplicateFixture.StartAsync();
         fake.OnCreate(() => FakeResponse.Json(fake.Prediction("starting", stream: true), 201))
-            .OnStream(() => FakeResponse.Sse([SseEvent.Named("output", "One"), SseEvent.Named("output", "Two")]).Chunk("event: done\ndata: {}\n\n", TimeSpan.FromSeconds(30)));
-        using var client = fake.Client();
+            .OnStream(() => FakeResponse.Sse([SseEvent.Named("output", "One"), SseEvent.Named("output", "Two")]).Chunk("event: done\ndata: {}\n\n", FakeResponse.Never));
+
+        // A fake clock: the cancel call's own timeout cannot run out on a busy machine.
+        using var client = fake.Client(time: new ObservedTimeProvider());
 
         await foreach (var update in client.GetStreamingResponseAsync("Hi"))
         {
@@ -422,14 +469,14 @@ public class ReplicateChatClientTests
 
         // The retry waits the second Replicate asked for on the client's clock, not the 10 ms retry delay.
         var call = client.GetResponseAsync("Hi");
-        await clock.WaitForTimerAsync(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+        await clock.WaitForTimerAsync(TimeSpan.FromSeconds(1), HangGuard);
         clock.Advance(TimeSpan.FromSeconds(0.99));
         await Task.Delay(100);
         await Assert.That(creates).IsEqualTo(1);
         await Assert.That(call.IsCompleted).IsFalse();
 
         clock.Advance(TimeSpan.FromSeconds(0.01));
-        var response = await call.WaitAsync(TimeSpan.FromSeconds(60));
+        var response = await call.WaitAsync(HangGuard);
 
         await Assert.That(response.Text).IsEqualTo("ok");
         await Assert.That(creates).IsEqualTo(2);

@@ -66,7 +66,7 @@ internal sealed class ReplicateFixture : IAsyncDisposable
             Model = model,
             Endpoint = Server.BaseAddress,
             ApiKey = Key,
-            Timeout = TimeSpan.FromSeconds(10),
+            Timeout = TimeSpan.FromSeconds(60), // a hang guard unless a test sets its own
             RetryDelay = Conversations.QuickRetry,
             MaxRetryDelay = TimeSpan.FromSeconds(2),
             PollInterval = TimeSpan.FromMilliseconds(10),

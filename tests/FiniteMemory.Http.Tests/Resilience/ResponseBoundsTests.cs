@@ -22,7 +22,7 @@ public class ResponseBoundsTests
         Model = "claude-test-1",
         Endpoint = server.BaseAddress,
         ApiKey = Key,
-        Timeout = TimeSpan.FromSeconds(30),
+        Timeout = HangGuard, // no test here waits for it
         MaxRetries = maxRetries,
         RetryDelay = QuickRetry,
         MaxResponseBytes = maxResponseBytes,
@@ -194,28 +194,49 @@ public class ResponseBoundsTests
     [Arguments("x")]
     public async Task AfterTheHeadersKeepAliveCommentsOrADripOfBytesDoNotKeepAStreamAlive(string trickle)
     {
-        var start = SseEvent.Named("message_start", """{"type":"message_start","message":{"id":"msg_s","model":"claude-test-1","usage":{"input_tokens":1}}}""").ToWire();
+        // After one text event the server sends only the trickle, one piece each time the test asks. The 300 s timeout
+        // runs on a fake clock that the test moves 100 s at a time while the client waits for the next event, with a
+        // piece sent before each step: the pieces must not restart the wait, so the third step ends it.
+        var clock = new ObservedTimeProvider();
+        var start = SseEvent.Named("message_start", """{"type":"message_start","message":{"id":"msg_s","model":"claude-test-1","usage":{"input_tokens":1}}}""").ToWire()
+            + SseEvent.Named("content_block_start", """{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}""").ToWire()
+            + SseEvent.Named("content_block_delta", """{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}""").ToWire();
         var unit = Encoding.UTF8.GetBytes(trickle);
+        using var ask = new SemaphoreSlim(0);
+        using var sent = new SemaphoreSlim(0);
         await using var server = await FakeServer.StartAsync(FakeResponse.Streamed(200, "text/event-stream", async (body, ct) =>
         {
             await body.WriteAsync(Encoding.UTF8.GetBytes(start + (trickle == "x" ? "data: {\"type\":\"ping" : string.Empty)), ct);
-            while (!ct.IsCancellationRequested && await HostileBodies.WriteRepeatedAsync(body, unit, unit.Length, ct) > 0)
+            await body.FlushAsync(ct);
+            while (true)
             {
-                await Task.Delay(100, ct).ContinueWith(static _ => { }, TaskScheduler.Default);
+                await ask.WaitAsync(ct);
+                await body.WriteAsync(unit, ct);
+                await body.FlushAsync(ct);
+                sent.Release();
             }
         }));
-        using var client = new AnthropicChatClient(new AnthropicChatClientOptions { Model = "claude-test-1", Endpoint = server.BaseAddress, ApiKey = Key, Timeout = TimeSpan.FromSeconds(3), MaxRetries = 0 });
-        using var guard = new CancellationTokenSource(HangGuard);
-
-        var error = await Assert.ThrowsAsync<BackendStreamException>(async () =>
+        using var client = new AnthropicChatClient(new AnthropicChatClientOptions { Model = "claude-test-1", Endpoint = server.BaseAddress, ApiKey = Key, Timeout = TimeSpan.FromMinutes(5), MaxRetries = 0 }, handler: null, clock);
+        BackendStreamException? error;
+        var stream = client.GetStreamingResponseAsync(Question).GetAsyncEnumerator();
+        await using (stream)
         {
-            await foreach (var update in client.GetStreamingResponseAsync(Question, cancellationToken: guard.Token))
-            {
-                _ = update;
-            }
-        });
+            await Assert.That(await stream.MoveNextAsync().AsTask().WaitAsync(HangGuard)).IsTrue();
+            await Assert.That(stream.Current.Text).IsEqualTo("Hi");
 
-        await Assert.That(error!.Message).Contains("no event arrived for 3 s");
+            var next = stream.MoveNextAsync().AsTask();
+            for (var step = 1; step <= 3; step++)
+            {
+                await Assert.That(next.IsCompleted).IsFalse();
+                ask.Release();
+                await Assert.That(await sent.WaitAsync(HangGuard)).IsTrue();
+                clock.Advance(TimeSpan.FromSeconds(100));
+            }
+
+            error = await Assert.ThrowsAsync<BackendStreamException>(() => next.WaitAsync(HangGuard));
+        }
+
+        await Assert.That(error!.Message).Contains("no event arrived for 300 s");
     }
 
     [Test]

@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -162,53 +164,54 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             }
         };
 
-    /// <summary>A stream that sends <paramref name="text"/>'s first pieces and then drops the connection mid-event.</summary>
+    /// <summary>
+    /// A stream that sends <paramref name="text"/>'s first pieces and then drops the connection mid-event. It is
+    /// written straight to the socket, whose sending side is then closed: the client reads everything sent, then the
+    /// end of the connection. (Kestrel's abort drops whatever is still queued in its transport, so a cut made through
+    /// it could overtake the events, or even the headers, on a busy machine, and a cut before the headers is a
+    /// failure the client rightly retries.)
+    /// </summary>
     public static Func<FakeRequest, HttpContext, Task> CutStream(string text) =>
-        async (request, context) =>
+        async (_, context) =>
         {
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "text/event-stream";
-            foreach (var piece in Pieces(text))
+            var socket = context.Features.Get<IConnectionSocketFeature>()?.Socket
+                ?? throw new InvalidOperationException("A cut stream needs Kestrel's socket transport.");
+            var wire = new StringBuilder("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
+            var events = Pieces(text).Select(static piece => $"data: {Chunk(new JsonObject { ["content"] = piece }).ToJsonString()}\n\n")
+                .Append("data: {\"id\":\"chatcmpl-fake\",\"object\":\"chat.comp");
+            foreach (var data in events)
             {
-                await WriteEventAsync(context, Chunk(new JsonObject { ["content"] = piece }).ToJsonString()).ConfigureAwait(false);
+                wire.Append(CultureInfo.InvariantCulture, $"{Encoding.UTF8.GetByteCount(data):x}\r\n{data}\r\n");
             }
 
-            await context.Response.WriteAsync("data: {\"id\":\"chatcmpl-fake\",\"object\":\"chat.comp").ConfigureAwait(false);
-            await context.Response.Body.FlushAsync().ConfigureAwait(false);
+            var stream = new NetworkStream(socket, ownsSocket: false);
+            await using (stream.ConfigureAwait(false))
+            {
+                await stream.WriteAsync(Encoding.UTF8.GetBytes(wire.ToString()), context.RequestAborted).ConfigureAwait(false);
+            }
 
-            // Give the client time to read what was sent: a reset that overtakes the headers is a failure before
-            // the stream started, which the client rightly retries.
-            await Task.Delay(300).ConfigureAwait(false);
+            // After everything written, in order: the client sees it all, then the end of the connection mid-event.
+            socket.Shutdown(SocketShutdown.Send);
             context.Abort();
         };
 
     /// <summary>
-    /// Waits <paramref name="delay"/> (or until the client gives up) before answering by default;
-    /// <paramref name="clientLeft"/> completes with true when the client went away during the wait, false when the wait ran out.
+    /// Never answers: waits until the client goes away. <paramref name="arrived"/> completes when the request is in,
+    /// <paramref name="clientLeft"/> when the client went away, the only way the wait ends.
     /// </summary>
-    public Func<FakeRequest, HttpContext, Task> Slow(TimeSpan delay, TaskCompletionSource<bool>? clientLeft = null) =>
-        async (request, context) =>
+    public static Func<FakeRequest, HttpContext, Task> Hang(TaskCompletionSource? arrived = null, TaskCompletionSource? clientLeft = null) =>
+        async (_, context) =>
         {
-            try
-            {
-                await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
-                clientLeft?.TrySetResult(false);
-            }
-            catch (OperationCanceledException)
-            {
-                clientLeft?.TrySetResult(true);
-                return;
-            }
-
-            await DefaultAsync(request, context).ConfigureAwait(false);
+            arrived?.TrySetResult();
+            await WaitForTheClientToLeaveAsync(context, clientLeft).ConfigureAwait(false);
         };
 
     /// <summary>
-    /// Streams the first pieces of the default answer, then stalls (without closing) until the client goes away or
-    /// <paramref name="stall"/> passes; <paramref name="stalled"/> completes when the stall begins, <paramref name="clientLeft"/>
-    /// with true when the client went away during the stall, false when the stall ran out.
+    /// Streams the first pieces of the default answer ("Partial answer "), then stalls without closing until the
+    /// client goes away: no later event is ever written. <paramref name="stalled"/> completes when the stall begins,
+    /// <paramref name="clientLeft"/> when the client went away, the only way the stall ends.
     /// </summary>
-    public static Func<FakeRequest, HttpContext, Task> StallingStream(TimeSpan stall, TaskCompletionSource? stalled = null, TaskCompletionSource<bool>? clientLeft = null) =>
+    public static Func<FakeRequest, HttpContext, Task> StallingStream(TaskCompletionSource? stalled = null, TaskCompletionSource? clientLeft = null) =>
         async (request, context) =>
         {
             context.Response.StatusCode = 200;
@@ -216,16 +219,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             await WriteEventAsync(context, Chunk(new JsonObject { ["role"] = "assistant", ["content"] = "Partial " }).ToJsonString()).ConfigureAwait(false);
             await WriteEventAsync(context, Chunk(new JsonObject { ["content"] = "answer " }).ToJsonString()).ConfigureAwait(false);
             stalled?.TrySetResult();
-            try
-            {
-                await Task.Delay(stall, context.RequestAborted).ConfigureAwait(false);
-                clientLeft?.TrySetResult(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // The client gave up: what the test waits for.
-                clientLeft?.TrySetResult(true);
-            }
+            await WaitForTheClientToLeaveAsync(context, clientLeft).ConfigureAwait(false);
         };
 
     /// <inheritdoc />
@@ -256,6 +250,19 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
         var step = _script.TryDequeue(out var scripted) ? scripted : DefaultAsync;
         await step(request, context).ConfigureAwait(false);
+    }
+
+    private static async Task WaitForTheClientToLeaveAsync(HttpContext context, TaskCompletionSource? clientLeft)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away: what the test waits for.
+            clientLeft?.TrySetResult();
+        }
     }
 
     private static JsonObject Usage(int prompt, int completion, int cached) => new()

@@ -1,8 +1,7 @@
-using FiniteMemory.Evaluation;
 using Microsoft.Extensions.AI;
 using FiniteMemory.Stages;
 
-namespace FiniteMemory.Tests.Evaluation;
+namespace FiniteMemory.Evaluation.Tests;
 
 public class WindowScoreTests
 {

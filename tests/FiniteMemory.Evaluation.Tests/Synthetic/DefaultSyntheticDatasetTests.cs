@@ -1,6 +1,4 @@
-using FiniteMemory.Evaluation;
-
-namespace FiniteMemory.Tests.Evaluation;
+namespace FiniteMemory.Evaluation.Tests;
 
 /// <summary>The default generated dataset (seed 1) has the documented shape, and sliding does as badly on it as the quality bar assumes.</summary>
 public class DefaultSyntheticDatasetTests

@@ -1,6 +1,4 @@
-using FiniteMemory.Evaluation;
-
-namespace FiniteMemory.Tests.Evaluation;
+namespace FiniteMemory.Evaluation.Tests;
 
 public class EvaluationBudgetTests
 {

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
-using FiniteMemory.Evaluation;
 
-namespace FiniteMemory.Tests.Evaluation;
+namespace FiniteMemory.Evaluation.Tests;
 
 public partial class SyntheticDatasetTests
 {

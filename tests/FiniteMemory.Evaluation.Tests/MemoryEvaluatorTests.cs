@@ -1,7 +1,6 @@
-using FiniteMemory.Evaluation;
 using FiniteMemory.Tests.Fakes;
 
-namespace FiniteMemory.Tests.Evaluation;
+namespace FiniteMemory.Evaluation.Tests;
 
 public class MemoryEvaluatorTests
 {

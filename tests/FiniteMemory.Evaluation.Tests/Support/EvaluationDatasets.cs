@@ -1,6 +1,4 @@
-using FiniteMemory.Evaluation;
-
-namespace FiniteMemory.Tests.Evaluation;
+namespace FiniteMemory.Evaluation.Tests;
 
 /// <summary>Datasets the evaluation tests share: a tiny hand-written one, small generated ones, and the default generated one (built once).</summary>
 internal static class EvaluationDatasets

@@ -1,0 +1,52 @@
+namespace FiniteMemory.Readme.Tests.Support;
+
+/// <summary>The checkout the tests run in, and the READMEs in it.</summary>
+internal static class Repository
+{
+    // Build output and tool folders hold copies and downloads, not the repository's own documents.
+    private static readonly HashSet<string> SkippedFolders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "bin", "obj", "artifacts", "TestResults", "BenchmarkDotNet.Artifacts", "node_modules",
+    };
+
+    /// <summary>The repository root: the nearest folder above the test assembly holding FiniteMemory.slnx.</summary>
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>Every README.md of the repository, as paths relative to the root with '/' separators, in ordinal order.</summary>
+    public static IReadOnlyList<string> Readmes()
+    {
+        var found = new List<string>();
+        Collect(new DirectoryInfo(Root), found);
+        return [.. found.Select(RelativePath).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The absolute path of a path relative to the root.</summary>
+    public static string FullPath(string relativePath) => Path.Combine(Root, relativePath);
+
+    private static void Collect(DirectoryInfo directory, List<string> found)
+    {
+        found.AddRange(directory.EnumerateFiles().Where(f => string.Equals(f.Name, "README.md", StringComparison.OrdinalIgnoreCase)).Select(f => f.FullName));
+        foreach (var child in directory.EnumerateDirectories())
+        {
+            if (!child.Name.StartsWith('.') && !SkippedFolders.Contains(child.Name) && !child.Attributes.HasFlag(FileAttributes.ReparsePoint))
+            {
+                Collect(child, found);
+            }
+        }
+    }
+
+    private static string RelativePath(string path) => Path.GetRelativePath(Root, path).Replace('\\', '/');
+
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "FiniteMemory.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"FiniteMemory.slnx was not found above {AppContext.BaseDirectory}: run the README tests from a checkout of the repository.");
+    }
+}
