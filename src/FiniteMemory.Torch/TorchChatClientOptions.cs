@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 namespace FiniteMemory.Torch;
 
 /// <summary>
@@ -5,6 +6,7 @@ namespace FiniteMemory.Torch;
 /// from its <c>Model</c>, the rest from its options by name (<c>path</c>, <c>template</c>, <c>device</c>, <c>threads</c>,
 /// <c>max-output-tokens</c>).
 /// </summary>
+[Experimental(TorchBackends.ExperimentalId)]
 public sealed class TorchChatClientOptions
 {
     /// <summary>The model folder (config.json, model.safetensors, tokenizer.json or tokenizer.model).</summary>
