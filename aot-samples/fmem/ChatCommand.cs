@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using FiniteMemory.Backends;
+using FiniteMemory.OpenAI;
 using FiniteMemory.Policies;
 
 namespace FiniteMemory.Cli;
@@ -12,7 +13,7 @@ internal static class ChatCommand
     {
         var backend = new Option<string>("--backend")
         {
-            Description = "The chat backend, by registered name (openai, deepseek, together, tgi, vllm, llamacpp, ollama, lmstudio, and any other backend fmem is built with). Its key comes from its usual environment variable (OPENAI_API_KEY, …), never from the command line.",
+            Description = $"The chat backend, by registered name ({string.Join(", ", OpenAIPresets.Names)}, and any other backend fmem is built with). Its key comes from its usual environment variable ({OpenAIPresets.OpenAI.KeyVariable}, …), never from the command line.",
             Required = true,
         };
         var endpoint = new Option<string?>("--endpoint")

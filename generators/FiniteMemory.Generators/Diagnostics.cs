@@ -126,11 +126,18 @@ internal static class Diagnostics
         "Invalid backend name",
         "Backend name '{0}' on '{1}' is not valid. Use letters, digits, '_', '-' and '.', starting with a letter or digit.");
 
+    public static readonly DiagnosticDescriptor InvalidBackendTable = Error(
+        "FM2006",
+        Backends,
+        "A backend table cannot be registered",
+        "Backend factory '{0}' {1}. A table factory has [Backend(Table = nameof(Member))] without a name or description, where Member is a static property or field of its type whose type is an IEnumerable<BackendEntry>, and takes the backend's name (a string) before its settings.");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> All = new[]
     {
         DuplicatePolicyName, PolicyNotPartial, NonPositiveBudget, MissingService, InvalidStageMethod, UnknownStage,
         StageCycle, PolicyShape, NoParameterlessConstructor, InvalidStageAttribute, InvalidPolicyName, AmbiguousService,
         StageOutsidePolicy, GeneratedMemberClash, DuplicateBackendName, InvalidBackendFactory, UnbindableSetting, InvalidBackendName, DuplicateOptionKey,
+        InvalidBackendTable,
     }.ToDictionary(d => d.Id);
 
     public static IEnumerable<DiagnosticDescriptor> Descriptors => All.Values;

@@ -115,7 +115,7 @@ public sealed partial class FiniteMemoryGenerator
             w.WriteLine($"public static global::System.Collections.Generic.IReadOnlyList<string> PolicyNames {{ get; }} = {StringArray(spec.Policies.Select(p => p.Name))};");
             w.WriteLine();
             w.WriteLine("/// <summary>The names of the backends this assembly declares.</summary>");
-            w.WriteLine($"public static global::System.Collections.Generic.IReadOnlyList<string> BackendNames {{ get; }} = {StringArray(spec.Backends.Select(b => b.Name))};");
+            w.WriteLine($"public static global::System.Collections.Generic.IReadOnlyList<string> BackendNames {{ get; }} = {BackendNames(spec)};");
             w.WriteLine();
             EmitCreatePolicy(w, spec);
             w.WriteLine();
@@ -150,7 +150,19 @@ public sealed partial class FiniteMemoryGenerator
             {
                 var backend = spec.Backends[i];
                 var options = StringArray(backend.Settings.Where(s => s.Source == SettingSource.Option).Select(s => s.Property.TrimStart('@')));
-                w.WriteLine($"global::FiniteMemory.Backends.ChatBackends.Register(new global::FiniteMemory.Backends.BackendRegistration({Literal(backend.Name)}, {Literal(backend.Description)}, {options}, {assembly}, static settings => {CreateBackendCall(backend, i)}));");
+                if (!backend.IsTable)
+                {
+                    w.WriteLine($"global::FiniteMemory.Backends.ChatBackends.Register(new global::FiniteMemory.Backends.BackendRegistration({Literal(backend.Name)}, {Literal(backend.Description)}, {options}, {assembly}, static settings => {CreateBackendCall(backend, i, Literal(backend.Name))}));");
+                    continue;
+                }
+
+                // Each entry's name is captured: the factory learns which entry it creates, and errors name it.
+                w.WriteLine();
+                w.WriteLine($"foreach (var entry in {backend.Table})");
+                w.OpenBlock();
+                w.WriteLine("var name = entry.Name;");
+                w.WriteLine($"global::FiniteMemory.Backends.ChatBackends.Register(new global::FiniteMemory.Backends.BackendRegistration(name, entry.Description, {options}, {assembly}, settings => {CreateBackendCall(backend, i, "name")}));");
+                w.CloseBlock();
             }
 
             w.CloseBlock();
@@ -213,27 +225,84 @@ public sealed partial class FiniteMemoryGenerator
             for (var i = 0; i < spec.Backends.Count; i++)
             {
                 var backend = spec.Backends[i];
+                if (backend.IsTable)
+                {
+                    continue;
+                }
+
+                var name = Literal(backend.Name);
                 w.WriteLine($"case {Literal(backend.Name.ToLowerInvariant())}:");
                 w.WriteLine(backend.Parameter == FactoryParameter.None
-                    ? $"    {RejectOptions(backend)}\n    return {backend.ContainingType}.{backend.Method}();"
-                    : $"    return {CreateBackendCall(backend, i)};");
+                    ? $"    {RejectOptions(name)}\n    return {backend.ContainingType}.{backend.Method}();"
+                    : $"    return {CreateBackendCall(backend, i, name)};");
             }
 
             w.WriteLine("default:");
-            w.WriteLine($"    throw new global::System.ArgumentException({Literal($"Assembly {spec.AssemblyName} declares no backend '")} + name + {Literal($"'. It declares: {NameList(spec.Backends.Select(b => b.Name))}. ChatBackends.Create(name, settings) searches every registered assembly.")}, nameof(name));");
+            var tables = spec.Backends.Select((backend, index) => (backend, index)).Where(t => t.backend.IsTable).ToList();
+            if (tables.Count == 0)
+            {
+                w.WriteLine($"    throw new global::System.ArgumentException({Literal($"Assembly {spec.AssemblyName} declares no backend '")} + name + {Literal($"'. It declares: {NameList(spec.Backends.Select(b => b.Name))}. ChatBackends.Create(name, settings) searches every registered assembly.")}, nameof(name));");
+                w.CloseBlock();
+                w.CloseBlock();
+                return;
+            }
+
+            foreach (var (backend, index) in tables)
+            {
+                w.WriteLine($$"""
+                        foreach (var entry in {{backend.Table}})
+                        {
+                            if (string.Equals(entry.Name, name.Trim(), global::System.StringComparison.OrdinalIgnoreCase))
+                            {
+                    """);
+                w.WriteLine(backend.Parameter == FactoryParameter.None
+                    ? $"            {RejectOptions("entry.Name")}\n            return {backend.ContainingType}.{backend.Method}(entry.Name);"
+                    : $"            return {CreateBackendCall(backend, index, "entry.Name")};");
+                w.WriteLine("""
+                            }
+                        }
+
+                    """);
+            }
+
+            w.WriteLine($"    throw new global::System.ArgumentException({Literal($"Assembly {spec.AssemblyName} declares no backend '")} + name + \"'. It declares: \" + string.Join(\", \", BackendNames) + {Literal(". ChatBackends.Create(name, settings) searches every registered assembly.")}, nameof(name));");
             w.CloseBlock();
             w.CloseBlock();
         }
 
-        private static string CreateBackendCall(BackendSpec backend, int index) => backend.Parameter switch
+        /// <summary>The backends' names: a literal list, or, with tables, the named ones followed by every table's names as it is read.</summary>
+        private static string BackendNames(RegistrySpec spec)
         {
-            FactoryParameter.None => $"{{ {RejectOptions(backend)} return {backend.ContainingType}.{backend.Method}(); }}",
-            FactoryParameter.BackendSettings => $"{backend.ContainingType}.{backend.Method}(settings)",
-            _ => $"{backend.ContainingType}.{backend.Method}(Bind{index.ToString(CultureInfo.InvariantCulture)}(settings))",
-        };
+            var names = StringArray(spec.Backends.Where(b => !b.IsTable).Select(b => b.Name));
+            var tables = spec.Backends.Where(b => b.IsTable).ToList();
+            if (tables.Count == 0)
+            {
+                return names;
+            }
 
-        private static string RejectOptions(BackendSpec backend) =>
-            $"global::FiniteMemory.Backends.BackendSettingsBinder.RejectOptions({Literal(backend.Name)}, settings);";
+            foreach (var backend in tables)
+            {
+                names = $"global::System.Linq.Enumerable.Concat({names}, global::System.Linq.Enumerable.Select({backend.Table}, static entry => entry.Name))";
+            }
+
+            return $"global::System.Linq.Enumerable.ToArray({names})";
+        }
+
+        /// <summary>The call that creates <paramref name="backend"/>; <paramref name="name"/> is the expression of the name it is created under.</summary>
+        private static string CreateBackendCall(BackendSpec backend, int index, string name)
+        {
+            var table = backend.IsTable ? name + ", " : string.Empty;
+            return backend.Parameter switch
+            {
+                FactoryParameter.None => $"{{ {RejectOptions(name)} return {backend.ContainingType}.{backend.Method}({table.TrimEnd(',', ' ')}); }}",
+                FactoryParameter.BackendSettings => $"{backend.ContainingType}.{backend.Method}({table}settings)",
+                _ when backend.IsTable => $"{backend.ContainingType}.{backend.Method}({table}Bind{index.ToString(CultureInfo.InvariantCulture)}({name}, settings))",
+                _ => $"{backend.ContainingType}.{backend.Method}(Bind{index.ToString(CultureInfo.InvariantCulture)}(settings))",
+            };
+        }
+
+        private static string RejectOptions(string name) =>
+            $"global::FiniteMemory.Backends.BackendSettingsBinder.RejectOptions({name}, settings);";
 
         private static string NameList(System.Collections.Generic.IEnumerable<string> names)
         {
@@ -250,10 +319,13 @@ public sealed partial class FiniteMemoryGenerator
         private static void EmitBinder(SourceWriter w, BackendSpec backend, int index)
         {
             const string Binder = "global::FiniteMemory.Backends.BackendSettingsBinder";
-            var name = Literal(backend.Name);
+
+            // A table's binder is shared by its entries, so it takes the name the errors give.
+            var name = backend.IsTable ? "backend" : Literal(backend.Name);
             var options = backend.Settings.Where(s => s.Source == SettingSource.Option).ToList();
             var known = Literal(string.Join(", ", options.Select(o => o.Property.TrimStart('@'))));
-            w.WriteLine($"private static {backend.SettingsType} Bind{index.ToString(CultureInfo.InvariantCulture)}(global::FiniteMemory.Backends.BackendSettings settings)");
+            var parameters = backend.IsTable ? "string backend, global::FiniteMemory.Backends.BackendSettings settings" : "global::FiniteMemory.Backends.BackendSettings settings";
+            w.WriteLine($"private static {backend.SettingsType} Bind{index.ToString(CultureInfo.InvariantCulture)}({parameters})");
             w.OpenBlock();
             w.WriteLine($"var result = new {backend.SettingsType}();");
             foreach (var setting in backend.Settings)

@@ -27,20 +27,32 @@ public sealed partial class FiniteMemoryGenerator
 
             var name = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string ?? string.Empty : string.Empty;
             var nameLocation = LocationInfo.From((SyntaxNode?)attributeSyntax?.ArgumentList?.Arguments.FirstOrDefault() ?? attributeSyntax);
-            if (!IsValidName(name))
+            var description = attribute.NamedArguments.FirstOrDefault(n => n.Key == "Description").Value.Value as string;
+            var tableName = attribute.NamedArguments.FirstOrDefault(n => n.Key == "Table").Value.Value as string;
+            var table = string.Empty;
+            if (tableName is not null)
+            {
+                var tableProblem = TableProblem(method, compilation, name, description, tableName, out table);
+                if (tableProblem is not null)
+                {
+                    var at = tableProblem.OnFactory ? identifier : LocationInfo.From(NamedArgument(attributeSyntax, "Table")) ?? nameLocation;
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.InvalidBackendTable, at, methodName, tableProblem.Text));
+                }
+            }
+            else if (!IsValidName(name))
             {
                 diagnostics.Add(DiagnosticInfo.Create(Diagnostics.InvalidBackendName, nameLocation, name, methodName));
             }
 
-            var description = attribute.NamedArguments.FirstOrDefault(n => n.Key == "Description").Value.Value as string ?? string.Empty;
-
-            var problem = FactoryProblem(method, compilation);
+            // A table factory takes the name it is created under first; the settings come after it.
+            var first = tableName is null ? 0 : 1;
+            var problem = FactoryProblem(method, compilation, first);
             var parameter = FactoryParameter.None;
             var settingsType = string.Empty;
             var settings = new List<SettingSpec>();
-            if (problem is null && method.Parameters.Length == 1)
+            if (problem is null && method.Parameters.Length == first + 1)
             {
-                var type = method.Parameters[0].Type;
+                var type = method.Parameters[first].Type;
                 if (IsType(type, KnownNames.BackendSettings))
                 {
                     parameter = FactoryParameter.BackendSettings;
@@ -52,7 +64,7 @@ public sealed partial class FiniteMemoryGenerator
                 {
                     parameter = FactoryParameter.Custom;
                     settingsType = custom.ToDisplayString(FullyQualified);
-                    BindSettings(custom, compilation, name, syntax.ParameterList.Parameters[0], settings, diagnostics, cancellationToken);
+                    BindSettings(custom, compilation, tableName ?? name, syntax.ParameterList.Parameters[first], settings, diagnostics, cancellationToken);
                 }
                 else
                 {
@@ -67,11 +79,62 @@ public sealed partial class FiniteMemoryGenerator
 
             var spec = diagnostics.Count > 0
                 ? null
-                : new BackendSpec(name, description, method.ContainingType.ToDisplayString(FullyQualified), Identifier(method.Name), parameter, settingsType, settings.ToEquatableArray());
-            return new BackendModel(spec, diagnostics.ToEquatableArray(), name, methodName, nameLocation);
+                : new BackendSpec(name, description ?? string.Empty, method.ContainingType.ToDisplayString(FullyQualified), Identifier(method.Name), parameter, settingsType, settings.ToEquatableArray(), table);
+            return new BackendModel(spec, diagnostics.ToEquatableArray(), tableName is null ? name : string.Empty, methodName, nameLocation);
         }
 
-        private static string? FactoryProblem(IMethodSymbol method, Compilation compilation)
+        /// <summary>What is wrong with a table factory's declaration, and whether to report it on the factory rather than on <c>Table</c>.</summary>
+        private sealed record TableError(string Text, bool OnFactory);
+
+        private static TableError? TableProblem(IMethodSymbol method, Compilation compilation, string name, string? description, string tableName, out string table)
+        {
+            table = string.Empty;
+            if (name.Length > 0)
+            {
+                return new($"names backend '{name}' and also a Table; give the one name or the table, not both", false);
+            }
+
+            if (description is not null)
+            {
+                return new("sets a Description, but a table's entries carry their own; remove it", false);
+            }
+
+            var owner = method.ContainingType;
+            var member = owner.GetMembers(tableName).FirstOrDefault(m => m is IPropertySymbol { IsIndexer: false } or IFieldSymbol);
+            if (member is null)
+            {
+                return new($"names Table '{tableName}', but '{NestedName(owner)}' has no property or field of that name", false);
+            }
+
+            if (!member.IsStatic)
+            {
+                return new($"names Table '{tableName}', which is not static", false);
+            }
+
+            var readable = member is IFieldSymbol || member is IPropertySymbol { GetMethod: { } getter } && compilation.IsSymbolAccessibleWithin(getter, compilation.Assembly);
+            if (!readable || !compilation.IsSymbolAccessibleWithin(member, compilation.Assembly))
+            {
+                return new($"names Table '{tableName}', which the generated registry cannot read; make it internal or public", false);
+            }
+
+            var memberType = member is IPropertySymbol property ? property.Type : ((IFieldSymbol)member).Type;
+            var entry = compilation.GetTypeByMetadataName(KnownNames.BackendEntry);
+            var enumerable = compilation.GetSpecialType(SpecialType.System_Collections_Generic_IEnumerable_T);
+            if (entry is null || !compilation.ClassifyCommonConversion(memberType, enumerable.Construct(entry)).IsImplicit)
+            {
+                return new($"names Table '{tableName}', whose type '{memberType.ToDisplayString(Short)}' is not an IEnumerable<BackendEntry>", false);
+            }
+
+            if (method.Parameters.Length == 0 || method.Parameters[0].Type.SpecialType != SpecialType.System_String || method.Parameters[0].RefKind != RefKind.None)
+            {
+                return new("does not take the backend's name (a string) as its first parameter, which a table factory needs to know which entry it creates", true);
+            }
+
+            table = owner.ToDisplayString(FullyQualified) + "." + Identifier(member.Name);
+            return null;
+        }
+
+        private static string? FactoryProblem(IMethodSymbol method, Compilation compilation, int first)
         {
             if (!method.IsStatic)
             {
@@ -94,12 +157,12 @@ public sealed partial class FiniteMemoryGenerator
                 return $"returns '{method.ReturnType.ToDisplayString(Short)}', which is not an IChatClient";
             }
 
-            if (method.Parameters.Length > 1)
+            if (method.Parameters.Length > first + 1)
             {
                 return $"takes {method.Parameters.Length} parameters";
             }
 
-            if (method.Parameters.Length == 1 && method.Parameters[0].RefKind != RefKind.None)
+            if (method.Parameters.Length == first + 1 && method.Parameters[first].RefKind != RefKind.None)
             {
                 return "takes its settings by reference";
             }

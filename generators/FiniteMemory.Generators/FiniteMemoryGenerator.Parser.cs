@@ -205,9 +205,12 @@ public sealed partial class FiniteMemoryGenerator
             var ownPolicies = policies.Where(p => p is not null).Select(p => p!)
                 .GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase).Select(g => g.OrderBy(p => p.FullyQualifiedName, StringComparer.Ordinal).First())
                 .OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase).ToEquatableArray();
-            var ownBackends = backends.Where(b => b is not null).Select(b => b!)
+            // Table factories follow the named ones; their names are known only when the table is read.
+            var ownBackends = backends.Where(b => b is { IsTable: false }).Select(b => b!)
                 .GroupBy(b => b.Name, StringComparer.OrdinalIgnoreCase).Select(g => g.OrderBy(b => b.ContainingType + "." + b.Method, StringComparer.Ordinal).First())
-                .OrderBy(b => b.Name, StringComparer.OrdinalIgnoreCase).ToEquatableArray();
+                .OrderBy(b => b.Name, StringComparer.OrdinalIgnoreCase)
+                .Concat(backends.Where(b => b is { IsTable: true }).Select(b => b!).OrderBy(b => b.Table, StringComparer.Ordinal).ThenBy(b => b.Method, StringComparer.Ordinal))
+                .ToEquatableArray();
 
             // FiniteMemory.Core's own registry runs whenever the central registries are touched, so an assembly
             // that declares nothing and references no other registry needs none.

@@ -9,6 +9,7 @@ internal static class KnownNames
     public const string MemoryFrame = "FiniteMemory.Stages.MemoryFrame";
     public const string BackendAttribute = "FiniteMemory.Backends.BackendAttribute";
     public const string BackendSettings = "FiniteMemory.Backends.BackendSettings";
+    public const string BackendEntry = "FiniteMemory.Backends.BackendEntry";
     public const string RegistryAttribute = "FiniteMemory.FiniteMemoryRegistryAttribute";
     public const string ChatClient = "Microsoft.Extensions.AI.IChatClient";
     public const string CoreAssembly = "FiniteMemory.Core";

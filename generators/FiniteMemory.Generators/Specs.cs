@@ -82,7 +82,11 @@ internal enum FactoryParameter
     Custom,
 }
 
-/// <summary>Everything the registry needs for one backend factory.</summary>
+/// <summary>
+/// Everything the registry needs for one backend factory. <see cref="Table"/> is the fully qualified static member
+/// listing the backends of a table factory (whose <see cref="Name"/> and <see cref="Description"/> are then empty),
+/// or empty for a factory registered under its one name.
+/// </summary>
 internal sealed record BackendSpec(
     string Name,
     string Description,
@@ -90,7 +94,11 @@ internal sealed record BackendSpec(
     string Method,
     FactoryParameter Parameter,
     string SettingsType,
-    EquatableArray<SettingSpec> Settings);
+    EquatableArray<SettingSpec> Settings,
+    string Table)
+{
+    public bool IsTable => Table.Length > 0;
+}
 
 /// <summary>A parsed backend factory: its spec (null when it has errors), its diagnostics, and what the duplicate-name check needs.</summary>
 internal sealed record BackendModel(BackendSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, string Name, string MethodName, LocationInfo? NameLocation);

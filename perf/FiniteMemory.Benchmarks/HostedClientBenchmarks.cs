@@ -52,11 +52,11 @@ public class HostedClientBenchmarks
     {
         _plain = new HttpClient(new CannedHandler(Answer));
         _resilient = BackendHttp.CreateClient("Anthropic", ResilienceOptions.Default, new CannedHandler(Answer));
-        _anthropic = new AnthropicChatClient(new AnthropicSettings { Model = "claude-test-1", Endpoint = Endpoint, ApiKey = "sk-benchmark-key" }, new CannedHandler(Answer));
+        _anthropic = new AnthropicChatClient(new AnthropicChatClientOptions { Model = "claude-test-1", Endpoint = Endpoint, ApiKey = "sk-benchmark-key" }, new CannedHandler(Answer));
 
         // The raw call sends the body the Anthropic client would send.
         var recorder = new CannedHandler(Answer);
-        using var client = new AnthropicChatClient(new AnthropicSettings { Model = "claude-test-1", Endpoint = Endpoint, ApiKey = "sk-benchmark-key" }, recorder);
+        using var client = new AnthropicChatClient(new AnthropicChatClientOptions { Model = "claude-test-1", Endpoint = Endpoint, ApiKey = "sk-benchmark-key" }, recorder);
         client.GetResponseAsync(_conversation, _options).GetAwaiter().GetResult();
         _body = recorder.LastBody!;
     }

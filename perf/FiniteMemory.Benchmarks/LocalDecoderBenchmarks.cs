@@ -87,8 +87,8 @@ public class PrefixReuseBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _reusing = TorchBackend.Create(BenchmarkModel.Folder, tokenizer: BenchmarkModel.Tokenizer, threads: BenchmarkModel.Threads);
-        _fresh = TorchBackend.Create(BenchmarkModel.Folder, new LocalChatClientOptions { ReuseCache = false }, BenchmarkModel.Tokenizer, BenchmarkModel.Threads);
+        _reusing = TorchBackends.Create(BenchmarkModel.Folder, tokenizer: BenchmarkModel.Tokenizer, threads: BenchmarkModel.Threads);
+        _fresh = TorchBackends.Create(BenchmarkModel.Folder, new LocalChatClientOptions { ReuseCache = false }, BenchmarkModel.Tokenizer, BenchmarkModel.Threads);
         _turnN = BenchmarkModel.Conversation(_reusing, Window - 30);
         _turnN1 = [.. _turnN, new(ChatRole.Assistant, "The temple opens at eight; go early."), new(ChatRole.User, "And where should we eat tonight?")];
     }

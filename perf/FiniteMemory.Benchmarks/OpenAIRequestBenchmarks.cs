@@ -30,7 +30,7 @@ public class OpenAIRequestBenchmarks
     private ChatClient _raw = null!;
     private FiniteMemoryChatClient _ours = null!;
     private FiniteMemoryChatClient _sliding = null!;
-    private IChatClient _backend = null!;
+    private OpenAIChatClient _backend = null!;
     private List<SdkChatMessage> _sdkMessages = null!;
     private List<MeaiChatMessage> _messages = null!;
 
@@ -61,7 +61,7 @@ public class OpenAIRequestBenchmarks
         }
 
         _raw = new ChatClient("gpt-bench", new ApiKeyCredential(Key), rawOptions);
-        _backend = OpenAIBackend.CreateChatClient(new OpenAIBackendSettings { Model = "gpt-bench", Endpoint = _server.BaseUrl, ApiKey = Key }, null, null, memory);
+        _backend = new OpenAIChatClient(new OpenAIChatClientOptions { Model = "gpt-bench", Endpoint = _server.BaseUrl, ApiKey = Key }, null, null, memory);
         _ours = new FiniteMemoryChatClient(_backend, new MemoryOptions { Budget = 8_000, Policy = MemoryPolicies.Create("hybrid") });
         _sliding = new FiniteMemoryChatClient(_backend, new MemoryOptions { Budget = 8_000 });
     }

@@ -27,13 +27,13 @@ public abstract class HostedChatClient : IChatClient
     /// <param name="settings">The configured settings.</param>
     /// <param name="handler">The handler under the resilience layer (a proxy, a test double); a new <see cref="SocketsHttpHandler"/> when null.</param>
     /// <exception cref="FiniteMemory.Backends.BackendConfigurationException">No model, no API key, or a setting out of range; the message names the fix.</exception>
-    private protected HostedChatClient(HostedProvider provider, HostedBackendSettings settings, HttpMessageHandler? handler)
+    private protected HostedChatClient(HostedProvider provider, HostedChatClientOptions settings, HttpMessageHandler? handler)
         : this(provider, settings, handler, TimeProvider.System)
     {
     }
 
     /// <summary>Creates the client with the clock its retries, attempt timeouts and stream idle timeout wait on (tests pass a fake one).</summary>
-    private protected HostedChatClient(HostedProvider provider, HostedBackendSettings settings, HttpMessageHandler? handler, TimeProvider time)
+    private protected HostedChatClient(HostedProvider provider, HostedChatClientOptions settings, HttpMessageHandler? handler, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentNullException.ThrowIfNull(settings);

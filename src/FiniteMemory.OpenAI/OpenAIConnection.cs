@@ -51,12 +51,12 @@ internal sealed class OpenAIConnection
     /// <param name="requireModel">Whether a chat model must be set.</param>
     /// <param name="resilience">Retry and timeout defaults under the settings' own (tests shorten the backoff); the shared defaults when null.</param>
     /// <param name="inner">The handler under the resilient one (benchmarks answer from memory); a socket handler when null.</param>
-    public static OpenAIConnection Open(OpenAIBackendSettings settings, OpenAIPreset? fixedPreset, bool requireModel, ResilienceOptions? resilience = null, HttpMessageHandler? inner = null)
+    public static OpenAIConnection Open(OpenAIChatClientOptions settings, OpenAIPreset? fixedPreset, bool requireModel, ResilienceOptions? resilience = null, HttpMessageHandler? inner = null)
     {
         var preset = ResolvePreset(settings, fixedPreset);
         if (requireModel)
         {
-            settings.RequireModel(preset.Name, ExampleModel(preset));
+            settings.RequireModel(preset.Name, preset.ExampleModel);
         }
 
         var endpoint = settings.Endpoint ?? preset.BaseUrl;
@@ -89,7 +89,7 @@ internal sealed class OpenAIConnection
         return new OpenAIConnection(preset, endpoint, key, new OpenAIClient(credential, options), http, resilience);
     }
 
-    private static OpenAIPreset ResolvePreset(OpenAIBackendSettings settings, OpenAIPreset? fixedPreset)
+    private static OpenAIPreset ResolvePreset(OpenAIChatClientOptions settings, OpenAIPreset? fixedPreset)
     {
         if (string.IsNullOrWhiteSpace(settings.Preset))
         {
@@ -111,7 +111,7 @@ internal sealed class OpenAIConnection
     }
 
     // The key to send, or null to send no Authorization header.
-    private static string? ResolveKey(OpenAIBackendSettings settings, OpenAIPreset preset) => preset.Auth switch
+    private static string? ResolveKey(OpenAIChatClientOptions settings, OpenAIPreset preset) => preset.Auth switch
     {
         OpenAIAuth.None => null,
         OpenAIAuth.Optional => Checked(settings.ApiKey, preset, "BackendSettings.ApiKey") ?? Checked(Environment.GetEnvironmentVariable(preset.KeyVariable!), preset, preset.KeyVariable!),
@@ -121,13 +121,4 @@ internal sealed class OpenAIConnection
     // An optional key is refused like a required one when it could not travel in a header.
     private static string? Checked(string? value, OpenAIPreset preset, string source) =>
         string.IsNullOrWhiteSpace(value) ? null : ApiKeys.Validate(value, preset.Description, source);
-
-    private static string ExampleModel(OpenAIPreset preset) => preset.Name switch
-    {
-        "openai" => "gpt-4o-mini",
-        "deepseek" => "deepseek-chat",
-        "together" => "meta-llama/Llama-3.3-70B-Instruct-Turbo",
-        "ollama" => "llama3.1:8b",
-        _ => "the name the server lists at GET /v1/models",
-    };
 }

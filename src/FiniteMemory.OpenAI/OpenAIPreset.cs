@@ -1,4 +1,3 @@
-
 namespace FiniteMemory.OpenAI;
 
 /// <summary>
@@ -12,4 +11,5 @@ namespace FiniteMemory.OpenAI;
 /// <param name="Auth">How the server authenticates.</param>
 /// <param name="KeyVariable">The environment variable its key is read from when none is configured; null when it takes no key.</param>
 /// <param name="Tokenizer">The vocabulary FiniteMemory counts with for this server.</param>
-public sealed record OpenAIPreset(string Name, string Description, Uri BaseUrl, OpenAIAuth Auth, string? KeyVariable, TokenizerPreset Tokenizer);
+/// <param name="ExampleModel">A model the server serves, for the error that asks for one.</param>
+public sealed record OpenAIPreset(string Name, string Description, Uri BaseUrl, OpenAIAuth Auth, string? KeyVariable, TokenizerPreset Tokenizer, string ExampleModel);

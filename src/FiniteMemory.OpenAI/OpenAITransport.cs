@@ -12,7 +12,7 @@ internal sealed class OpenAITransport(HttpClient client, bool sendsKey) : HttpCl
 {
     /// <summary>
     /// Called when a response's headers arrive, in the async flow that sent the request. The SDK sends a streamed
-    /// request inside the first step of its enumerator, so this is how <see cref="OpenAIChatBackend"/> learns that
+    /// request inside the first step of its enumerator, so this is how <see cref="OpenAIChatClient"/> learns that
     /// the retried, timed part is over and the wait for events begins.
     /// </summary>
     public static AsyncLocal<Action?> ResponseStarted { get; } = new();

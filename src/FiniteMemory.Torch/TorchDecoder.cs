@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using FiniteMemory.Local;
 using FiniteMemory.Local.SafeTensors;
 using FiniteMemory.Torch.Native;
@@ -12,6 +13,7 @@ namespace FiniteMemory.Torch;
 /// key/value cache it owns, and the attention each cached position received, for the importance policy.
 /// </summary>
 /// <remarks>Not thread-safe: one forward pass at a time (the <see cref="LocalChatClient"/> serializes its calls).</remarks>
+[Experimental(TorchBackends.ExperimentalId)]
 public abstract class TorchDecoder : ICausalLanguageModel, IAttentionReporter
 {
     private readonly List<Tensor> _owned = [];

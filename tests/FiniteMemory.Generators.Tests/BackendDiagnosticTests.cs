@@ -4,7 +4,7 @@ using FiniteMemory.Generators.Tests.Support;
 namespace FiniteMemory.Generators.Tests;
 
 /// <summary>
-/// Every backend diagnostic, FM2001–FM2005: id, severity, span (marked <c>{|FM2xxx:...|}</c>) and full message,
+/// Every backend diagnostic, FM2001–FM2006: id, severity, span (marked <c>{|FM2xxx:...|}</c>) and full message,
 /// and nothing else. A factory with an error is left out of the registry; the others are still registered.
 /// </summary>
 public class BackendDiagnosticTests
@@ -278,5 +278,76 @@ public class BackendDiagnosticTests
             ]);
 
         await Assert.That(run.LoadRegistry().BackendNames).IsEquivalentTo(["ok.name_2-b"]);
+    }
+
+    [Test]
+    public async Task FM2006_ATableThatCannotBeRegisteredIsReportedOnItsTableArgumentOrOnTheFactory()
+    {
+        const string Rule = "A table factory has [Backend(Table = nameof(Member))] without a name or description, where Member is a static property or field of its type whose type is an IEnumerable<BackendEntry>, and takes the backend's name (a string) before its settings.";
+        var run = await DiagnosticExpectations.AssertExactly(
+            Usings + """
+                public static class Factories
+                {
+                    public static IEnumerable<BackendEntry> Entries => [new("t-one", "One."), new("t-two", "Two.")];
+
+                    public static IReadOnlyList<BackendEntry> EntriesToo { get; } = [new("t-three", "Three.")];
+
+                    public static IEnumerable<string> Words => ["w"];
+
+                    public static IEnumerable<BackendEntry> Hidden
+                    {
+                        private get => [];
+                        set { }
+                    }
+
+                    internal static readonly BackendEntry[] Field = [new("t-field", "Field.")];
+
+                    public static BackendEntry[] Instance => [];
+
+                    [Backend("named", {|FM2006:Table = nameof(Entries)|})]
+                    public static IChatClient Both(string name) => null!;
+
+                    [Backend({|FM2006:Table = nameof(Entries)|}, Description = "d")]
+                    public static IChatClient Described(string name) => null!;
+
+                    [Backend({|FM2006:Table = "Missing"|})]
+                    public static IChatClient Missing(string name) => null!;
+
+                    [Backend({|FM2006:Table = nameof(Words)|})]
+                    public static IChatClient NotEntries(string name) => null!;
+
+                    [Backend({|FM2006:Table = nameof(Hidden)|})]
+                    public static IChatClient Unreadable(string name) => null!;
+
+                    [Backend(Table = nameof(Entries))]
+                    public static IChatClient {|FM2006:Nameless|}(BackendSettings settings) => null!;
+
+                    [Backend(Table = nameof(EntriesToo))]
+                    public static IChatClient {|FM2002:TooMany|}(string name, BackendSettings settings, BackendSettings more) => null!;
+
+                    [Backend(Table = nameof(Field))]
+                    internal static IChatClient Fine(string name, BackendSettings settings) => null!;
+                }
+
+                public sealed class Holder
+                {
+                    public BackendEntry[] Entries { get; } = [];
+
+                    [Backend({|FM2006:Table = nameof(Entries)|})]
+                    public static IChatClient Instance(string name) => null!;
+                }
+                """,
+            [
+                "Backend factory 'Factories.Both' names backend 'named' and also a Table; give the one name or the table, not both. " + Rule,
+                "Backend factory 'Factories.Described' sets a Description, but a table's entries carry their own; remove it. " + Rule,
+                "Backend factory 'Factories.Missing' names Table 'Missing', but 'Factories' has no property or field of that name. " + Rule,
+                "Backend factory 'Factories.NotEntries' names Table 'Words', whose type 'IEnumerable<string>' is not an IEnumerable<BackendEntry>. " + Rule,
+                "Backend factory 'Factories.Unreadable' names Table 'Hidden', which the generated registry cannot read; make it internal or public. " + Rule,
+                "Backend factory 'Factories.Nameless' does not take the backend's name (a string) as its first parameter, which a table factory needs to know which entry it creates. " + Rule,
+                "Backend factory 'Factories.TooMany' takes 3 parameters. " + FactoryShape,
+                "Backend factory 'Holder.Instance' names Table 'Entries', which is not static. " + Rule,
+            ]);
+
+        await Assert.That(run.LoadRegistry().BackendNames).IsEquivalentTo(["t-field"]);
     }
 }

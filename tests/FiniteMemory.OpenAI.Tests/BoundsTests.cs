@@ -196,7 +196,7 @@ public class BoundsTests
     public async Task An_embeddings_bound_is_raised_only_when_nobody_chose_one(string chosenBy)
     {
         await using var server = await FakeOpenAIServer.StartAsync();
-        var settings = new OpenAIBackendSettings { Endpoint = server.BaseUrl, ApiKey = Clients.Key };
+        var settings = new OpenAIChatClientOptions { Endpoint = server.BaseUrl, ApiKey = Clients.Key };
         if (chosenBy == "settings")
         {
             settings.MaxResponseBytes = ResilienceOptions.DefaultMaxResponseBytes;
@@ -204,11 +204,11 @@ public class BoundsTests
 
         // Explicitly chosen, even when equal to the chat default, a bound is kept.
         var options = chosenBy == "options" ? ResilienceOptions.Default with { MaxResponseBytes = ResilienceOptions.DefaultMaxResponseBytes } : null;
-        using var embedder = OpenAIBackend.CreateEmbeddingGenerator(settings, options);
+        using var embedder = OpenAIBackends.CreateEmbeddingGenerator(settings, options);
 
         var bound = ((OpenAIEmbeddingGenerator)embedder).Resilience.MaxResponseBytes;
 
-        await Assert.That(bound).IsEqualTo(chosenBy == "unset" ? OpenAIBackend.EmbeddingMaxResponseBytes : ResilienceOptions.DefaultMaxResponseBytes);
+        await Assert.That(bound).IsEqualTo(chosenBy == "unset" ? OpenAIBackends.EmbeddingMaxResponseBytes : ResilienceOptions.DefaultMaxResponseBytes);
     }
 
     [Test]
@@ -224,7 +224,7 @@ public class BoundsTests
                 $$$"""{"object":"list","data":[{"object":"embedding","index":0,"embedding":[{{{vector}}}]}],"model":"embed-test","usage":{"prompt_tokens":1,"total_tokens":1}}""",
                 context.RequestAborted);
         });
-        using var embedder = OpenAIBackend.CreateEmbeddingGenerator(new OpenAIBackendSettings { Endpoint = server.BaseUrl, ApiKey = Clients.Key, MaxResponseBytes = 1024 * 1024, MaxRetries = 0 });
+        using var embedder = OpenAIBackends.CreateEmbeddingGenerator(new OpenAIChatClientOptions { Endpoint = server.BaseUrl, ApiKey = Clients.Key, MaxResponseBytes = 1024 * 1024, MaxRetries = 0 });
 
         var error = await Assert.ThrowsAsync<BackendResponseTooLargeException>(() => embedder.GenerateAsync(["hello"]));
 

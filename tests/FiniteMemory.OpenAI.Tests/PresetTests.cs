@@ -2,6 +2,7 @@ using FiniteMemory.Backends;
 using FiniteMemory.Fakes;
 using FiniteMemory.OpenAI.Tests.Support;
 using Microsoft.Extensions.AI;
+using TUnit.Assertions.Enums;
 
 namespace FiniteMemory.OpenAI.Tests;
 
@@ -25,6 +26,23 @@ public class PresetTests
         await Assert.That(preset.KeyVariable).IsEqualTo(variable);
         await Assert.That(preset.Tokenizer).IsEqualTo(tokenizer);
         await Assert.That(ChatBackends.Names).Contains(name);
+    }
+
+    [Test]
+    public async Task Every_row_of_the_preset_table_is_a_registered_backend_described_by_its_address_and_key()
+    {
+        var registered = ChatBackends.All.Where(static b => b.Assembly == "FiniteMemory.OpenAI").ToList();
+
+        await Assert.That(registered.Select(static b => b.Name)).IsEquivalentTo(OpenAIPresets.Names.Order(StringComparer.OrdinalIgnoreCase), CollectionOrdering.Matching);
+        foreach (var preset in OpenAIPresets.All)
+        {
+            var backend = registered.Single(b => b.Name == preset.Name);
+            await Assert.That(backend.Description).StartsWith($"{preset.Description} ({preset.BaseUrl}, ");
+            await Assert.That(backend.Description).Contains(preset.KeyVariable ?? "no key");
+            await Assert.That(backend.Options).Contains("Preset");
+        }
+
+        await Assert.That(Assert.Throws<ArgumentException>(() => OpenAIBackends.Create("bard", new OpenAIChatClientOptions { Model = "m" })).Message).Contains("Known presets: openai, deepseek");
     }
 
     [Test]

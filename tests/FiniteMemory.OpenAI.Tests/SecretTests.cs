@@ -42,7 +42,7 @@ public class SecretTests
             await AssertRevealsNothingAsync(error.ToString());
         }
 
-        var embedder = Assert.Throws<BackendConfigurationException>(() => OpenAIBackend.CreateEmbeddingGenerator(new OpenAIBackendSettings { Endpoint = server.BaseUrl, ApiKey = bad }).Dispose());
+        var embedder = Assert.Throws<BackendConfigurationException>(() => OpenAIBackends.CreateEmbeddingGenerator(new OpenAIChatClientOptions { Endpoint = server.BaseUrl, ApiKey = bad }).Dispose());
         await Assert.That(embedder!.Message).Contains("BackendSettings.ApiKey");
         await Assert.That(server.Requests.Count).IsEqualTo(0);
     }

@@ -161,7 +161,7 @@ public class WireFormatTests
     public async Task Embeddings_come_from_the_embeddings_endpoint_in_input_order()
     {
         await using var server = await FakeOpenAIServer.StartAsync();
-        using var embedder = OpenAIBackend.CreateEmbeddingGenerator(new OpenAIBackendSettings { Endpoint = server.BaseUrl, ApiKey = Clients.Key, EmbeddingModel = "embed-test" }, Clients.Fast);
+        using var embedder = OpenAIBackends.CreateEmbeddingGenerator(new OpenAIChatClientOptions { Endpoint = server.BaseUrl, ApiKey = Clients.Key, EmbeddingModel = "embed-test" }, Clients.Fast);
 
         var vectors = await embedder.GenerateAsync(["alpha beta", "gamma"]);
 

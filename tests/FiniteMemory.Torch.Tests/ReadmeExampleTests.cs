@@ -12,7 +12,7 @@ public class ReadmeExampleTests
     public async Task TheReadmesLocalModelExampleChatsWithReuseThatTheSessionCountsAsCacheHits()
     {
         // --- README: Local models (the test folder has no tokenizer.json, so GPT-2's tokenizer is passed) ---
-        using var model = TorchBackend.Create(TestModels.LlamaFolder, new LocalChatClientOptions { Template = ChatTemplate.ChatML, DefaultMaxOutputTokens = 6 }, TestModels.Gpt2Tokenizer);
+        using var model = TorchBackends.Create(TestModels.LlamaFolder, new LocalChatClientOptions { Template = ChatTemplate.ChatML, DefaultMaxOutputTokens = 6 }, TestModels.Gpt2Tokenizer);
         var session = new MemorySession(model, new MemoryOptions
         {
             Budget = 150,

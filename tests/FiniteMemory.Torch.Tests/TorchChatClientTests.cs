@@ -74,7 +74,7 @@ public class TorchChatClientTests
     [Test]
     public async Task AWindowLongerThanTheModelsContextIsRefusedBeforeAnyWork()
     {
-        using var client = TorchBackend.Create(TestModels.Gpt2Folder, tokenizer: TestModels.Gpt2Tokenizer);
+        using var client = TorchBackends.Create(TestModels.Gpt2Folder, tokenizer: TestModels.Gpt2Tokenizer);
         var longText = string.Join(" ", Enumerable.Repeat("Kyoto temples gardens", 120));
         var ex = await Assert.That(async () => await client.GetResponseAsync([new ChatMessage(ChatRole.User, longText)])).Throws<ArgumentException>();
         await Assert.That(ex!.Message).Contains("256 positions");
@@ -84,7 +84,7 @@ public class TorchChatClientTests
     [Test]
     public async Task TheTorchBackendIsRegisteredByNameAndChecksItsSettings()
     {
-        _ = typeof(TorchBackend);
+        _ = typeof(TorchBackends);
         var folder = TestModels.Folder("backend-" + Guid.NewGuid().ToString("N"));
         foreach (var file in Directory.GetFiles(TestModels.Gpt2Folder))
         {

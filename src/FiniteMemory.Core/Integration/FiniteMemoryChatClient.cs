@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory;
@@ -37,8 +38,15 @@ public sealed class FiniteMemoryChatClient : DelegatingChatClient
         new Turn(_reducer, messages).RunAsync(InnerClient, options, cancellationToken);
 
     /// <inheritdoc />
-    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        new Turn(_reducer, messages).StreamAsync(InnerClient, options, cancellationToken);
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // A new turn per enumeration: enumerating the returned stream twice (or concurrently) runs two turns, each
+        // with its own activity, number and window, instead of sharing one turn's state.
+        await foreach (var update in new Turn(_reducer, messages).StreamAsync(InnerClient, options, cancellationToken).ConfigureAwait(false))
+        {
+            yield return update;
+        }
+    }
 
     /// <summary>
     /// A request through the middleware: the shared lifecycle (<see cref="ChatTurn"/>) over the conversation the

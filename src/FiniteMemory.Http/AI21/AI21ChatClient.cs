@@ -20,7 +20,10 @@ public sealed class AI21ChatClient : HostedChatClient
     /// <summary>The environment variable the API key is read from when none is configured.</summary>
     public const string ApiKeyVariable = "AI21_API_KEY";
 
-    private static readonly HostedProvider Provider = new("ai21", ProviderName, AI21Settings.DefaultEndpoint, "jamba-mini or jamba-large", [ApiKeyVariable]);
+    /// <summary>The backend's registered name.</summary>
+    internal const string BackendName = "ai21";
+
+    private static readonly HostedProvider Provider = new(BackendName, ProviderName, AI21ChatClientOptions.DefaultEndpoint, "jamba-mini or jamba-large", [ApiKeyVariable]);
 
     private readonly Uri _completions;
     private readonly AuthenticationHeaderValue _authorization;
@@ -29,25 +32,21 @@ public sealed class AI21ChatClient : HostedChatClient
     /// <param name="settings">Model (required), endpoint, key, timeout and retries.</param>
     /// <param name="handler">The handler under the resilience layer (a proxy, a test double); a new <see cref="SocketsHttpHandler"/> when null.</param>
     /// <exception cref="BackendConfigurationException">No model, no API key, or a setting out of range; the message names the fix.</exception>
-    public AI21ChatClient(AI21Settings settings, HttpMessageHandler? handler = null)
+    public AI21ChatClient(AI21ChatClientOptions settings, HttpMessageHandler? handler = null)
         : base(Provider, settings, handler)
     {
         _completions = BackendHttp.Combine(Endpoint, "studio/v1/chat/completions");
         _authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
     }
 
-    /// <summary>The <c>ai21</c> backend: Jamba models through AI21 Studio.</summary>
-    [Backend("ai21", Description = "AI21 Studio chat completions (Jamba): POST {endpoint}/studio/v1/chat/completions with a Bearer key (AI21_API_KEY); streams over SSE.")]
-    public static IChatClient Create(AI21Settings settings) => new AI21ChatClient(settings);
-
     /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var model = ModelFor(options);
-        using var request = CreateRequest(AI21Requests.Create(messages, options, model, stream: false));
+        using var request = CreateRequest(AI21RequestBuilder.Build(messages, options, model, stream: false));
         using var response = await Connection.SendAsync(request, streaming: false, cancellationToken).ConfigureAwait(false);
         var body = await Connection.ReadJsonAsync(response, AI21JsonContext.Default.AI21ChatResponse, cancellationToken).ConfigureAwait(false);
-        var result = AI21Responses.ToChatResponse(body, model)
+        var result = AI21ResponseReader.ToChatResponse(body, model)
             ?? throw new BackendHttpException(ProviderName, (int)response.StatusCode, null, null, "AI21 returned a response without any choice (no message to read). Check that the endpoint is AI21's chat-completions API.");
         return OutputLimit.Checked(ProviderName, result, options?.MaxOutputTokens);
     }
@@ -59,10 +58,10 @@ public sealed class AI21ChatClient : HostedChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var model = ModelFor(options);
-        using var request = CreateRequest(AI21Requests.Create(messages, options, model, stream: true));
+        using var request = CreateRequest(AI21RequestBuilder.Build(messages, options, model, stream: true));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         using var response = await Connection.SendAsync(request, streaming: true, cancellationToken).ConfigureAwait(false);
-        var state = new AI21StreamState(model);
+        var reader = new AI21ResponseReader(model);
         var done = false;
         var limit = OutputLimit.For(ProviderName, options?.MaxOutputTokens);
         await foreach (var item in Connection.ReadEventsAsync(response, cancellationToken).ConfigureAwait(false))
@@ -78,7 +77,7 @@ public sealed class AI21ChatClient : HostedChatClient
                 continue;
             }
 
-            foreach (var update in state.Accept(Connection.ParseEvent(item, AI21JsonContext.Default.AI21StreamChunk)))
+            foreach (var update in reader.Accept(Connection.ParseEvent(item, AI21JsonContext.Default.AI21StreamChunk)))
             {
                 limit?.Add(update);
                 yield return update;
@@ -90,7 +89,7 @@ public sealed class AI21ChatClient : HostedChatClient
             throw BackendStreamException.EndedEarly(ProviderName, "data: [DONE]");
         }
 
-        if (state.Complete() is { } last)
+        if (reader.Complete() is { } last)
         {
             yield return last;
         }

@@ -13,7 +13,7 @@ internal sealed class AI21ChatRequest
 
     public required IReadOnlyList<AI21Message> Messages { get; init; }
 
-    public IReadOnlyList<AI21Tool>? Tools { get; init; }
+    public IReadOnlyList<ToolWire>? Tools { get; init; }
 
     public int N { get; init; } = 1;
 
@@ -39,48 +39,9 @@ internal sealed class AI21Message
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? Content { get; init; }
 
-    public IReadOnlyList<AI21ToolCall>? ToolCalls { get; init; }
+    public IReadOnlyList<ToolCallWire>? ToolCalls { get; init; }
 
     public string? ToolCallId { get; init; }
-}
-
-/// <summary>A function call the assistant made.</summary>
-internal sealed class AI21ToolCall
-{
-    /// <summary>The call's position among the calls of one streamed message (deltas only).</summary>
-    public int? Index { get; init; }
-
-    public string? Id { get; init; }
-
-    public string? Type { get; init; }
-
-    public AI21FunctionCall? Function { get; init; }
-}
-
-/// <summary>The function a tool call names, with its arguments as JSON text.</summary>
-internal sealed class AI21FunctionCall
-{
-    public string? Name { get; init; }
-
-    public string? Arguments { get; init; }
-}
-
-/// <summary>A tool the model may call.</summary>
-internal sealed class AI21Tool
-{
-    public string Type { get; init; } = "function";
-
-    public required AI21FunctionDefinition Function { get; init; }
-}
-
-/// <summary>A function's name, description and JSON-schema parameters.</summary>
-internal sealed class AI21FunctionDefinition
-{
-    public required string Name { get; init; }
-
-    public string? Description { get; init; }
-
-    public JsonElement? Parameters { get; init; }
 }
 
 /// <summary><c>{"type": "text"}</c> or <c>{"type": "json_object"}</c>.</summary>
@@ -120,7 +81,7 @@ internal sealed class AI21Delta
 
     public string? Content { get; init; }
 
-    public IReadOnlyList<AI21ToolCall>? ToolCalls { get; init; }
+    public IReadOnlyList<ToolCallWire>? ToolCalls { get; init; }
 }
 
 /// <summary>Token counts as AI21 bills them.</summary>

@@ -9,6 +9,6 @@ namespace FiniteMemory.Http.Cohere;
 [JsonSerializable(typeof(CohereRequest))]
 [JsonSerializable(typeof(CohereResponse))]
 [JsonSerializable(typeof(CohereStreamEvent))]
-[JsonSerializable(typeof(CohereToolCall))]
+[JsonSerializable(typeof(ToolCallWire))]
 [JsonSerializable(typeof(CohereContentBlock))]
 internal sealed partial class CohereJsonContext : JsonSerializerContext;

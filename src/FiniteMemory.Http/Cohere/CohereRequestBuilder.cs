@@ -34,7 +34,7 @@ internal static class CohereRequestBuilder
                 tools = [.. tools.Where(t => t.Name == only)];
             }
 
-            request.Tools = [.. tools.Select(static t => new CohereTool { Function = new CohereFunctionDeclaration { Name = t.Name, Description = string.IsNullOrEmpty(t.Description) ? null : t.Description, Parameters = t.JsonSchema } })];
+            request.Tools = [.. tools.Select(static t => new ToolWire { Function = new FunctionDeclarationWire { Name = t.Name, Description = string.IsNullOrEmpty(t.Description) ? null : t.Description, Parameters = t.JsonSchema } })];
             request.ToolChoice = options.ToolMode switch
             {
                 RequiredChatToolMode => "REQUIRED",
@@ -63,11 +63,11 @@ internal static class CohereRequestBuilder
             else if (message.Role == ChatRole.Assistant)
             {
                 var calls = message.Contents.OfType<FunctionCallContent>()
-                    .Select(static c => new CohereToolCall
+                    .Select(static c => new ToolCallWire
                     {
                         Id = c.CallId,
                         Type = "function",
-                        Function = new CohereFunction { Name = c.Name, Arguments = ProviderJson.ArgumentsToText(c.Arguments) },
+                        Function = new FunctionCallWire { Name = c.Name, Arguments = ProviderJson.ArgumentsToText(c.Arguments) },
                     })
                     .ToList();
                 var text = Text(message);

@@ -11,7 +11,7 @@ internal sealed class CohereRequest
 
     public required List<CohereMessage> Messages { get; set; }
 
-    public List<CohereTool>? Tools { get; set; }
+    public List<ToolWire>? Tools { get; set; }
 
     public string? ToolChoice { get; set; }
 
@@ -51,42 +51,9 @@ internal sealed class CohereMessage
 
     public string? ToolPlan { get; set; }
 
-    public List<CohereToolCall>? ToolCalls { get; set; }
+    public List<ToolCallWire>? ToolCalls { get; set; }
 
     public string? ToolCallId { get; set; }
-}
-
-internal sealed class CohereToolCall
-{
-    public string? Id { get; set; }
-
-    public string? Type { get; set; }
-
-    public CohereFunction? Function { get; set; }
-}
-
-internal sealed class CohereFunction
-{
-    public string? Name { get; set; }
-
-    /// <summary>The arguments as JSON text.</summary>
-    public string? Arguments { get; set; }
-}
-
-internal sealed class CohereTool
-{
-    public string Type { get; set; } = "function";
-
-    public required CohereFunctionDeclaration Function { get; set; }
-}
-
-internal sealed class CohereFunctionDeclaration
-{
-    public required string Name { get; set; }
-
-    public string? Description { get; set; }
-
-    public JsonElement Parameters { get; set; }
 }
 
 internal sealed class CohereResponse
@@ -108,7 +75,7 @@ internal sealed class CohereResponseMessage
 
     public string? ToolPlan { get; set; }
 
-    public List<CohereToolCall>? ToolCalls { get; set; }
+    public List<ToolCallWire>? ToolCalls { get; set; }
 }
 
 internal sealed class CohereContentBlock

@@ -16,7 +16,7 @@ namespace FiniteMemory.Http.Replicate;
 /// </summary>
 /// <remarks>
 /// Abandoning a prediction — the caller cancels, stops reading a stream, or it runs past
-/// <see cref="ReplicateSettings.PredictionTimeout"/> — cancels it on Replicate (best effort), so it stops billing.
+/// <see cref="ReplicateChatClientOptions.PredictionTimeout"/> — cancels it on Replicate (best effort), so it stops billing.
 /// Usage comes from the prediction's <c>metrics</c> (<c>input_token_count</c>, <c>output_token_count</c>).
 /// Replicate models take a prompt, not tools: a request with <see cref="ChatOptions.Tools"/> is refused.
 /// </remarks>
@@ -28,12 +28,13 @@ public sealed class ReplicateChatClient : HostedChatClient
     /// <summary>The environment variable the API token is read from when none is configured.</summary>
     public const string ApiKeyVariable = "REPLICATE_API_TOKEN";
 
-    private const string Backend = "replicate";
+    /// <summary>The backend's registered name.</summary>
+    internal const string BackendName = "replicate";
 
     // A best-effort cancel must not hold up the caller that is giving up.
     private static readonly TimeSpan CancelTimeout = TimeSpan.FromSeconds(5);
 
-    private static readonly HostedProvider Provider = new(Backend, ProviderName, ReplicateSettings.DefaultEndpoint, "meta/meta-llama-3-70b-instruct", [ApiKeyVariable]);
+    private static readonly HostedProvider Provider = new(BackendName, ProviderName, ReplicateChatClientOptions.DefaultEndpoint, "meta/meta-llama-3-70b-instruct", [ApiKeyVariable]);
 
     private readonly AuthenticationHeaderValue _authorization;
     private readonly ReplicatePromptTemplate _template;
@@ -48,7 +49,7 @@ public sealed class ReplicateChatClient : HostedChatClient
     /// <param name="settings">Model (required), endpoint, token, timeouts, retries, polling and the prompt format.</param>
     /// <param name="handler">The handler under the resilience layer (a proxy, a test double); a new <see cref="SocketsHttpHandler"/> when null.</param>
     /// <exception cref="BackendConfigurationException">No model, a malformed one, a setting out of range, or no API token; the message names the fix.</exception>
-    public ReplicateChatClient(ReplicateSettings settings, HttpMessageHandler? handler = null)
+    public ReplicateChatClient(ReplicateChatClientOptions settings, HttpMessageHandler? handler = null)
         : this(settings, template: null, handler, TimeProvider.System)
     {
     }
@@ -58,13 +59,13 @@ public sealed class ReplicateChatClient : HostedChatClient
     /// <param name="template">How the conversation is written; when null, the one <paramref name="settings"/> describe.</param>
     /// <param name="handler">The handler under the resilience layer; a new <see cref="SocketsHttpHandler"/> when null.</param>
     /// <exception cref="BackendConfigurationException">No model, a malformed one, a setting out of range, or no API token; the message names the fix.</exception>
-    public ReplicateChatClient(ReplicateSettings settings, ReplicatePromptTemplate? template, HttpMessageHandler? handler)
+    public ReplicateChatClient(ReplicateChatClientOptions settings, ReplicatePromptTemplate? template, HttpMessageHandler? handler)
         : this(settings, template, handler, TimeProvider.System)
     {
     }
 
     /// <summary>Creates the client with the clock polls, retries and timeouts wait on (tests pass a fake one).</summary>
-    internal ReplicateChatClient(ReplicateSettings settings, ReplicatePromptTemplate? template, HttpMessageHandler? handler, TimeProvider time)
+    internal ReplicateChatClient(ReplicateChatClientOptions settings, ReplicatePromptTemplate? template, HttpMessageHandler? handler, TimeProvider time)
         : base(Provider, Validated(settings), handler, time)
     {
         _authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
@@ -82,17 +83,13 @@ public sealed class ReplicateChatClient : HostedChatClient
     /// <summary>The template conversations are written with.</summary>
     public ReplicatePromptTemplate PromptTemplate => _template;
 
-    /// <summary>The <c>replicate</c> backend: language models hosted on Replicate.</summary>
-    [Backend("replicate", Description = "Replicate language models (owner/name[:version]): a prediction created with a Bearer token (REPLICATE_API_TOKEN), then streamed over SSE or polled.")]
-    public static IChatClient Create(ReplicateSettings settings) => new ReplicateChatClient(settings);
-
     /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var (model, body) = Prepare(messages, options, stream: false);
         var prediction = await CreateAsync(model, body, _wait, cancellationToken).ConfigureAwait(false);
         prediction = await CompleteAsync(prediction, cancellationToken).ConfigureAwait(false);
-        return OutputLimit.Checked(ProviderName, ReplicatePredictions.ToChatResponse(prediction, model.ToString()), options?.MaxOutputTokens);
+        return OutputLimit.Checked(ProviderName, ReplicateResponseReader.ToChatResponse(prediction, model.ToString()), options?.MaxOutputTokens);
     }
 
     /// <inheritdoc />
@@ -108,7 +105,7 @@ public sealed class ReplicateChatClient : HostedChatClient
         {
             // A model that cannot stream: the whole answer arrives as one update once the prediction is done.
             var finished = await CompleteAsync(prediction, cancellationToken).ConfigureAwait(false);
-            foreach (var update in OutputLimit.Checked(ProviderName, ReplicatePredictions.ToChatResponse(finished, modelId), options?.MaxOutputTokens).ToChatResponseUpdates())
+            foreach (var update in OutputLimit.Checked(ProviderName, ReplicateResponseReader.ToChatResponse(finished, modelId), options?.MaxOutputTokens).ToChatResponseUpdates())
             {
                 yield return update;
             }
@@ -176,7 +173,7 @@ public sealed class ReplicateChatClient : HostedChatClient
     }
 
     /// <summary>
-    /// The prediction's server-sent events. The stream shares <see cref="ReplicateSettings.PredictionTimeout"/>
+    /// The prediction's server-sent events. The stream shares <see cref="ReplicateChatClientOptions.PredictionTimeout"/>
     /// with polling: a stream that is still open when it runs out ends in a <see cref="BackendTimeoutException"/>.
     /// </summary>
     private async IAsyncEnumerable<SseItem<string>> ReadStreamAsync(ReplicatePrediction prediction, Uri url, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -229,12 +226,12 @@ public sealed class ReplicateChatClient : HostedChatClient
     }
 
     /// <summary>Checks what only Replicate has (the model's form, the polling settings) before the base class builds the connection.</summary>
-    private static ReplicateSettings Validated(ReplicateSettings settings)
+    private static ReplicateChatClientOptions Validated(ReplicateChatClientOptions settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (!string.IsNullOrWhiteSpace(settings.Model) && ReplicateModelRef.TryParse(settings.Model.Trim()) is null)
         {
-            throw new BackendConfigurationException(Backend, "model", ReplicateModelRef.Malformed(settings.Model.Trim()));
+            throw new BackendConfigurationException(BackendName, "model", ReplicateModelRef.Malformed(settings.Model.Trim()));
         }
 
         Check(settings.Wait is null or (>= 1 and <= 60), "wait", "wait must be between 1 and 60 seconds (Replicate's limit), or unset to poll");
@@ -244,7 +241,7 @@ public sealed class ReplicateChatClient : HostedChatClient
         return settings;
     }
 
-    private static ReplicatePromptTemplate TemplateFrom(ReplicateSettings settings)
+    private static ReplicatePromptTemplate TemplateFrom(ReplicateChatClientOptions settings)
     {
         var template = ReplicatePromptTemplate.For(settings.PromptFormat);
         return template with
@@ -261,7 +258,7 @@ public sealed class ReplicateChatClient : HostedChatClient
     {
         if (!valid)
         {
-            throw new BackendConfigurationException(Backend, option, $"Backend '{Backend}': {message}.");
+            throw new BackendConfigurationException(BackendName, option, $"Backend '{BackendName}': {message}.");
         }
     }
 
@@ -275,7 +272,7 @@ public sealed class ReplicateChatClient : HostedChatClient
     private (ReplicateModelRef Model, ReplicatePredictionRequest Body) Prepare(IEnumerable<ChatMessage> messages, ChatOptions? options, bool stream)
     {
         var model = ReplicateModelRef.Parse(ModelFor(options));
-        return (model, ReplicateRequests.Create(messages, options, _template, model, stream));
+        return (model, ReplicateRequestBuilder.Build(messages, options, _template, model, stream));
     }
 
     private async Task<ReplicatePrediction> CreateAsync(ReplicateModelRef model, ReplicatePredictionRequest body, int? wait, CancellationToken cancellationToken)
@@ -284,7 +281,7 @@ public sealed class ReplicateChatClient : HostedChatClient
         request.Headers.Authorization = _authorization;
         if (wait is { } seconds)
         {
-            request.Headers.TryAddWithoutValidation("Prefer", ReplicateRequests.PreferWait(seconds));
+            request.Headers.TryAddWithoutValidation("Prefer", ReplicateRequestBuilder.PreferWait(seconds));
         }
 
         var prediction = await ReadPredictionAsync(request, cancellationToken).ConfigureAwait(false);
@@ -304,7 +301,7 @@ public sealed class ReplicateChatClient : HostedChatClient
         var ended = false;
         try
         {
-            while (!ReplicatePredictions.IsTerminal(prediction))
+            while (!ReplicateResponseReader.IsTerminal(prediction))
             {
                 if (_time.GetElapsedTime(started) + delay > _predictionTimeout)
                 {
@@ -332,9 +329,9 @@ public sealed class ReplicateChatClient : HostedChatClient
             "failed" => throw new BackendHttpException(
                 ProviderName,
                 null,
-                ReplicatePredictions.Error(prediction) is { } e ? Connection.Redactor.Redact(e) : null,
+                ReplicateResponseReader.Error(prediction) is { } e ? Connection.Redactor.Redact(e) : null,
                 Shown(prediction.Id),
-                $"Replicate prediction {Shown(prediction.Id)} failed: {Connection.Redactor.Redact(ReplicatePredictions.Error(prediction) ?? "no reason given")}"),
+                $"Replicate prediction {Shown(prediction.Id)} failed: {Connection.Redactor.Redact(ReplicateResponseReader.Error(prediction) ?? "no reason given")}"),
             _ => throw new BackendHttpException(ProviderName, null, null, Shown(prediction.Id), $"Replicate prediction {Shown(prediction.Id)} was {Shown(prediction.Status)} before it finished (canceled on Replicate, not by this client)."),
         };
     }
@@ -358,7 +355,7 @@ public sealed class ReplicateChatClient : HostedChatClient
         try
         {
             var finished = await GetAsync(prediction, cancellationToken).ConfigureAwait(false);
-            return ReplicatePredictions.Usage(finished);
+            return ReplicateResponseReader.Usage(finished);
         }
         catch (BackendHttpException)
         {
@@ -369,7 +366,7 @@ public sealed class ReplicateChatClient : HostedChatClient
     /// <summary>Asks Replicate to stop a prediction this client abandons; failures are ignored (it is best effort).</summary>
     private async Task CancelAsync(ReplicatePrediction prediction)
     {
-        if (ReplicatePredictions.IsTerminal(prediction))
+        if (ReplicateResponseReader.IsTerminal(prediction))
         {
             return;
         }

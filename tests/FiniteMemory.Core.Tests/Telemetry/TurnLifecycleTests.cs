@@ -142,7 +142,7 @@ public class TurnLifecycleTests
     [Test]
     public async Task ACallerCancellationRaisesTheSameEventsOnEveryPath() =>
         await AssertEveryPathAsync(
-            path => RunTurnAsync(path, new FakeReply { Text = "too late", Delay = TimeSpan.FromSeconds(30) }, whileRunning: async (fake, cts) =>
+            path => RunTurnAsync(path, FakeReply.UntilCancelled("too late"), whileRunning: async (fake, cts) =>
             {
                 await fake.WaitForRequestAsync();
                 await cts.CancelAsync();

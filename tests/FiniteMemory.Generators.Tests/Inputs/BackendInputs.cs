@@ -120,4 +120,45 @@ internal static class BackendInputs
             public static IChatClient TextEndpoint(TextEndpointSettings settings) => new EchoClient("text-endpoint", settings);
         }
         """;
+
+    /// <summary>
+    /// Two table factories (one binding a settings class, one taking only the name) beside a named factory: the
+    /// tables' names and descriptions are data, read when the registry registers them.
+    /// </summary>
+    public const string Tables = """
+        using System.Collections.Generic;
+        using System.Linq;
+        using FiniteMemory.Backends;
+        using Microsoft.Extensions.AI;
+        using Sample.Backends;
+
+        namespace Sample.Tables;
+
+        public sealed record Flavour(string Name, string Url);
+
+        public sealed class FlavourSettings
+        {
+            public string? Model { get; set; }
+
+            public int MaxTokens { get; set; } = 16;
+        }
+
+        public static class FlavourBackends
+        {
+            public static IReadOnlyList<Flavour> Flavours { get; } = [new("gen-table-vanilla", "http://127.0.0.1:1/v"), new("gen-table-mint", "http://127.0.0.1:2/m")];
+
+            internal static IEnumerable<BackendEntry> Table => Flavours.Select(static f => new BackendEntry(f.Name, "Flavour at " + f.Url));
+
+            internal static readonly BackendEntry[] Plain = [new("gen-table-bare", "Takes only its name.")];
+
+            [Backend(Table = nameof(Table))]
+            public static IChatClient Create(string name, FlavourSettings settings) => new EchoClient(name, settings);
+
+            [Backend(Table = nameof(Plain))]
+            public static IChatClient Bare(string name) => new EchoClient(name, null);
+
+            [Backend("gen-table-named", Description = "A named backend beside the tables.")]
+            public static IChatClient Named() => new EchoClient("gen-table-named", null);
+        }
+        """;
 }

@@ -197,7 +197,7 @@ public class AI21ChatClientTests
     {
         // The server never answers: only the timeout can end the call, however late a busy machine fires it.
         await using var server = await FakeServer.StartAsync(FakeResponse.Hang());
-        using var client = new AI21ChatClient(new AI21Settings { Model = "jamba-mini", Endpoint = server.BaseAddress, ApiKey = AI21Fixture.Key, Timeout = TimeSpan.FromMilliseconds(200), MaxRetries = 0 });
+        using var client = new AI21ChatClient(new AI21ChatClientOptions { Model = "jamba-mini", Endpoint = server.BaseAddress, ApiKey = AI21Fixture.Key, Timeout = TimeSpan.FromMilliseconds(200), MaxRetries = 0 });
 
         var error = await Assert.ThrowsAsync<BackendTimeoutException>(() => client.GetResponseAsync("Hi"));
 

@@ -9,7 +9,7 @@ internal static class AI21Fixture
 {
     public const string Key = "ai21-test-key-0123456789";
 
-    public static AI21ChatClient Client(FakeServer server, int maxRetries = 3, string model = "jamba-mini", Uri? endpoint = null) => new(new AI21Settings
+    public static AI21ChatClient Client(FakeServer server, int maxRetries = 3, string model = "jamba-mini", Uri? endpoint = null) => new(new AI21ChatClientOptions
     {
         Model = model,
         Endpoint = endpoint ?? server.BaseAddress,

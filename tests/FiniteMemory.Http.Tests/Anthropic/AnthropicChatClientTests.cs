@@ -25,7 +25,7 @@ public class AnthropicChatClientTests
 
     /// <summary>A client of the fake; the default timeout (60 s) is only a hang guard, and <paramref name="time"/> is the clock its timeouts run on.</summary>
     internal static AnthropicChatClient Client(FakeServer server, TimeSpan? timeout = null, int maxRetries = 2, TimeProvider? time = null) => new(
-        new AnthropicSettings
+        new AnthropicChatClientOptions
         {
             Model = "claude-test-1",
             Endpoint = server.BaseAddress,
@@ -420,12 +420,12 @@ public class AnthropicChatClientTests
         try
         {
             Environment.SetEnvironmentVariable(AnthropicChatClient.ApiKeyVariable, null);
-            var error = Assert.Throws<BackendConfigurationException>(() => new AnthropicChatClient(new AnthropicSettings { Model = "m" }).Dispose());
+            var error = Assert.Throws<BackendConfigurationException>(() => new AnthropicChatClient(new AnthropicChatClientOptions { Model = "m" }).Dispose());
             await Assert.That(error!.Message).IsEqualTo("No API key for Anthropic: set ANTHROPIC_API_KEY (or pass one in BackendSettings.ApiKey / fmem --api-key-env).");
 
             Environment.SetEnvironmentVariable(AnthropicChatClient.ApiKeyVariable, "from-environment");
             await using var server = await FakeServer.StartAsync(FakeResponse.Json(TextAnswer));
-            using var client = new AnthropicChatClient(new AnthropicSettings { Model = "m", Endpoint = server.BaseAddress });
+            using var client = new AnthropicChatClient(new AnthropicChatClientOptions { Model = "m", Endpoint = server.BaseAddress });
             await client.GetResponseAsync("hi");
             await Assert.That(server.Requests.Single().Header("x-api-key")).IsEqualTo("from-environment");
         }

@@ -20,7 +20,7 @@ public class CohereChatClientTests
          "usage":{"billed_units":{"input_tokens":30,"output_tokens":9},"tokens":{"input_tokens":44,"output_tokens":9}}}
         """;
 
-    private static CohereChatClient Client(FakeServer server) => new(new CohereSettings
+    private static CohereChatClient Client(FakeServer server) => new(new CohereChatClientOptions
     {
         Model = "command-test",
         Endpoint = server.BaseAddress,

@@ -20,7 +20,7 @@ public class GeminiChatClientTests
          "usageMetadata":{"promptTokenCount":40,"candidatesTokenCount":8,"totalTokenCount":48},"modelVersion":"gemini-test-001"}
         """;
 
-    internal static GeminiChatClient Client(FakeServer server) => new(new GeminiSettings
+    internal static GeminiChatClient Client(FakeServer server) => new(new GeminiChatClientOptions
     {
         Model = "gemini-test",
         Endpoint = server.BaseAddress,
@@ -249,13 +249,13 @@ public class GeminiChatClientTests
             Environment.SetEnvironmentVariable("GEMINI_API_KEY", null);
             Environment.SetEnvironmentVariable("GOOGLE_API_KEY", "google-key-123");
             await using var server = await FakeServer.StartAsync(FakeResponse.Json(TextAnswer), FakeResponse.Json(TextAnswer));
-            using (var client = new GeminiChatClient(new GeminiSettings { Model = "m", Endpoint = server.BaseAddress }))
+            using (var client = new GeminiChatClient(new GeminiChatClientOptions { Model = "m", Endpoint = server.BaseAddress }))
             {
                 await client.GetResponseAsync("hi");
             }
 
             Environment.SetEnvironmentVariable("GEMINI_API_KEY", "gemini-key-456");
-            using (var client = new GeminiChatClient(new GeminiSettings { Model = "m", Endpoint = server.BaseAddress }))
+            using (var client = new GeminiChatClient(new GeminiChatClientOptions { Model = "m", Endpoint = server.BaseAddress }))
             {
                 await client.GetResponseAsync("hi");
             }

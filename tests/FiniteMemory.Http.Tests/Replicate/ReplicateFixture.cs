@@ -59,9 +59,9 @@ internal sealed class ReplicateFixture : IAsyncDisposable
     public ReplicateChatClient Client(
         string model = "meta/meta-llama-3-8b-instruct",
         TimeProvider? time = null,
-        Action<ReplicateSettings>? configure = null)
+        Action<ReplicateChatClientOptions>? configure = null)
     {
-        var settings = new ReplicateSettings
+        var settings = new ReplicateChatClientOptions
         {
             Model = model,
             Endpoint = Server.BaseAddress,

@@ -17,7 +17,7 @@ public class ResponseBoundsTests
 
     private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60);
 
-    private static AnthropicChatClient Client(FakeServer server, int maxRetries = 0, long? maxResponseBytes = null) => new(new AnthropicSettings
+    private static AnthropicChatClient Client(FakeServer server, int maxRetries = 0, long? maxResponseBytes = null) => new(new AnthropicChatClientOptions
     {
         Model = "claude-test-1",
         Endpoint = server.BaseAddress,
@@ -216,7 +216,7 @@ public class ResponseBoundsTests
                 sent.Release();
             }
         }));
-        using var client = new AnthropicChatClient(new AnthropicSettings { Model = "claude-test-1", Endpoint = server.BaseAddress, ApiKey = Key, Timeout = TimeSpan.FromMinutes(5), MaxRetries = 0 }, handler: null, clock);
+        using var client = new AnthropicChatClient(new AnthropicChatClientOptions { Model = "claude-test-1", Endpoint = server.BaseAddress, ApiKey = Key, Timeout = TimeSpan.FromMinutes(5), MaxRetries = 0 }, handler: null, clock);
         BackendStreamException? error;
         var stream = client.GetStreamingResponseAsync(Question).GetAsyncEnumerator();
         await using (stream)
@@ -242,7 +242,7 @@ public class ResponseBoundsTests
     [Test]
     public async Task AMaxResponseBytesBelowOneKilobyteIsRefusedNamingTheOption()
     {
-        var settings = new AnthropicSettings { Model = "claude-test-1", ApiKey = Key, MaxResponseBytes = 10 };
+        var settings = new AnthropicChatClientOptions { Model = "claude-test-1", ApiKey = Key, MaxResponseBytes = 10 };
 
         var error = Assert.Throws<FiniteMemory.Backends.BackendConfigurationException>(() => settings.ToResilienceOptions("anthropic"));
 
@@ -254,7 +254,7 @@ public class ResponseBoundsTests
     {
         // A body is buffered in one array: a larger bound could not be enforced, and a longer body would be cut
         // silently instead of refused.
-        var settings = new AnthropicSettings { Model = "claude-test-1", ApiKey = Key, MaxResponseBytes = Array.MaxLength };
+        var settings = new AnthropicChatClientOptions { Model = "claude-test-1", ApiKey = Key, MaxResponseBytes = Array.MaxLength };
 
         var error = Assert.Throws<FiniteMemory.Backends.BackendConfigurationException>(() => settings.ToResilienceOptions("anthropic"));
         var direct = Assert.Throws<ArgumentOutOfRangeException>(() => (ResilienceOptions.Default with { MaxResponseBytes = long.MaxValue }).Validate());
@@ -267,7 +267,7 @@ public class ResponseBoundsTests
     [Test]
     public async Task TheLargestAcceptedMaxResponseBytesStillLeavesRoomToProveABodyTooLong()
     {
-        var settings = new AnthropicSettings { Model = "claude-test-1", ApiKey = Key, MaxResponseBytes = ResilienceOptions.MaxMaxResponseBytes };
+        var settings = new AnthropicChatClientOptions { Model = "claude-test-1", ApiKey = Key, MaxResponseBytes = ResilienceOptions.MaxMaxResponseBytes };
 
         var options = settings.ToResilienceOptions("anthropic");
         options.Validate();
@@ -280,7 +280,7 @@ public class ResponseBoundsTests
     {
         // An OpenAI-style stream spends about 300 bytes of event per token; current models answer up to 128,000
         // tokens. The earlier 16 MB default stopped such a stream near 55,000.
-        var options = new AnthropicSettings { Model = "claude-test-1", ApiKey = Key }.ToResilienceOptions("anthropic");
+        var options = new AnthropicChatClientOptions { Model = "claude-test-1", ApiKey = Key }.ToResilienceOptions("anthropic");
 
         await Assert.That(options.MaxResponseBytes).IsEqualTo(ResilienceOptions.DefaultMaxResponseBytes);
         await Assert.That(options.MaxResponseBytes).IsGreaterThanOrEqualTo(128_000L * 300 * 3 / 2);

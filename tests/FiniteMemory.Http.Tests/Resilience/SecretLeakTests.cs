@@ -24,11 +24,11 @@ public partial class SecretLeakTests
     /// <summary>Every hosted backend of this package, built against <paramref name="endpoint"/> with <paramref name="key"/>.</summary>
     public static IEnumerable<Func<HostedBackend>> Backends()
     {
-        yield return () => new("anthropic", (e, k) => new AnthropicChatClient(new AnthropicSettings { Model = "m", Endpoint = e, ApiKey = k, MaxRetries = 0 }));
-        yield return () => new("gemini", (e, k) => new GeminiChatClient(new GeminiSettings { Model = "m", Endpoint = e, ApiKey = k, MaxRetries = 0 }));
-        yield return () => new("cohere", (e, k) => new CohereChatClient(new CohereSettings { Model = "m", Endpoint = e, ApiKey = k, MaxRetries = 0 }));
-        yield return () => new("ai21", (e, k) => new AI21ChatClient(new AI21Settings { Model = "jamba-mini", Endpoint = e, ApiKey = k, MaxRetries = 0 }));
-        yield return () => new("replicate", (e, k) => new ReplicateChatClient(new ReplicateSettings { Model = "meta/meta-llama-3-8b-instruct", Endpoint = e, ApiKey = k, MaxRetries = 0 }));
+        yield return () => new("anthropic", (e, k) => new AnthropicChatClient(new AnthropicChatClientOptions { Model = "m", Endpoint = e, ApiKey = k, MaxRetries = 0 }));
+        yield return () => new("gemini", (e, k) => new GeminiChatClient(new GeminiChatClientOptions { Model = "m", Endpoint = e, ApiKey = k, MaxRetries = 0 }));
+        yield return () => new("cohere", (e, k) => new CohereChatClient(new CohereChatClientOptions { Model = "m", Endpoint = e, ApiKey = k, MaxRetries = 0 }));
+        yield return () => new("ai21", (e, k) => new AI21ChatClient(new AI21ChatClientOptions { Model = "jamba-mini", Endpoint = e, ApiKey = k, MaxRetries = 0 }));
+        yield return () => new("replicate", (e, k) => new ReplicateChatClient(new ReplicateChatClientOptions { Model = "meta/meta-llama-3-8b-instruct", Endpoint = e, ApiKey = k, MaxRetries = 0 }));
     }
 
     /// <summary>Ways a server may give a key back: whole, lower- or upper-cased, or cut where it shortens its text.</summary>
@@ -131,7 +131,7 @@ public partial class SecretLeakTests
     [Test]
     public async Task Settings_print_the_endpoint_without_user_info_or_query()
     {
-        var settings = new CohereSettings { Model = "m", Endpoint = new Uri("https://alice:hunter2-pw@proxy.example/v2?key=AIzaSecret123456"), ApiKey = Key };
+        var settings = new CohereChatClientOptions { Model = "m", Endpoint = new Uri("https://alice:hunter2-pw@proxy.example/v2?key=AIzaSecret123456"), ApiKey = Key };
         var common = new BackendSettings { Endpoint = settings.Endpoint, ApiKey = Key };
 
         await Assert.That(settings.ToString()).Contains("Endpoint=https://proxy.example/v2,");

@@ -13,7 +13,7 @@ public class BackendTests
 {
     private static readonly TinyModelSpec ByteModel = TinyModelSpec.Gpt2(seed: 7) with { Vocab = ByteLevelTokenizerJson.Vocabulary, EosTokenId = ByteLevelTokenizerJson.EndOfText };
 
-    static BackendTests() => RuntimeHelpers.RunModuleConstructor(typeof(OnnxChatBackend).Module.ModuleHandle);
+    static BackendTests() => RuntimeHelpers.RunModuleConstructor(typeof(OnnxBackends).Module.ModuleHandle);
 
     [Test]
     public async Task TheOnnxBackendIsRegisteredByNameWithItsOptions()

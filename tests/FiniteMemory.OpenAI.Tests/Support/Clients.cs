@@ -25,7 +25,7 @@ internal static class Clients
     /// <summary>A fake clock for the client's timeouts: it moves only when the test moves it, and reports the timers set on it.</summary>
     public static ObservedTimeProvider Clock() => new();
 
-    public static OpenAIBackendSettings Settings(FakeOpenAIServer server, string model = "gpt-test") => new()
+    public static OpenAIChatClientOptions Settings(FakeOpenAIServer server, string model = "gpt-test") => new()
     {
         Model = model,
         Endpoint = server.BaseUrl,
@@ -42,10 +42,10 @@ internal static class Clients
         },
         resilience: Fast with { TimeProvider = clock });
 
-    public static IChatClient Chat(FakeOpenAIServer server, Action<OpenAIBackendSettings>? configure = null, OpenAIPreset? preset = null, ResilienceOptions? resilience = null)
+    public static IChatClient Chat(FakeOpenAIServer server, Action<OpenAIChatClientOptions>? configure = null, OpenAIPreset? preset = null, ResilienceOptions? resilience = null)
     {
         var settings = Settings(server);
         configure?.Invoke(settings);
-        return OpenAIBackend.CreateChatClient(settings, preset, resilience ?? Fast);
+        return new OpenAIChatClient(settings, preset, resilience ?? Fast);
     }
 }

@@ -4,9 +4,9 @@ using Microsoft.Extensions.AI;
 namespace FiniteMemory.Http.AI21;
 
 /// <summary>Microsoft.Extensions.AI messages and options → an AI21 chat-completions request.</summary>
-internal static class AI21Requests
+internal static class AI21RequestBuilder
 {
-    public static AI21ChatRequest Create(IEnumerable<ChatMessage> messages, ChatOptions? options, string model, bool stream)
+    public static AI21ChatRequest Build(IEnumerable<ChatMessage> messages, ChatOptions? options, string model, bool stream)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var wire = new List<AI21Message>();
@@ -43,7 +43,7 @@ internal static class AI21Requests
     private static void AddMessage(List<AI21Message> wire, ChatMessage message, int index)
     {
         var text = new System.Text.StringBuilder();
-        List<AI21ToolCall>? calls = null;
+        List<ToolCallWire>? calls = null;
         foreach (var content in message.Contents)
         {
             switch (content)
@@ -52,11 +52,11 @@ internal static class AI21Requests
                     text.Append(t.Text);
                     break;
                 case FunctionCallContent call:
-                    (calls ??= []).Add(new AI21ToolCall
+                    (calls ??= []).Add(new ToolCallWire
                     {
                         Id = call.CallId,
                         Type = "function",
-                        Function = new AI21FunctionCall { Name = call.Name, Arguments = ProviderJson.ArgumentsToText(call.Arguments) },
+                        Function = new FunctionCallWire { Name = call.Name, Arguments = ProviderJson.ArgumentsToText(call.Arguments) },
                     });
                     break;
                 case FunctionResultContent result:
@@ -114,14 +114,14 @@ internal static class AI21Requests
             $"AI21 has no role '{role}' (message {index}); use system, user, assistant or tool."));
     }
 
-    private static List<AI21Tool>? Tools(ChatOptions? options)
+    private static List<ToolWire>? Tools(ChatOptions? options)
     {
         if (options?.Tools is not { Count: > 0 } tools || options.ToolMode is NoneChatToolMode)
         {
             return null;
         }
 
-        var wire = new List<AI21Tool>(tools.Count);
+        var wire = new List<ToolWire>(tools.Count);
         foreach (var tool in tools)
         {
             if (tool is not AIFunctionDeclaration function)
@@ -129,9 +129,9 @@ internal static class AI21Requests
                 throw new NotSupportedException($"AI21 can call functions only; the tool '{tool.Name}' is a {tool.GetType().Name}.");
             }
 
-            wire.Add(new AI21Tool
+            wire.Add(new ToolWire
             {
-                Function = new AI21FunctionDefinition
+                Function = new FunctionDeclarationWire
                 {
                     Name = function.Name,
                     Description = string.IsNullOrEmpty(function.Description) ? null : function.Description,

@@ -1,11 +1,13 @@
+using System.Diagnostics.CodeAnalysis;
 namespace FiniteMemory.Torch;
 
 /// <summary>
-/// Settings of the <c>torch</c> backend, bound from <see cref="FiniteMemory.Backends.BackendSettings"/>: <see cref="Model"/>
+/// Options of the <c>torch</c> backend (<see cref="TorchBackends"/>), bound from <see cref="FiniteMemory.Backends.BackendSettings"/>: <see cref="Model"/>
 /// from its <c>Model</c>, the rest from its options by name (<c>path</c>, <c>template</c>, <c>device</c>, <c>threads</c>,
 /// <c>max-output-tokens</c>).
 /// </summary>
-public sealed class TorchBackendSettings
+[Experimental(TorchBackends.ExperimentalId)]
+public sealed class TorchChatClientOptions
 {
     /// <summary>The model folder (config.json, model.safetensors, tokenizer.json or tokenizer.model).</summary>
     public string? Model { get; set; }

@@ -1,12 +1,14 @@
-namespace FiniteMemory.Onnx.Decoding;
+using FiniteMemory.Onnx.Decoding;
+
+namespace FiniteMemory.Onnx;
 
 /// <summary>
-/// The settings of the <c>onnx</c> backend (<see cref="OnnxChatBackend"/>), bound by the generated binder from
+/// The options of the <c>onnx</c> backend (<see cref="OnnxBackends.CreateOnnx"/>), bound by the generated binder from
 /// <see cref="FiniteMemory.Backends.BackendSettings"/>: <see cref="Model"/> from its <c>Model</c>, the others from
 /// its options by name (<c>path</c>, <c>model-file</c>, <c>template</c>, <c>threads</c>, <c>prefill-chunk</c>, <c>max-output-tokens</c>; the
 /// same names as the <c>torch</c> backend's where they mean the same).
 /// </summary>
-public sealed class OnnxBackendSettings
+public sealed class OnnxChatClientOptions
 {
     /// <summary>The model folder: the ONNX graph, <c>config.json</c> and <c>tokenizer.json</c> (or <c>tokenizer.model</c>); or, when <see cref="Path"/> is set, the name responses report.</summary>
     public string? Model { get; set; }

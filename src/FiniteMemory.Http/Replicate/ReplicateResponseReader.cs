@@ -4,8 +4,8 @@ using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.Http.Replicate;
 
-/// <summary>Reading a prediction: its state, its text and what it cost.</summary>
-internal static class ReplicatePredictions
+/// <summary>Replicate predictions → Microsoft.Extensions.AI responses: a prediction's state, its text and what it cost.</summary>
+internal static class ReplicateResponseReader
 {
     public static bool IsTerminal(ReplicatePrediction prediction) =>
         prediction.Status is "succeeded" or "failed" or "canceled" or "aborted";

@@ -6,7 +6,7 @@ using Microsoft.Extensions.AI;
 namespace FiniteMemory.Http.Tests.AI21;
 
 /// <summary>Creating the ai21 backend from configuration, and the errors a user can cause.</summary>
-public class AI21SettingsTests
+public class AI21ChatClientOptionsTests
 {
     [Test]
     public async Task TheRegistryCreatesTheBackendByNameWithBoundOptions()
@@ -34,7 +34,7 @@ public class AI21SettingsTests
     public async Task AMissingModelIsAClearError()
     {
         var error = await Assert.ThrowsAsync<BackendConfigurationException>(() =>
-            Task.FromResult(new AI21ChatClient(new AI21Settings { ApiKey = "configured-key-123456" })));
+            Task.FromResult(new AI21ChatClient(new AI21ChatClientOptions { ApiKey = "configured-key-123456" })));
 
         await Assert.That(error!.Option).IsEqualTo("model");
         await Assert.That(error.Message).Contains("jamba-mini");
@@ -49,7 +49,7 @@ public class AI21SettingsTests
         try
         {
             var error = await Assert.ThrowsAsync<BackendConfigurationException>(() =>
-                Task.FromResult(new AI21ChatClient(new AI21Settings { Model = "jamba-mini" })));
+                Task.FromResult(new AI21ChatClient(new AI21ChatClientOptions { Model = "jamba-mini" })));
 
             await Assert.That(error!.Message).Contains("AI21_API_KEY");
         }
@@ -68,7 +68,7 @@ public class AI21SettingsTests
         try
         {
             await using var server = await Fakes.FakeServer.StartAsync(Fakes.FakeResponse.Json(AI21Fixture.Completion("ok")));
-            using var client = new AI21ChatClient(new AI21Settings { Model = "jamba-mini", Endpoint = server.BaseAddress });
+            using var client = new AI21ChatClient(new AI21ChatClientOptions { Model = "jamba-mini", Endpoint = server.BaseAddress });
 
             await client.GetResponseAsync("Hi");
 
@@ -83,7 +83,7 @@ public class AI21SettingsTests
     [Test]
     public async Task AnImageIsRefusedWithAClearError()
     {
-        using var client = new AI21ChatClient(new AI21Settings { Model = "jamba-mini", ApiKey = "configured-key-123456", Endpoint = new Uri("http://127.0.0.1:9/") });
+        using var client = new AI21ChatClient(new AI21ChatClientOptions { Model = "jamba-mini", ApiKey = "configured-key-123456", Endpoint = new Uri("http://127.0.0.1:9/") });
         var message = new ChatMessage(ChatRole.User, [new TextContent("What is this?"), new DataContent(new byte[] { 1, 2, 3 }, "image/png")]);
 
         var error = await Assert.ThrowsAsync<NotSupportedException>(() => client.GetResponseAsync([message]));

@@ -1,24 +1,46 @@
 using System.Runtime.CompilerServices;
+using FiniteMemory.Backends;
 using FiniteMemory.Http;
 using Microsoft.Extensions.AI;
 
 namespace FiniteMemory.OpenAI;
 
 /// <summary>
-/// The chat client the OpenAI backends return: M.E.AI's adapter over the SDK, with the SDK's errors turned into
-/// FiniteMemory's backend errors (status and the server's message, never the key), a stream that goes silent for
+/// OpenAI and any OpenAI-compatible server as an <see cref="IChatClient"/>, on the official OpenAI SDK: M.E.AI's
+/// adapter over the SDK on FiniteMemory's shared resilient transport (retries, timeouts), with the SDK's errors turned
+/// into FiniteMemory's backend errors (status and the server's message, never the key), a stream that goes silent for
 /// longer than the attempt timeout (or closed before the model finished) ended with an error, and the preset answering
 /// <see cref="IChatClient.GetService"/> for <see cref="OpenAIPreset"/> and <see cref="TokenizerPreset"/>.
 /// </summary>
-internal sealed class OpenAIChatBackend : DelegatingChatClient
+public sealed class OpenAIChatClient : DelegatingChatClient
 {
     private readonly OpenAIConnection _connection;
 
-    public OpenAIChatBackend(IChatClient inner, OpenAIConnection connection)
-        : base(inner) => _connection = connection;
+    /// <summary>Creates a chat client for the server <paramref name="options"/> describe (its preset, endpoint and key).</summary>
+    /// <param name="options">Model (required), preset, endpoint, key, timeout, retries and options.</param>
+    /// <exception cref="BackendConfigurationException">The model is missing, the preset unknown, or a required key is not set; the message names the fix.</exception>
+    public OpenAIChatClient(OpenAIChatClientOptions options)
+        : this(options, null)
+    {
+    }
 
+    /// <summary>Creates the chat client with <paramref name="fixedPreset"/> (a preset's own backend name) or the options' preset.</summary>
+    /// <param name="options">What configuration says.</param>
+    /// <param name="fixedPreset">The preset a preset-named backend stands for.</param>
+    /// <param name="resilience">Retry and timeout defaults (tests shorten the backoff); the shared defaults when null.</param>
+    /// <param name="handler">The handler under the resilient one (benchmarks answer from memory); a socket handler when null.</param>
+    internal OpenAIChatClient(OpenAIChatClientOptions options, OpenAIPreset? fixedPreset, ResilienceOptions? resilience = null, HttpMessageHandler? handler = null)
+        : this(OpenAIConnection.Open(Checked(options), fixedPreset, requireModel: true, resilience, handler), options)
+    {
+    }
+
+    private OpenAIChatClient(OpenAIConnection connection, OpenAIChatClientOptions options)
+        : base(connection.Client.GetChatClient(options.Model!.Trim()).AsIChatClient()) => _connection = connection;
+
+    /// <summary>The preset the client talks to.</summary>
     public OpenAIPreset Preset => _connection.Preset;
 
+    /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         try
@@ -32,6 +54,7 @@ internal sealed class OpenAIChatBackend : DelegatingChatClient
         }
     }
 
+    /// <inheritdoc />
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages,
         ChatOptions? options = null,
@@ -110,6 +133,7 @@ internal sealed class OpenAIChatBackend : DelegatingChatClient
         }
     }
 
+    /// <inheritdoc />
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
@@ -126,6 +150,7 @@ internal sealed class OpenAIChatBackend : DelegatingChatClient
         return base.GetService(serviceType, serviceKey);
     }
 
+    /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
         if (disposing)
@@ -134,5 +159,11 @@ internal sealed class OpenAIChatBackend : DelegatingChatClient
         }
 
         base.Dispose(disposing);
+    }
+
+    private static OpenAIChatClientOptions Checked(OpenAIChatClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options;
     }
 }

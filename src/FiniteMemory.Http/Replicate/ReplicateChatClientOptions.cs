@@ -1,11 +1,11 @@
 namespace FiniteMemory.Http.Replicate;
 
 /// <summary>
-/// Settings of the <c>replicate</c> backend: the common ones (<see cref="HostedBackendSettings"/>: model
+/// Options of the <c>replicate</c> backend: the common ones (<see cref="HostedChatClientOptions"/>: model
 /// <c>owner/name[:version]</c>, endpoint, token from <c>REPLICATE_API_TOKEN</c>, timeout of one HTTP attempt,
 /// <c>max-retries</c>, <c>retry-delay</c>, <c>max-retry-delay</c>), the prompt format, and how a prediction is waited for.
 /// </summary>
-public sealed class ReplicateSettings : HostedBackendSettings
+public sealed class ReplicateChatClientOptions : HostedChatClientOptions
 {
     /// <summary>The public endpoint.</summary>
     public static Uri DefaultEndpoint { get; } = new("https://api.replicate.com");

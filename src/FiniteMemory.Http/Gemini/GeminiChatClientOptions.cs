@@ -1,7 +1,7 @@
 namespace FiniteMemory.Http.Gemini;
 
-/// <summary>Settings of the <c>gemini</c> backend: the common ones (<see cref="HostedBackendSettings"/>) and option <c>api-version</c>.</summary>
-public sealed class GeminiSettings : HostedBackendSettings
+/// <summary>Options of the <c>gemini</c> backend: the common ones (<see cref="HostedChatClientOptions"/>) and option <c>api-version</c>.</summary>
+public sealed class GeminiChatClientOptions : HostedChatClientOptions
 {
     /// <summary>The public endpoint.</summary>
     public static Uri DefaultEndpoint { get; } = new("https://generativelanguage.googleapis.com");

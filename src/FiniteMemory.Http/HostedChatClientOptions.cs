@@ -3,12 +3,12 @@ using FiniteMemory.Backends;
 namespace FiniteMemory.Http;
 
 /// <summary>
-/// The settings every hosted backend shares. The generated binder fills <see cref="Model"/>,
+/// The options every hosted chat client (<see cref="HostedChatClient"/>) shares. The generated binder fills <see cref="Model"/>,
 /// <see cref="Endpoint"/>, <see cref="ApiKey"/> and <see cref="Timeout"/> from <see cref="BackendSettings"/>,
 /// and the other properties (here and in a provider's subclass) from its options by name
 /// (<c>max-retries</c>, <c>retry-delay</c> …).
 /// </summary>
-public abstract class HostedBackendSettings
+public abstract class HostedChatClientOptions
 {
     /// <summary>The model to use (required).</summary>
     public string? Model { get; set; }

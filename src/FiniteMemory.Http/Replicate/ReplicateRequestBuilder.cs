@@ -5,9 +5,9 @@ using Microsoft.Extensions.AI;
 namespace FiniteMemory.Http.Replicate;
 
 /// <summary>Microsoft.Extensions.AI messages and options → a Replicate prediction.</summary>
-internal static class ReplicateRequests
+internal static class ReplicateRequestBuilder
 {
-    public static ReplicatePredictionRequest Create(IEnumerable<ChatMessage> messages, ChatOptions? options, ReplicatePromptTemplate template, ReplicateModelRef model, bool stream)
+    public static ReplicatePredictionRequest Build(IEnumerable<ChatMessage> messages, ChatOptions? options, ReplicatePromptTemplate template, ReplicateModelRef model, bool stream)
     {
         if (options?.Tools is { Count: > 0 } && options.ToolMode is not NoneChatToolMode)
         {

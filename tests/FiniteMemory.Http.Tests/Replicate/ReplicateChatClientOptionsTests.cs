@@ -6,7 +6,7 @@ using Microsoft.Extensions.AI;
 namespace FiniteMemory.Http.Tests.Replicate;
 
 /// <summary>Creating the replicate backend from configuration, and the errors a user can cause.</summary>
-public class ReplicateSettingsTests
+public class ReplicateChatClientOptionsTests
 {
     private static ReplicateChatClient Create(string? model, params (string Key, string Value)[] options) =>
         (ReplicateChatClient)ChatBackends.Create("replicate", new BackendSettings
@@ -81,7 +81,7 @@ public class ReplicateSettingsTests
         try
         {
             var error = await Assert.ThrowsAsync<BackendConfigurationException>(() =>
-                Task.FromResult(new ReplicateChatClient(new ReplicateSettings { Model = "meta/meta-llama-3-8b-instruct" })));
+                Task.FromResult(new ReplicateChatClient(new ReplicateChatClientOptions { Model = "meta/meta-llama-3-8b-instruct" })));
 
             await Assert.That(error!.Message).Contains("REPLICATE_API_TOKEN");
         }

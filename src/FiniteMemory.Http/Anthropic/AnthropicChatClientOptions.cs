@@ -1,10 +1,10 @@
 namespace FiniteMemory.Http.Anthropic;
 
 /// <summary>
-/// Settings of the <c>anthropic</c> backend. Beyond the common ones (<see cref="HostedBackendSettings"/>):
+/// Options of the <c>anthropic</c> backend. Beyond the common ones (<see cref="HostedChatClientOptions"/>):
 /// options <c>max-tokens</c> and <c>anthropic-version</c>.
 /// </summary>
-public sealed class AnthropicSettings : HostedBackendSettings
+public sealed class AnthropicChatClientOptions : HostedChatClientOptions
 {
     /// <summary>The public endpoint.</summary>
     public static Uri DefaultEndpoint { get; } = new("https://api.anthropic.com");

@@ -8,9 +8,20 @@ using Microsoft.ML.Tokenizers;
 
 namespace FiniteMemory.Torch;
 
-/// <summary>Creates chat clients over local models run with TorchSharp.</summary>
-public static class TorchBackend
+/// <summary>The backends of this package: <c>torch</c>, chat clients over local models run with TorchSharp.</summary>
+[Experimental(TorchBackends.ExperimentalId)]
+public static class TorchBackends
 {
+    /// <summary>
+    /// The diagnostic id of this package's experimental API (FM0001). Every public type here is experimental: the
+    /// package runs on TorchSharp 0.107.0, whose native library it patches at run time to load on glibc systems with an
+    /// older libstdc++, it is JIT only, and with no pretrained generative model available offline it is tested on small
+    /// written models only. Opt in with <c>&lt;NoWarn&gt;$(NoWarn);FM0001&lt;/NoWarn&gt;</c> or <c>#pragma warning disable FM0001</c>.
+    /// The attribute is on each type rather than on the assembly so that the generated backend registry, which an
+    /// application's generated code calls, stays usable without opting in.
+    /// </summary>
+    public const string ExperimentalId = "FM0001";
+
     /// <summary>
     /// The <c>torch</c> backend: loads the model folder named by <c>Model</c> (or the <c>path</c> option) and returns a
     /// <see cref="LocalChatClient"/> with cross-turn prefix reuse.
@@ -19,7 +30,7 @@ public static class TorchBackend
     [Backend("torch", Description = "A local GPT-2 or Llama-family model (config.json + model.safetensors) run with TorchSharp on the CPU, reusing its key/value cache across turns.")]
     [RequiresDynamicCode("TorchSharp uses reflection and run-time code generation.")]
     [RequiresUnreferencedCode("TorchSharp is not trim-safe.")]
-    public static IChatClient Create(TorchBackendSettings settings)
+    public static IChatClient CreateTorch(TorchChatClientOptions settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var folder = settings.Path ?? settings.Model;
