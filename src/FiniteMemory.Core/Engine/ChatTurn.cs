@@ -101,6 +101,15 @@ internal abstract class ChatTurn(MemoryEngine engine)
     {
     }
 
+    /// <summary>
+    /// The response was accepted and its usage observed (calibration, cache hooks): the owner may now make the
+    /// window its last one. After <see cref="MemoryEngine.ObserveResponse"/>, so a hook sees the previous window as
+    /// the last one, and a failure there undoes the turn before anything points at its window.
+    /// </summary>
+    protected virtual void Accepted(ContextWindow window)
+    {
+    }
+
     /// <summary>Memory keeps what it keeps of an answer the caller cancelled or stopped reading.</summary>
     protected virtual void KeepPartial(ContextWindow window, IReadOnlyList<ChatResponseUpdate> updates)
     {
@@ -128,6 +137,7 @@ internal abstract class ChatTurn(MemoryEngine engine)
     {
         Accept(window, response, options);
         engine.ObserveResponse(window, response, Number);
+        Accepted(window);
         End(ChatOutcome.Completed, response);
     }
 

@@ -38,8 +38,9 @@ public sealed partial class MemorySession
             }
 
             session.Append(response);
-            session.Remember(window);
         }
+
+        protected override void Accepted(ContextWindow window) => session.Remember(window);
 
         // Keeps what the user saw, marked incomplete; nothing at all if no text had arrived.
         protected override void KeepPartial(ContextWindow window, IReadOnlyList<ChatResponseUpdate> updates)

@@ -53,6 +53,39 @@ public class HooksTests
     }
 
     [Test]
+    public async Task ACacheHookSeesThePreviousTurnsWindowAsTheLastOne()
+    {
+        // The session makes a turn's window its last one only after the response's usage was observed, so a cache
+        // hook (raised while observing) compares against the window the previous request was built from.
+        var fake = new FakeChatClient(
+            new FakeReply { Text = "One.", InputTokens = 300, CachedInputTokens = 0 },
+            new FakeReply { Text = "Two.", InputTokens = 300, CachedInputTokens = 120 });
+        var seen = new LastWindowAtCache();
+        var (session, _) = NewSession(fake, extra: seen);
+        seen.Session = session;
+
+        await session.ChatAsync("First question");
+        var first = session.LastWindow;
+        await session.ChatAsync("Second question");
+
+        await Assert.That(seen.Seen.Count).IsEqualTo(2);
+        await Assert.That(seen.Seen[0]).IsNull();
+        await Assert.That(ReferenceEquals(seen.Seen[1], first)).IsTrue();
+        await Assert.That(ReferenceEquals(session.LastWindow, first)).IsFalse();
+    }
+
+    private sealed class LastWindowAtCache : IMemoryHooks
+    {
+        public MemorySession? Session { get; set; }
+
+        public List<ContextWindow?> Seen { get; } = [];
+
+        public void OnCacheHit(CacheEvent e) => Seen.Add(Session!.LastWindow);
+
+        public void OnCacheMiss(CacheEvent e) => Seen.Add(Session!.LastWindow);
+    }
+
+    [Test]
     public async Task ZeroCachedTokensRaiseACacheMissAndUnreportedCachingRaisesNeither()
     {
         var fake = new FakeChatClient(
