@@ -6,7 +6,7 @@ namespace FiniteMemory.Stages;
 /// truncated copies in place of their originals, and the summary of older messages (if a stage placed one)
 /// after the leading system messages.
 /// </summary>
-public static class OrderStage
+internal static class OrderStage
 {
     private static WindowMessage SummaryMessage(FrameSummary summary) =>
         new(FrameSummary.Id, -1, summary.Message, summary.Tokens, false, KeepReason.Summary);

@@ -8,7 +8,7 @@ namespace FiniteMemory;
 /// the extractive summary manages when that is fewer — and invent no number the source does not contain.
 /// </summary>
 /// <param name="MinFactRecall">Share of the source's facts a summary must keep.</param>
-public sealed record SummaryQualityGate(double MinFactRecall = 0.9)
+internal sealed record SummaryQualityGate(double MinFactRecall = 0.9)
 {
     /// <summary>Checks <paramref name="summary"/> against <paramref name="source"/>.</summary>
     /// <param name="source">The summarized text: the previous summary and the folded messages.</param>
@@ -59,4 +59,4 @@ public sealed record SummaryQualityGate(double MinFactRecall = 0.9)
 /// <param name="Missing">Facts of the source the summary lacks.</param>
 /// <param name="Invented">Numbers in the summary that the source does not contain.</param>
 /// <param name="Problem">Why it failed, or null.</param>
-public sealed record SummaryVerdict(bool Passed, double FactRecall, int Tokens, IReadOnlyList<string> Missing, IReadOnlyList<string> Invented, string? Problem);
+internal sealed record SummaryVerdict(bool Passed, double FactRecall, int Tokens, IReadOnlyList<string> Missing, IReadOnlyList<string> Invented, string? Problem);
