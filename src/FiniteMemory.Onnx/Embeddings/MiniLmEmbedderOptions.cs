@@ -7,10 +7,15 @@ public sealed class MiniLmEmbedderOptions
     public const int DefaultBatchSize = 32;
 
     /// <summary>
-    /// The folder holding the model's <c>model.onnx</c> and <c>vocab.txt</c>. Null (the default) means
-    /// <c>models/all-MiniLM-L6-v2</c> under <see cref="AppContext.BaseDirectory"/>, where the FiniteMemory.Models.MiniLM
-    /// package copies them on build and publish. A relative path is resolved against the current directory. Embedders
-    /// over the same folder share its vocabulary.
+    /// The folder the model is read from when <see cref="ModelDirectory"/> is null: <c>models/all-MiniLM-L6-v2</c> under
+    /// <see cref="AppContext.BaseDirectory"/>, where the FiniteMemory.Models.MiniLM package copies it on build and publish.
+    /// </summary>
+    public static string DefaultModelDirectory => Path.Combine(AppContext.BaseDirectory, "models", MiniLmEmbedder.ModelId);
+
+    /// <summary>
+    /// The folder holding the model's <c>model.onnx</c> and <c>vocab.txt</c>; null (the default) means
+    /// <see cref="DefaultModelDirectory"/>. A relative path is resolved against the current directory. Embedders over
+    /// the same folder share its vocabulary.
     /// </summary>
     public string? ModelDirectory { get; init; }
 

@@ -32,10 +32,7 @@ internal sealed class MiniLmModel
         Tokenizer = tokenizer;
     }
 
-    /// <summary>The folder the package puts the model in: <c>models/all-MiniLM-L6-v2</c> under the app's base directory.</summary>
-    public static string DefaultDirectory => Path.Combine(AppContext.BaseDirectory, "models", MiniLmEmbedder.ModelId);
-
-    /// <summary>The model in <see cref="DefaultDirectory"/>.</summary>
+    /// <summary>The model in <see cref="MiniLmEmbedderOptions.DefaultModelDirectory"/>.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist; the message names it and the fix.</exception>
     /// <exception cref="FileNotFoundException">A file is missing; the message names the folder, the file and the fix.</exception>
     /// <exception cref="InvalidDataException">The vocabulary cannot be read as one.</exception>
@@ -54,7 +51,7 @@ internal sealed class MiniLmModel
     public BertTokenizer Tokenizer { get; }
 
     /// <summary>
-    /// Finds the model in <paramref name="directory"/> (<see cref="DefaultDirectory"/> when null; a relative path is
+    /// Finds the model in <paramref name="directory"/> (<see cref="MiniLmEmbedderOptions.DefaultModelDirectory"/> when null; a relative path is
     /// resolved against the current directory) and loads its vocabulary, once per folder.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist; the message names it and the fix.</exception>
@@ -62,7 +59,7 @@ internal sealed class MiniLmModel
     /// <exception cref="InvalidDataException">The vocabulary cannot be read as one.</exception>
     public static MiniLmModel Open(string? directory)
     {
-        var folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory ?? DefaultDirectory));
+        var folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory ?? MiniLmEmbedderOptions.DefaultModelDirectory));
         if (!System.IO.Directory.Exists(folder))
         {
             throw new DirectoryNotFoundException($"The all-MiniLM-L6-v2 model folder '{folder}' does not exist. {Fix}");

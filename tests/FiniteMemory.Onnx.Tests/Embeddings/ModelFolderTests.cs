@@ -31,7 +31,9 @@ public class ModelFolderTests
     [Test]
     public async Task TheDefaultFolderIsModelsAllMiniLmBesideTheApp()
     {
-        await Assert.That(MiniLmModel.Default.Directory).IsEqualTo(Path.Combine(AppContext.BaseDirectory, "models", "all-MiniLM-L6-v2"));
+        var besideTheApp = Path.Combine(AppContext.BaseDirectory, "models", "all-MiniLM-L6-v2");
+        await Assert.That(MiniLmEmbedderOptions.DefaultModelDirectory).IsEqualTo(besideTheApp);
+        await Assert.That(MiniLmModel.Default.Directory).IsEqualTo(besideTheApp);
     }
 
     [Test]
@@ -40,7 +42,7 @@ public class ModelFolderTests
         using var folder = TempFolder.Create();
         foreach (var file in (string[])["model.onnx", "vocab.txt"])
         {
-            File.Copy(Path.Combine(MiniLmModel.DefaultDirectory, file), Path.Combine(folder.Path, file));
+            File.Copy(Path.Combine(MiniLmEmbedderOptions.DefaultModelDirectory, file), Path.Combine(folder.Path, file));
         }
 
         using var embedder = new MiniLmEmbedder(new MiniLmEmbedderOptions { ModelDirectory = folder.Path, IntraOpThreads = 1 });
@@ -107,7 +109,7 @@ public class ModelFolderTests
     {
         using var folder = TempFolder.Create();
         await File.WriteAllTextAsync(Path.Combine(folder.Path, "model.onnx"), "this is not a protobuf graph");
-        File.Copy(Path.Combine(MiniLmModel.DefaultDirectory, "vocab.txt"), Path.Combine(folder.Path, "vocab.txt"));
+        File.Copy(Path.Combine(MiniLmEmbedderOptions.DefaultModelDirectory, "vocab.txt"), Path.Combine(folder.Path, "vocab.txt"));
 
         var exception = await Assert.That(() => new MiniLmEmbedder(new MiniLmEmbedderOptions { ModelDirectory = folder.Path }))
             .Throws<InvalidDataException>();
@@ -132,7 +134,7 @@ public class ModelFolderTests
     public async Task AnotherModelsGraphIsRefusedByTheInputItLacks()
     {
         using var gpt2 = Gpt2ModelFolder.Create(TinyModelSpec.Gpt2());
-        File.Copy(Path.Combine(MiniLmModel.DefaultDirectory, "vocab.txt"), Path.Combine(gpt2.Path, "vocab.txt"));
+        File.Copy(Path.Combine(MiniLmEmbedderOptions.DefaultModelDirectory, "vocab.txt"), Path.Combine(gpt2.Path, "vocab.txt"));
 
         var exception = await Assert.That(() => new MiniLmEmbedder(new MiniLmEmbedderOptions { ModelDirectory = gpt2.Path }))
             .Throws<InvalidDataException>();
