@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using FiniteMemory;
 using FiniteMemory.Backends;
 using Microsoft.Extensions.AI;
 
@@ -10,6 +9,9 @@ namespace AotPolicy;
 /// <summary>A custom backend as a user writes one: an <see cref="IChatClient"/> that posts the window to an HTTP service.</summary>
 internal sealed class DeskChatClient : IChatClient
 {
+    /// <summary>The registered name.</summary>
+    public const string BackendName = "desk";
+
     private readonly DeskSettings _settings;
     private readonly HttpClient _http;
 
@@ -24,9 +26,6 @@ internal sealed class DeskChatClient : IChatClient
     [Backend(BackendName, Description = "Posts the window to a desk service over HTTP and returns its answer.")]
     public static IChatClient Create(DeskSettings settings) =>
         new DeskChatClient(settings, settings.Endpoint ?? throw new BackendConfigurationException(BackendName, "endpoint", "The desk backend needs the service's address: set BackendSettings.Endpoint."));
-
-    /// <summary>The registered name.</summary>
-    public const string BackendName = "desk";
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
