@@ -76,10 +76,11 @@ internal static class ChatCommand
             Description = $"Embedder handed to the policy (semantic relevance, clustering): {string.Join(", ", Embedders.Names)}.",
             DefaultValueFactory = _ => Embedders.None,
         };
+        var modelDirectory = Embedders.CreateModelDirectoryOption();
 
         var command = new Command("chat", "Chat with a model through a memory policy: every request is the policy's window, within the budget, with the system prompt kept. Interactive on a terminal; with stdin redirected it reads one message per line and prints one answer per turn.")
         {
-            backend, endpoint, model, policy, budget, system, checkpoint, stats, tokenizer, temperature, maxTokens, reserve, timeout, keyVariable, embedder,
+            backend, endpoint, model, policy, budget, system, checkpoint, stats, tokenizer, temperature, maxTokens, reserve, timeout, keyVariable, embedder, modelDirectory,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -101,6 +102,7 @@ internal static class ChatCommand
                 Timeout = parse.GetValue(timeout),
                 ApiKeyVariable = parse.GetValue(keyVariable),
                 Embedder = parse.GetValue(embedder)!,
+                ModelDirectory = parse.GetValue(modelDirectory),
             };
             var interactive = input is null && !Console.IsInputRedirected;
             return await ChatLoop.RunAsync(request, input ?? Console.In, interactive, output, error, cancellationToken).ConfigureAwait(false);
@@ -134,4 +136,7 @@ internal sealed record ChatRequest(string Backend, string Model, string Policy, 
     public string? ApiKeyVariable { get; init; }
 
     public string Embedder { get; init; } = Embedders.None;
+
+    /// <summary>The embedder's model folder (<c>--model-dir</c>), or null for the one beside fmem.</summary>
+    public string? ModelDirectory { get; init; }
 }

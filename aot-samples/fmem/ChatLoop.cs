@@ -416,7 +416,7 @@ internal static class ChatLoop
     private static async Task<Setup> SetUpSessionAsync(ChatRequest request, PolicyRegistration policy, BackendRegistration backend, int budgetTokens, TokenizerPreset? tokenizer, Uri? endpoint, TextWriter error, CancellationToken cancellationToken)
     {
         int? budget = budgetTokens;
-        if (!Embedders.IsAvailable(request.Embedder, out var embedderProblem))
+        if (!Embedders.IsAvailable(request.Embedder, request.ModelDirectory, out var embedderProblem))
         {
             return Setup.Fail(FmemApp.Fail(error, embedderProblem));
         }
@@ -441,7 +441,7 @@ internal static class ChatLoop
             }
         }
 
-        var starting = Embedders.StartAsync(request.Embedder, cancellationToken);
+        var starting = Embedders.StartAsync(request.Embedder, request.ModelDirectory, cancellationToken);
         IChatClient client;
         try
         {

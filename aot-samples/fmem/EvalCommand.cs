@@ -30,6 +30,7 @@ internal static class EvalCommand
             Description = $"Embedder handed to the policies: {string.Join(", ", Embedders.Names)}.",
             DefaultValueFactory = _ => Embedders.None,
         };
+        var modelDirectory = Embedders.CreateModelDirectoryOption();
         var tokenizer = new Option<string>("--tokenizer", "-t")
         {
             Description = $"Vocabulary to count with: {string.Join(", ", TokenizerPresets.Names)}.",
@@ -58,7 +59,7 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Measure how well memory policies keep what matters: for each question of a dataset, build the window a policy keeps under each budget and score it against the question's evidence turns and answer.")
         {
-            dataset, policy, budget, embedder, tokenizer, json, synthetic, seed, conversations, write,
+            dataset, policy, budget, embedder, modelDirectory, tokenizer, json, synthetic, seed, conversations, write,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -73,7 +74,10 @@ internal static class EvalCommand
                 parse.GetValue(synthetic),
                 parse.GetValue(seed),
                 parse.GetValue(conversations),
-                parse.GetValue(write));
+                parse.GetValue(write))
+            {
+                ModelDirectory = parse.GetValue(modelDirectory),
+            };
             return await RunAsync(request, output, error, cancellationToken).ConfigureAwait(false);
         });
 
@@ -129,14 +133,14 @@ internal static class EvalCommand
             return FmemApp.Fail(error, $"unknown tokenizer '{request.Tokenizer}'. Known tokenizers: {string.Join(", ", TokenizerPresets.Names)}.");
         }
 
-        if (!Embedders.IsAvailable(request.Embedder, out var embedderProblem))
+        if (!Embedders.IsAvailable(request.Embedder, request.ModelDirectory, out var embedderProblem))
         {
             return FmemApp.Fail(error, embedderProblem);
         }
 
         // Loading a vocabulary (and a model) is slow: do it while the dataset is read or generated.
         var counter = Task.Run(() => TokenCounter.For(preset), cancellationToken);
-        var starting = Embedders.StartAsync(request.Embedder, cancellationToken);
+        var starting = Embedders.StartAsync(request.Embedder, request.ModelDirectory, cancellationToken);
 
         EvaluationDataset data;
         string source;
@@ -258,6 +262,9 @@ internal sealed record EvalRequest(
 {
     /// <summary>The generator's seed when --synthetic comes without --seed.</summary>
     public const long DefaultSeed = 1;
+
+    /// <summary>The embedder's model folder (<c>--model-dir</c>), or null for the one beside fmem.</summary>
+    public string? ModelDirectory { get; init; }
 }
 
 /// <summary>What one evaluation measured and on what.</summary>

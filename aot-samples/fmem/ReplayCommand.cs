@@ -38,6 +38,7 @@ internal static class ReplayCommand
             Description = $"Embedder handed to the policy (semantic relevance, clustering): {string.Join(", ", Embedders.Names)}.",
             DefaultValueFactory = _ => Embedders.None,
         };
+        var modelDirectory = Embedders.CreateModelDirectoryOption();
         var json = new Option<bool>("--json")
         {
             Description = "Print exactly one JSON object (window, report, stats) instead of the readable report.",
@@ -45,7 +46,7 @@ internal static class ReplayCommand
 
         var command = new Command("replay", "Build the window a memory policy keeps for the last user message of a transcript, and report what it kept, evicted and truncated.")
         {
-            transcript, policy, budget, tokenizer, reserve, embedder, json,
+            transcript, policy, budget, tokenizer, reserve, embedder, modelDirectory, json,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -59,6 +60,7 @@ internal static class ReplayCommand
                 parse.GetValue(json))
             {
                 Embedder = parse.GetValue(embedder)!,
+                ModelDirectory = parse.GetValue(modelDirectory),
             };
             return await RunAsync(request, output, error, cancellationToken).ConfigureAwait(false);
         });
@@ -109,14 +111,14 @@ internal static class ReplayCommand
             return FmemApp.Fail(error, string.Create(CultureInfo.InvariantCulture, $"--reserve must be at least 0 and smaller than --budget (got reserve {request.Reserve}, budget {request.Budget})."));
         }
 
-        if (!Embedders.IsAvailable(request.Embedder, out var embedderProblem))
+        if (!Embedders.IsAvailable(request.Embedder, request.ModelDirectory, out var embedderProblem))
         {
             return FmemApp.Fail(error, embedderProblem);
         }
 
         // Loading a vocabulary (and a model) is the slowest part of a cold start: do it while the transcript is read.
         var counter = Task.Run(() => TokenCounter.For(preset), cancellationToken);
-        var starting = Embedders.StartAsync(request.Embedder, cancellationToken);
+        var starting = Embedders.StartAsync(request.Embedder, request.ModelDirectory, cancellationToken);
 
         IReadOnlyList<ChatJsonlMessage> messages;
         try
@@ -187,6 +189,9 @@ internal sealed record ReplayRequest(string Path, string Policy, int? Budget, st
 {
     /// <summary>The embedder's name (<c>none</c> by default).</summary>
     public string Embedder { get; init; } = Embedders.None;
+
+    /// <summary>The embedder's model folder (<c>--model-dir</c>), or null for the one beside fmem.</summary>
+    public string? ModelDirectory { get; init; }
 
     /// <summary>The budget after validation (the policy's own when none was given).</summary>
     public int TokenBudget => Budget ?? throw new InvalidOperationException("The budget has not been resolved.");

@@ -9,6 +9,12 @@ namespace FiniteMemory.Onnx.Embeddings;
 /// </summary>
 /// <remarks>
 /// <para>
+/// The model is read from a folder holding <c>model.onnx</c> and <c>vocab.txt</c>: by default
+/// <c>models/all-MiniLM-L6-v2</c> beside the app, where the FiniteMemory.Models.MiniLM package (a dependency of this
+/// one) copies it on build and publish; <see cref="MiniLmEmbedderOptions.ModelDirectory"/> names another folder.
+/// Nothing is read until an embedder is created.
+/// </para>
+/// <para>
 /// Loading the model takes a second or more, so create one embedder and keep it (or use <see cref="Shared"/>). One
 /// embedder is safe for concurrent calls; each call tokenizes its texts, sorts them by length, runs them through the
 /// model in batches of <see cref="MiniLmEmbedderOptions.BatchSize"/> (each padded to its own longest text) and returns
@@ -41,8 +47,10 @@ public sealed class MiniLmEmbedder : IEmbeddingGenerator<string, Embedding<float
     private static readonly string[] InputNames = ["input_ids", "attention_mask", "token_type_ids"];
     private static readonly string[] OutputNames = ["last_hidden_state"];
 
-    private static readonly Lazy<MiniLmEmbedder> SharedInstance = new(() => new MiniLmEmbedder(new MiniLmEmbedderOptions(), isShared: true));
+    private static readonly Lock SharedLock = new();
+    private static MiniLmEmbedder? _shared;
 
+    private readonly MiniLmModel _model;
     private readonly int _batchSize;
     private readonly bool _isShared;
     private InferenceSession? _session;
@@ -50,8 +58,18 @@ public sealed class MiniLmEmbedder : IEmbeddingGenerator<string, Embedding<float
     private int _disposed;
 
     /// <summary>Loads the model into a new ONNX Runtime session.</summary>
-    /// <param name="options">Batch size and threads; the defaults when null.</param>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
+    /// <param name="options">The model folder, batch size and threads; the defaults when null.</param>
+    /// <exception cref="ArgumentException">An option is out of range or empty; the message names it.</exception>
+    /// <exception cref="DirectoryNotFoundException">
+    /// The model folder does not exist; the message names the folder it looked in and how to get the model there.
+    /// </exception>
+    /// <exception cref="FileNotFoundException">
+    /// The folder has no <c>model.onnx</c> or no <c>vocab.txt</c>; the message names the folder, the file and the fix.
+    /// </exception>
+    /// <exception cref="InvalidDataException">
+    /// <c>model.onnx</c> cannot be loaded or is not all-MiniLM-L6-v2, or <c>vocab.txt</c> is not a vocabulary; the
+    /// message names the file.
+    /// </exception>
     public MiniLmEmbedder(MiniLmEmbedderOptions? options = null)
         : this(options ?? new MiniLmEmbedderOptions(), isShared: false)
     {
@@ -60,6 +78,7 @@ public sealed class MiniLmEmbedder : IEmbeddingGenerator<string, Embedding<float
     private MiniLmEmbedder(MiniLmEmbedderOptions options, bool isShared)
     {
         options.Validate();
+        _model = MiniLmModel.Open(options.ModelDirectory);
         _batchSize = options.BatchSize;
         _isShared = isShared;
 
@@ -68,15 +87,39 @@ public sealed class MiniLmEmbedder : IEmbeddingGenerator<string, Embedding<float
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             IntraOpNumThreads = options.IntraOpThreads,
         };
-        _session = new InferenceSession(MiniLmModel.ReadModelBytes(), sessionOptions);
+        _session = _model.CreateSession(sessionOptions, InputNames, OutputNames[0]);
         Metadata = new EmbeddingGeneratorMetadata(ProviderName, providerUri: null, ModelId, Dimensions);
     }
 
     /// <summary>
-    /// The process-wide embedder with default options, loaded on first use. It is never released:
-    /// <see cref="Dispose"/> on it does nothing, so any component may use it without owning it.
+    /// The process-wide embedder with default options (the model in <c>models/all-MiniLM-L6-v2</c> beside the app),
+    /// loaded on first use. It is never released: <see cref="Dispose"/> on it does nothing, so any component may use it
+    /// without owning it.
     /// </summary>
-    public static MiniLmEmbedder Shared => SharedInstance.Value;
+    /// <exception cref="DirectoryNotFoundException">The model folder does not exist (see the constructor); asked again, it looks again.</exception>
+    /// <exception cref="FileNotFoundException">A model file is missing (see the constructor).</exception>
+    /// <exception cref="InvalidDataException">A model file is invalid (see the constructor).</exception>
+    public static MiniLmEmbedder Shared
+    {
+        get
+        {
+            if (Volatile.Read(ref _shared) is { } shared)
+            {
+                return shared;
+            }
+
+            // Not Lazy<T>: it would remember a failure (a model not there yet) for the life of the process.
+            lock (SharedLock)
+            {
+                if (_shared is null)
+                {
+                    Volatile.Write(ref _shared, new MiniLmEmbedder(new MiniLmEmbedderOptions(), isShared: true));
+                }
+
+                return _shared;
+            }
+        }
+    }
 
     /// <summary>Provider "onnxruntime", model "all-MiniLM-L6-v2", 384 dimensions.</summary>
     public EmbeddingGeneratorMetadata Metadata { get; }
@@ -157,7 +200,7 @@ public sealed class MiniLmEmbedder : IEmbeddingGenerator<string, Embedding<float
             for (var i = 0; i < texts.Count; i++)
             {
                 var text = texts[i] ?? throw new ArgumentException($"The text at index {i} is null; pass an empty string to embed no text.", nameof(values));
-                tokens[i] = MiniLmModel.Tokenize(text, MaxTokens);
+                tokens[i] = _model.Tokenize(text, MaxTokens);
                 order[i] = i;
                 lengths[i] = tokens[i].Length;
                 tokenCount += tokens[i].Length;

@@ -5,22 +5,22 @@ namespace FiniteMemory.Onnx.Tests.Embeddings;
 public class TokenizationTests
 {
     private static int[] Pieces(string text) =>
-        [.. MiniLmModel.Tokenizer.EncodeToIds(AccentStripping.Strip(text), addSpecialTokens: false, considerPreTokenization: true, considerNormalization: true)];
+        [.. MiniLmModel.Default.Tokenizer.EncodeToIds(AccentStripping.Strip(text), addSpecialTokens: false, considerPreTokenization: true, considerNormalization: true)];
 
     [Test]
     public async Task ATextIsFramedByClsAndSep()
     {
-        var ids = MiniLmModel.Tokenize("hello world", MiniLmEmbedder.MaxTokens);
-        await Assert.That(ids).IsEquivalentTo([MiniLmModel.Tokenizer.ClassificationTokenId, .. Pieces("hello world"), MiniLmModel.Tokenizer.SeparatorTokenId]);
+        var ids = MiniLmModel.Default.Tokenize("hello world", MiniLmEmbedder.MaxTokens);
+        await Assert.That(ids).IsEquivalentTo([MiniLmModel.Default.Tokenizer.ClassificationTokenId, .. Pieces("hello world"), MiniLmModel.Default.Tokenizer.SeparatorTokenId]);
         await Assert.That(ids.Length).IsEqualTo(4);
     }
 
     [Test]
     public async Task EmptyAndWhiteSpaceTextsAreTheBareMarkers()
     {
-        int[] bare = [MiniLmModel.Tokenizer.ClassificationTokenId, MiniLmModel.Tokenizer.SeparatorTokenId];
-        await Assert.That(MiniLmModel.Tokenize("", MiniLmEmbedder.MaxTokens)).IsEquivalentTo(bare);
-        await Assert.That(MiniLmModel.Tokenize(" \t\r\n ", MiniLmEmbedder.MaxTokens)).IsEquivalentTo(bare);
+        int[] bare = [MiniLmModel.Default.Tokenizer.ClassificationTokenId, MiniLmModel.Default.Tokenizer.SeparatorTokenId];
+        await Assert.That(MiniLmModel.Default.Tokenize("", MiniLmEmbedder.MaxTokens)).IsEquivalentTo(bare);
+        await Assert.That(MiniLmModel.Default.Tokenize(" \t\r\n ", MiniLmEmbedder.MaxTokens)).IsEquivalentTo(bare);
     }
 
     // Hugging Face truncates ids, not words: a word whose pieces straddle the limit keeps the pieces that fit.
@@ -31,12 +31,12 @@ public class TokenizationTests
         var pieces = Pieces(text);
         await Assert.That(Pieces("tokenization").Length).IsEqualTo(2);
 
-        var ids = MiniLmModel.Tokenize(text, MiniLmEmbedder.MaxTokens);
+        var ids = MiniLmModel.Default.Tokenize(text, MiniLmEmbedder.MaxTokens);
 
         await Assert.That(ids.Length).IsEqualTo(MiniLmEmbedder.MaxTokens);
         await Assert.That(ids[1..^1]).IsEquivalentTo(pieces[..(MiniLmEmbedder.MaxTokens - 2)]);
         await Assert.That(ids[^2]).IsEqualTo(Pieces("tokenization")[0]);
-        await Assert.That(ids[^1]).IsEqualTo(MiniLmModel.Tokenizer.SeparatorTokenId);
+        await Assert.That(ids[^1]).IsEqualTo(MiniLmModel.Default.Tokenizer.SeparatorTokenId);
     }
 
     [Test]

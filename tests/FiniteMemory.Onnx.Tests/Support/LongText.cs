@@ -19,7 +19,7 @@ internal static class LongText
     public static string TwoTopics() => string.Concat(Enumerable.Repeat(Garden, 5)) + string.Concat(Enumerable.Repeat(Markets, 5));
 
     public static int CountPieces(string text) =>
-        MiniLmModel.Tokenizer.EncodeToIds(text, addSpecialTokens: false, considerPreTokenization: true, considerNormalization: true).Count;
+        MiniLmModel.Default.Tokenizer.EncodeToIds(text, addSpecialTokens: false, considerPreTokenization: true, considerNormalization: true).Count;
 
     /// <summary>The first whole words of <paramref name="text"/> that make exactly <paramref name="pieces"/> word pieces.</summary>
     public static string WordPrefixOfExactly(string text, int pieces)
