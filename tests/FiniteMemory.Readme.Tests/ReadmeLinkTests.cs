@@ -15,8 +15,12 @@ public partial class ReadmeLinkTests
         var file = MarkdownFile.Read(readme);
         var folder = Path.GetDirectoryName(Repository.FullPath(readme))!;
         var problems = new List<string>();
-        foreach (var (line, target) in MarkdownLinks.Links(file))
+        foreach (var (line, link) in MarkdownLinks.Links(file))
         {
+            // A link to the repository's public home (package READMEs have only those: a relative link is broken on the
+            // package page) names a file of this checkout, relative to the root.
+            var local = Repository.LocalTarget(link);
+            var (target, from) = local is null ? (link, folder) : (local, Repository.Root);
             if (target.Contains("://", StringComparison.Ordinal) || target.StartsWith("mailto:", StringComparison.Ordinal))
             {
                 continue;
@@ -25,15 +29,15 @@ public partial class ReadmeLinkTests
             var hash = target.IndexOf('#', StringComparison.Ordinal);
             var path = hash < 0 ? target : target[..hash];
             var anchor = hash < 0 ? null : target[(hash + 1)..];
-            var full = path.Length == 0 ? Repository.FullPath(readme) : Path.GetFullPath(Path.Combine(folder, Uri.UnescapeDataString(path)));
+            var full = path.Length == 0 ? Repository.FullPath(readme) : Path.GetFullPath(Path.Combine(from, Uri.UnescapeDataString(path)));
             if (!File.Exists(full) && !Directory.Exists(full))
             {
-                problems.Add($"{readme}:{line}: the link '{target}' names {Path.GetRelativePath(Repository.Root, full)}, which does not exist.");
+                problems.Add($"{readme}:{line}: the link '{link}' names {Path.GetRelativePath(Repository.Root, full)}, which does not exist.");
             }
             else if (anchor is not null && full.EndsWith(".md", StringComparison.OrdinalIgnoreCase)
                 && !MarkdownLinks.Anchors(MarkdownFile.Parse(Path.GetRelativePath(Repository.Root, full), File.ReadAllText(full))).Contains(anchor))
             {
-                problems.Add($"{readme}:{line}: the link '{target}' names the heading '#{anchor}', which {Path.GetRelativePath(Repository.Root, full)} does not have.");
+                problems.Add($"{readme}:{line}: the link '{link}' names the heading '#{anchor}', which {Path.GetRelativePath(Repository.Root, full)} does not have.");
             }
         }
 
@@ -71,6 +75,54 @@ public partial class ReadmeLinkTests
         }
 
         await Assert.That(problems).IsEmpty();
+    }
+
+    [Test]
+    [MethodDataSource(nameof(PackageReadmes))]
+    public async Task APackageReadmeHasNoRelativeLinks(string readme)
+    {
+        // nuget.org shows the README without the repository around it: a relative link there leads nowhere.
+        var relative = MarkdownLinks.Links(MarkdownFile.Read(readme))
+            .Where(link => !link.Target.Contains("://", StringComparison.Ordinal) && !link.Target.StartsWith('#') && !link.Target.StartsWith("mailto:", StringComparison.Ordinal))
+            .Select(link => $"{readme}:{link.Line}: '{link.Target}' is relative; link to {Repository.Url}/blob/main/… (or {Repository.Url}#heading) instead.")
+            .ToList();
+
+        if (relative.Count > 0)
+        {
+            Assert.Fail(string.Join('\n', relative));
+        }
+
+        await Assert.That(relative).IsEmpty();
+    }
+
+    /// <summary>The README of every package: beside each project in src/ and the tool's (a project that packs as a tool).</summary>
+    public static IEnumerable<string> PackageReadmes() =>
+        Repository.Readmes().Where(readme =>
+        {
+            var folder = Path.GetDirectoryName(Repository.FullPath(readme))!;
+            var projects = Directory.GetFiles(folder, "*.csproj");
+            return projects.Length > 0 && (readme.StartsWith("src/", StringComparison.Ordinal)
+                || projects.Any(p => File.ReadAllText(p).Contains("<PackAsTool>true</PackAsTool>", StringComparison.Ordinal)));
+        });
+
+    [Test]
+    public async Task ThePackageReadmesAreFound()
+    {
+        var readmes = PackageReadmes().ToList();
+
+        await Assert.That(readmes).Contains("src/FiniteMemory.Core/README.md");
+        await Assert.That(readmes).Contains("src/FiniteMemory/README.md");
+        await Assert.That(readmes).Contains("aot-samples/fmem/README.md");
+        await Assert.That(readmes).DoesNotContain("aot-samples/PolicyMinimal/README.md");
+    }
+
+    [Test]
+    public async Task ALinkToTheRepositorysHomeNamesAFileOfTheCheckout()
+    {
+        await Assert.That(Repository.LocalTarget($"{Repository.Url}#fmem-eval")).IsEqualTo("README.md#fmem-eval");
+        await Assert.That(Repository.LocalTarget($"{Repository.Url}/blob/main/perf/README.md#memory-quality")).IsEqualTo("perf/README.md#memory-quality");
+        await Assert.That(Repository.LocalTarget($"{Repository.Url}/issues")).IsNull();
+        await Assert.That(Repository.LocalTarget("https://github.com/openai/openai-dotnet")).IsNull();
     }
 
     [Test]

@@ -23,6 +23,37 @@ internal static class Repository
     /// <summary>The absolute path of a path relative to the root.</summary>
     public static string FullPath(string relativePath) => Path.Combine(Root, relativePath);
 
+    /// <summary>The repository's public address (FiniteMemoryRepositoryUrl in Directory.Build.props), which package READMEs link to.</summary>
+    public static string Url { get; } = ReadUrl();
+
+    /// <summary>
+    /// The file (relative to the root, with its '#anchor') that a link to the repository's public home names on the main
+    /// branch, or null for any other link: "…#fmem-eval" is README.md#fmem-eval, "…/blob/main/perf/README.md" is perf/README.md.
+    /// </summary>
+    public static string? LocalTarget(string link)
+    {
+        if (!link.StartsWith(Url, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var rest = link[Url.Length..];
+        if (rest.Length == 0 || rest[0] == '#')
+        {
+            return "README.md" + rest;
+        }
+
+        foreach (var prefix in (string[])["/blob/main/", "/tree/main/"])
+        {
+            if (rest.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return rest[prefix.Length..];
+            }
+        }
+
+        return null;
+    }
+
     private static void Collect(DirectoryInfo directory, List<string> found)
     {
         found.AddRange(directory.EnumerateFiles().Where(f => string.Equals(f.Name, "README.md", StringComparison.OrdinalIgnoreCase)).Select(f => f.FullName));
@@ -33,6 +64,17 @@ internal static class Repository
                 Collect(child, found);
             }
         }
+    }
+
+    private static string ReadUrl()
+    {
+        const string Property = "FiniteMemoryRepositoryUrl";
+        var props = File.ReadAllText(FullPath("Directory.Build.props"));
+        var start = props.IndexOf($"<{Property}>", StringComparison.Ordinal);
+        var end = props.IndexOf($"</{Property}>", StringComparison.Ordinal);
+        return start >= 0 && end > start
+            ? props[(start + Property.Length + 2)..end].Trim()
+            : throw new InvalidOperationException($"Directory.Build.props has no <{Property}>: the package READMEs' links cannot be checked.");
     }
 
     private static string RelativePath(string path) => Path.GetRelativePath(Root, path).Replace('\\', '/');

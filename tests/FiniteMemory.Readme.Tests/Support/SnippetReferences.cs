@@ -30,7 +30,7 @@ internal static class SnippetReferences
         Packages =
         [
             .. trusted.Keys
-                .Where(name => name.StartsWith("FiniteMemory.", StringComparison.Ordinal)
+                .Where(name => (name == "FiniteMemory" || name.StartsWith("FiniteMemory.", StringComparison.Ordinal))
                     && name != "FiniteMemory.Generators"
                     && name != self)
                 .Order(StringComparer.Ordinal),
