@@ -12,7 +12,8 @@ import subprocess
 import sys
 
 split = sys.argv[1]
-# Packages the SDK adds to any Native AOT or trimmed app for its build tools: downloaded once per machine, not shipped.
+# Packages the SDK adds to any Native AOT or trimmed app for its build tools (besides the runtime packs it downloads,
+# the assets' downloadDependencies): downloaded once per machine, not shipped.
 TOOLING = ("microsoft.dotnet.ilcompiler", "runtime.linux-x64.microsoft.dotnet.ilcompiler", "microsoft.net.illink.tasks")
 
 
@@ -24,18 +25,25 @@ def closure(label, app):
     """(FiniteMemory bytes, third-party bytes, package count, tooling bytes, largest third-party) of the restore closure."""
     assets = json.load(open(os.path.join(split, "build", label, "obj", app, "project.assets.json"), encoding="utf-8"))
     folders = list(assets["packageFolders"])
+
+    def nupkg_size(name, version):
+        path = f"{name.lower()}/{version.lower()}"
+        for folder in folders:
+            nupkg = os.path.join(folder, path, f"{name.lower()}.{version.lower()}.nupkg")
+            if os.path.exists(nupkg):
+                return os.path.getsize(nupkg)
+        sys.exit(f"report: no .nupkg for {name} {version} ({label}) in {folders}")
+
     ours = theirs = tooling = count = 0
     largest = []
+    for framework in assets["project"]["frameworks"].values():
+        for download in framework.get("downloadDependencies", []):
+            tooling += nupkg_size(download["name"], download["version"].strip("[]").split(",")[0].strip())
     for key, library in assets["libraries"].items():
         if library["type"] != "package":
             continue
         name, version = key.split("/")
-        path = library["path"]
-        nupkg = next((os.path.join(f, path, f"{name.lower()}.{version.lower()}.nupkg") for f in folders
-                      if os.path.exists(os.path.join(f, path, f"{name.lower()}.{version.lower()}.nupkg"))), None)
-        if nupkg is None:
-            sys.exit(f"report: no .nupkg for {key} of {label} in {folders}")
-        size = os.path.getsize(nupkg)
+        size = nupkg_size(name, version)
         if name.lower() in TOOLING:
             tooling += size
         elif name.lower() == "finitememory" or name.lower().startswith("finitememory."):
@@ -99,8 +107,9 @@ for label, *_ in rows:
     print(f"- {label}: " + ", ".join(f"{name} {mb(size)}" for size, name in largest))
 if tooling_sizes:
     print()
-    print(f"Not counted above: the Native AOT builds also restore the SDK's compiler packages (ILCompiler, ILLink: "
-          f"{mb(max(tooling_sizes))}), once per machine for every AOT app; they are build tools, not shipped.")
+    print(f"Not counted above: a Native AOT publish also restores the SDK's compiler and runtime packs (ILCompiler, ILLink, "
+          f"the linux-x64 runtime packs: {mb(max(tooling_sizes))}), once per machine for every AOT app; they build the "
+          "binary and are not shipped as packages.")
 
 # Issue 13, item 5: the hosted app's cold start with the local packages referenced but unused.
 jit = [r for r in rows if r[4] == "Hosted APIs" and r[2] == "jit"]
