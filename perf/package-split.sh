@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The split, measured (issue 13, item 4): what each kind of user downloads, ships and starts, side by side in one run.
 #
-#   bash perf/package-split.sh [runs]      runs: hyperfine runs per app (default 20, after 3 warm-ups)
+#   bash perf/package-split.sh [runs]      runs: hyperfine runs per app (default 40; from 8 on in 4 rounds,
+#                                          each round every app with 3 warm-ups, the apps' order rotated)
 #
 # One small app per kind of user (perf/split/<App>), built from the packages in artifacts/packages exactly as the
 # consumer apps in tests/consumers are (.ci/pack runs first when the feed lacks them), never from project references:
@@ -17,19 +18,20 @@
 # Every app starts from the same 81-message conversation, builds one window (semantic policy, 600-token budget), prints
 # one line about it and exits. Measured per app:
 #   package download  the .nupkg sizes of its whole restore closure (FiniteMemory's and third-party), from
-#                     obj/project.assets.json and the package folders; the SDK's AOT/trim tool packages (ILCompiler,
-#                     ILLink) are listed apart: every AOT app downloads them once per machine
+#                     obj/project.assets.json and the package folders; the SDK's AOT compiler and runtime packs
+#                     (ILCompiler, ILLink, runtime packs) are named apart: every AOT app needs them, once per machine
 #   published app     du of the publish folder (-r linux-x64; JIT framework-dependent; no .pdb/.dbg)
 #   cold start        hyperfine -N, to the app's exit right after its first window: mean ± standard deviation, and
 #                     the CPU time (user + system) of a run, which a busy machine inflates less
 #   peak RSS          GNU time, median of 5 runs
 #
 # Prints a markdown table and writes it to artifacts/perf/package-split.md (logs and builds: artifacts/perf/split).
-# Bounded: every publish has a 20-minute timeout, every measurement command 15 minutes; a whole run takes ~15-25
-# minutes on 2 shared cores (the two Native AOT publishes most of it), plus ~11 minutes when it must pack first.
+# Bounded: every publish has a 20-minute timeout, each timing round 15 minutes, each app run 2 minutes. A whole run
+# with 40 runs took 6 minutes on 2 cores (publishing 2, timing 4; more when other builds share the machine), plus
+# ~11 minutes when it must pack first.
 source "$(dirname "$0")/common.sh"
 shopt -s nullglob
-runs=${1:-20}
+runs=${1:-40}
 [[ $runs =~ ^[0-9]+$ ]] && [ "$runs" -ge 2 ] || { echo "usage: bash perf/package-split.sh [runs >= 2]" >&2; exit 2; }
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
