@@ -87,12 +87,15 @@ print(f"Measured {datetime.date.today().isoformat()} by `bash perf/package-split
 print()
 print("| Kind of user | References | Build | Package download | Published app | Cold start to first window | CPU time | Peak RSS |")
 print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |")
-tooling_sizes, details = set(), {}
+tooling_sizes, details, downloads = set(), {}, {}
 for label, app, build, references, kind in rows:
     ours, theirs, count, tooling, largest = closure(label, app)
     details[label] = largest
+    downloads[label] = ours + theirs
     if tooling:
         tooling_sizes.add(tooling)
+    if "unused" in references:
+        continue  # in the table of item 5 below
     t = timings[label]
     build_name = "Native AOT" if build == "aot" else "JIT"
     print(f"| {kind} | {references} | {build_name} | {mb(ours + theirs)} ({count} packages; FiniteMemory's {mb(ours)}) "
@@ -118,11 +121,11 @@ if len(jit) > 1:
     print()
     print("Hosted app (JIT), with local backends referenced but unused (same run):")
     print()
-    print("| References | Published app | Cold start to first window | Difference | CPU time | Peak RSS |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| References | Package download | Published app | Cold start to first window | Difference | CPU time | Peak RSS |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, app, build, references, kind in jit:
         t = timings[label]
         difference = "—" if label == jit[0][0] else \
             f"{(t['mean'] - base['mean']) * 1000:+,.1f} ± {math.hypot(t['stddev'], base['stddev']) * 1000:,.1f} ms"
-        print(f"| {references} | {mb(du(os.path.join(split, 'publish', label)))} | {ms(t['mean'])} ± {ms(t['stddev'])} ms "
+        print(f"| {references} | {mb(downloads[label])} | {mb(du(os.path.join(split, 'publish', label)))} | {ms(t['mean'])} ± {ms(t['stddev'])} ms "
               f"| {difference} | {ms(t['cpu'])} ms | {rss[label] / 1024:,.1f} MiB |")
