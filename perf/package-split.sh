@@ -9,7 +9,7 @@
 #
 #   Custom           FiniteMemory.Core only; the app's own [Backend] IChatClient in the process (Native AOT and JIT)
 #   Hosted           the meta package FiniteMemory; the openai backend, created by name, sends the first window to a
-#                    loopback fake (perf/split/fake_openai.py) and gets its reply (Native AOT and JIT)
+#                    loopback fake (perf/fake_openai.py) and gets its reply (Native AOT and JIT)
 #   Onnx             FiniteMemory.Onnx; the semantic policy with the MiniLM embedder builds the first window (JIT)
 #   Torch            FiniteMemory.Torch; a Torch backend over a tiny GPT-2 the app writes answers the first window (JIT)
 #   HostedWithTorch  the Hosted app with FiniteMemory.Torch referenced but unused (JIT; issue 13, item 5)
@@ -100,7 +100,7 @@ for row in "${rows[@]}"; do
 done
 
 # The hosted apps' loopback fake, for the whole run.
-python3 perf/split/fake_openai.py >"$split/fake-endpoint" 2>"$logs/fake_openai.log" &
+python3 perf/fake_openai.py >"$split/fake-endpoint" 2>"$logs/fake_openai.log" &
 fake=$!
 trap 'kill $fake 2>/dev/null' EXIT
 for _ in $(seq 50); do [ -s "$split/fake-endpoint" ] && break; sleep 0.1; done
