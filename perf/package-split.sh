@@ -27,8 +27,7 @@
 #
 # Prints a markdown table and writes it to artifacts/perf/package-split.md (logs and builds: artifacts/perf/split).
 # Bounded: every publish has a 20-minute timeout, each timing round 15 minutes, each app run 2 minutes. A whole run
-# with 40 runs took 6 minutes on 2 cores (publishing 2, timing 4; more when other builds share the machine), plus
-# ~11 minutes when it must pack first.
+# with 40 runs took 6-10 minutes on 2 shared cores (publishing 2-4, timing 4-6), plus ~11 minutes when it must pack.
 source "$(dirname "$0")/common.sh"
 shopt -s nullglob
 runs=${1:-40}
