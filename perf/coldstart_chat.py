@@ -5,7 +5,6 @@ A loopback OpenAI-compatible server (this script) notes when each chat request a
 fmem process to that moment is the cold start to first request. `fmem replay` of the sample transcript, timed from
 process start to exit, is the peer. Usage: coldstart_chat.py FMEM TRANSCRIPT RUNS
 """
-import http.server
 import json
 import os
 import statistics
@@ -13,6 +12,8 @@ import subprocess
 import sys
 import threading
 import time
+
+import fake_openai
 
 fmem, transcript, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 arrived = threading.Event()
@@ -25,24 +26,12 @@ USAGE = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "m
 BODY = ("data: " + json.dumps(CHUNK) + "\n\n" + "data: " + json.dumps(USAGE) + "\n\ndata: [DONE]\n\n").encode()
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        arrival[0] = time.perf_counter()
-        arrived.set()
-        self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Content-Length", str(len(BODY)))
-        self.end_headers()
-        self.wfile.write(BODY)
-
-    def log_message(self, *args):
-        pass
+def note_arrival():
+    arrival[0] = time.perf_counter()
+    arrived.set()
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-threading.Thread(target=server.serve_forever, daemon=True).start()
-endpoint = f"http://127.0.0.1:{server.server_address[1]}/v1"
+server, endpoint = fake_openai.start(BODY, "text/event-stream", note_arrival)
 env = dict(os.environ, OPENAI_API_KEY="sk-coldstart")
 
 

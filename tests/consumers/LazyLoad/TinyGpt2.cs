@@ -14,13 +14,15 @@ internal static class TinyGpt2
     private const int Vocab = 50257, Hidden = 16, Inner = 32, Positions = 128, Heads = 2;
 
     /// <summary>Writes the model into <paramref name="folder"/> (created) and returns it.</summary>
-    public static string Write(string folder)
+    /// <param name="folder">The model folder.</param>
+    /// <param name="positions">The context length (n_positions); perf/split's Torch app needs more than the default.</param>
+    public static string Write(string folder, int positions = Positions)
     {
         Directory.CreateDirectory(folder);
         var tensors = new List<(string Name, int[] Shape, float Mean, float Scale)>
         {
             ("wte.weight", [Vocab, Hidden], 0, 0.1f),
-            ("wpe.weight", [Positions, Hidden], 0, 0.05f),
+            ("wpe.weight", [positions, Hidden], 0, 0.05f),
             ("h.0.ln_1.weight", [Hidden], 1, 0),
             ("h.0.ln_1.bias", [Hidden], 0, 0),
             ("h.0.attn.c_attn.weight", [Hidden, 3 * Hidden], 0, 0.1f),
@@ -76,7 +78,7 @@ internal static class TinyGpt2
 
         File.WriteAllText(Path.Combine(folder, "config.json"), string.Create(CultureInfo.InvariantCulture, $$"""
             {"model_type": "gpt2", "architectures": ["GPT2LMHeadModel"], "vocab_size": {{Vocab}}, "n_embd": {{Hidden}},
-             "n_layer": 1, "n_head": {{Heads}}, "n_inner": {{Inner}}, "n_positions": {{Positions}},
+             "n_layer": 1, "n_head": {{Heads}}, "n_inner": {{Inner}}, "n_positions": {{positions}},
              "layer_norm_epsilon": 1e-5, "activation_function": "gelu_new", "bos_token_id": 50256, "eos_token_id": 50256}
             """));
         return folder;
