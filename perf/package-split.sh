@@ -55,7 +55,8 @@ started=$SECONDS
 version=${FINITEMEMORY_VERSION:-$(dotnet msbuild src/FiniteMemory.Core/FiniteMemory.Core.csproj -getProperty:PackageVersion 2>/dev/null | tail -1 | tr -d '[:space:]')}
 [ -n "$version" ] || die "could not read the package version; set FINITEMEMORY_VERSION."
 for id in FiniteMemory FiniteMemory.Core FiniteMemory.OpenAI FiniteMemory.Http FiniteMemory.Onnx FiniteMemory.Models.MiniLM FiniteMemory.Local FiniteMemory.Torch; do
-  [ -f "$feed/$id.$version.nupkg" ] && continue
+  # Packages made from other sources than the working tree's are measured only when FINITEMEMORY_VERSION names them.
+  [ -f "$feed/$id.$version.nupkg" ] && { [ -n "${FINITEMEMORY_VERSION:-}" ] || [ "$(cat "$feed/.source-stamp" 2>/dev/null)" = "$(bash .ci/source-stamp)" ]; } && continue
   mkdir -p "$root/artifacts/perf"
   echo "package-split: packing first (artifacts/packages lacks $id.$version.nupkg)"
   step 30m "$root/artifacts/perf/package-split-pack.log" bash .ci/pack

@@ -92,7 +92,8 @@ internal static class Embedders
         catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException)
         {
             var folder = Path.GetFullPath(modelDirectory ?? MiniLmEmbedderOptions.DefaultModelDirectory);
-            return (null, $"embedder '{entry.Name}' found no all-MiniLM-L6-v2 model (model.onnx and vocab.txt) in '{folder}'. Publish fmem with 'dotnet publish aot-samples/fmem', which puts models/all-MiniLM-L6-v2 beside it, or pass {ModelDirectoryOption} DIR.");
+            var what = ex is FileNotFoundException { FileName: { } file } ? $"no {Path.GetFileName(file)}" : "the folder does not exist";
+            return (null, $"embedder '{entry.Name}' found no all-MiniLM-L6-v2 model in '{folder}' ({what}). Put models/all-MiniLM-L6-v2 beside fmem ('dotnet publish aot-samples/fmem' and the FiniteMemory.Cli tool both do), or pass {ModelDirectoryOption} DIR holding model.onnx and vocab.txt.");
         }
         catch (InvalidDataException ex)
         {

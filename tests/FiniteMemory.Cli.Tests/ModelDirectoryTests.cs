@@ -40,7 +40,7 @@ public class ModelDirectoryTests
         await Assert.That(result.ExitCode).IsEqualTo(FmemApp.InputError).Because(result.ToString());
         await Assert.That(result.Stdout).IsEqualTo(string.Empty);
         await Assert.That(result.Stderr).IsEqualTo(
-            $"fmem: error: embedder 'minilm' found no all-MiniLM-L6-v2 model (model.onnx and vocab.txt) in '{folder}'. Publish fmem with 'dotnet publish aot-samples/fmem', which puts models/all-MiniLM-L6-v2 beside it, or pass --model-dir DIR." + Environment.NewLine);
+            $"fmem: error: embedder 'minilm' found no all-MiniLM-L6-v2 model in '{folder}' ({(folderExists ? "no model.onnx" : "the folder does not exist")}). Put models/all-MiniLM-L6-v2 beside fmem ('dotnet publish aot-samples/fmem' and the FiniteMemory.Cli tool both do), or pass --model-dir DIR holding model.onnx and vocab.txt." + Environment.NewLine);
     }
 
     [Test]
