@@ -52,27 +52,15 @@ step() {
 started=$SECONDS
 
 # The packages under test, as .ci/consumers takes them.
-version=${FINITEMEMORY_VERSION:-$(dotnet msbuild src/FiniteMemory.Core/FiniteMemory.Core.csproj -getProperty:PackageVersion 2>/dev/null | tail -1 | tr -d '[:space:]')}
-[ -n "$version" ] || die "could not read the package version; set FINITEMEMORY_VERSION."
-for id in FiniteMemory FiniteMemory.Core FiniteMemory.OpenAI FiniteMemory.Http FiniteMemory.Onnx FiniteMemory.Models.MiniLM FiniteMemory.Local FiniteMemory.Torch; do
-  # Packages made from other sources than the working tree's are measured only when FINITEMEMORY_VERSION names them.
-  [ -f "$feed/$id.$version.nupkg" ] && { [ -n "${FINITEMEMORY_VERSION:-}" ] || [ "$(cat "$feed/.source-stamp" 2>/dev/null)" = "$(bash .ci/source-stamp)" ]; } && continue
-  mkdir -p "$root/artifacts/perf"
-  echo "package-split: packing first (artifacts/packages lacks $id.$version.nupkg)"
-  step 30m "$root/artifacts/perf/package-split-pack.log" bash .ci/pack
-  break
-done
+source .ci/feed.sh
+feed_version
+feed_prepare "$root/artifacts/perf/package-split-pack.log"
 
 # Isolation as in .ci/consumers: a package folder of this run's own (FiniteMemory's packages are restored fresh from
 # the feed) with the machine's package folder as a fallback, seen through links that leave FiniteMemory's out.
-global=$(dotnet nuget locals global-packages --list 2>/dev/null | sed -n 's/^global-packages: //p' | sed 's:/*$::')
-[ -d "$global" ] || global=$HOME/.nuget/packages
 rm -rf "$split"
-mkdir -p "$split/nuget" "$split/fallback" "$logs"
-for dir in "$global"/*/; do
-  name=$(basename "$dir")
-  case $name in finitememory | finitememory.*) ;; *) ln -s "${dir%/}" "$split/fallback/$name" ;; esac
-done
+mkdir -p "$split/nuget" "$logs"
+feed_fallback "$split/fallback"
 export NUGET_PACKAGES=$split/nuget
 
 # label | app | build | what the app references | kind of user
